@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { HttpLimits } from './providers/http.js';
+import type { ProviderSettings } from './providers/provider.js';
+import { providers } from './providers/registry.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Variables every deployment reads; each provider adds its own (see ProviderModule.env). */
+const commonEnv = {
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PROVIDER_MODE: z.enum(['sandbox', 'live']).optional(),
+  MAX_BATCH_SIZE: int(1, 1000).default(100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
+  UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  LOOKUP_CONCURRENCY: int(1, 1000).default(16),
+};
+
+export type ProviderMode = 'sandbox' | 'live';
+
+export interface Config {
+  port: number;
+  host: string;
+  mode: ProviderMode;
+  /** Why this mode: set explicitly, or chosen from the credentials present. */
+  modeSource: 'PROVIDER_MODE' | 'credentials' | 'no credentials';
+  maxBatchSize: number;
+  logLevel: string;
+  lookupConcurrency: number;
+  upstream: HttpLimits;
+  /** By provider key. */
+  providers: Record<string, ProviderSettings<unknown>>;
+  /** Every secret value configured, for redaction. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; every problem is reported together. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const shape = Object.assign({}, commonEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
+  // An empty variable counts as unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = z.object(shape).safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  const values = parsed.data as z.infer<z.ZodObject<typeof commonEnv>> & Record<string, unknown>;
+
+  const problems: string[] = [];
+  const settings: Record<string, ProviderSettings<unknown>> = {};
+  const secrets: string[] = [];
+  for (const provider of providers) {
+    const result = provider.settings(values);
+    problems.push(...result.problems);
+    settings[provider.key] = result.settings;
+    if (result.settings.credentials) secrets.push(...provider.secrets(result.settings.credentials));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const anyCredential = Object.values(settings).some((s) => s.credentials !== undefined);
+  const mode: ProviderMode = values.PROVIDER_MODE ?? (anyCredential ? 'live' : 'sandbox');
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    mode,
+    modeSource: values.PROVIDER_MODE ? 'PROVIDER_MODE' : anyCredential ? 'credentials' : 'no credentials',
+    maxBatchSize: values.MAX_BATCH_SIZE,
+    logLevel: values.LOG_LEVEL,
+    lookupConcurrency: values.LOOKUP_CONCURRENCY,
+    upstream: {
+      connections: values.UPSTREAM_CONNECTIONS,
+      headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
+      bodyTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
+      maxBodyBytes: values.UPSTREAM_MAX_BODY_BYTES,
+    },
+    providers: settings,
+    secrets,
+  };
+}

@@ -1,0 +1,21 @@
+import { StatusLoader } from './status-loader.js';
+import type { StatusService } from './status-service.js';
+
+/** What every resolver receives; one per GraphQL request. */
+export interface GraphQLContext {
+  loader: StatusLoader;
+  maxBatchSize: number;
+}
+
+export interface ContextOptions {
+  service: StatusService;
+  maxBatchSize: number;
+  lookupConcurrency: number;
+}
+
+export function createContext(options: ContextOptions): GraphQLContext {
+  return {
+    loader: new StatusLoader(options.service, options.lookupConcurrency),
+    maxBatchSize: options.maxBatchSize,
+  };
+}

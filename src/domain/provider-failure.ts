@@ -1,0 +1,49 @@
+export const PROVIDER_ERROR_CODES = [
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'TIMEOUT',
+  'BAD_RESPONSE',
+  'NOT_CONFIGURED',
+] as const;
+
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+
+const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'TIMEOUT']);
+
+export interface ProviderFailureInit {
+  provider: string;
+  code: ProviderErrorCode;
+  message: string;
+  httpStatus?: number;
+  /** The provider's own error code, e.g. D7 "ACCESS_TOKEN_EXPIRED". */
+  providerCode?: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * The one error type for anything that went wrong talking to a provider.
+ * Its message is safe to show to clients: it never holds a secret.
+ */
+export class ProviderFailure extends Error {
+  readonly provider: string;
+  readonly code: ProviderErrorCode;
+  readonly httpStatus: number | undefined;
+  readonly providerCode: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ProviderFailureInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'ProviderFailure';
+    this.provider = init.provider;
+    this.code = init.code;
+    this.httpStatus = init.httpStatus;
+    this.providerCode = init.providerCode;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+}

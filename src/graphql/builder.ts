@@ -1,0 +1,31 @@
+import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { GraphQLContext } from '../context.js';
+
+export interface AppTypes {
+  Context: GraphQLContext;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+}
+
+/** The one schema builder. It holds plugins and scalars; types live in their own files. */
+export const builder = new SchemaBuilder<AppTypes>({
+  // Federation last, so it sees the final resolvers.
+  plugins: [DirectivePlugin, FederationPlugin],
+  // Non-null unless a field says otherwise: the contract's `!`s are the default.
+  defaultFieldNullability: false,
+});
+
+export type Builder = typeof builder;
+/** The resolved Pothos type parameter, for refs declared outside this file. */
+export type BuilderTypes = PothosSchemaTypes.ExtendDefaultTypes<AppTypes>;
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An instant in time, as an ISO-8601 string in UTC, e.g. "2024-01-15T10:30:00.000Z".',
+});
+
+builder.queryType({
+  description: 'Look up what happened to WhatsApp messages, whichever provider sent them.',
+});

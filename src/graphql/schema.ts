@@ -1,0 +1,23 @@
+import { providers } from '../providers/registry.js';
+import { builder } from './builder.js';
+import type { GraphQLKit } from './kit.js';
+import { findByGlobalId, findOrNull } from './lookup.js';
+import { DeliveryStateEnum } from './types/delivery-state.js';
+import './types/lookup-errors.js';
+import { defineMessageStatusResult } from './types/message-status-result.js';
+import { MessageStatusInterface } from './types/message-status.js';
+import { NodeInterface } from './types/node.js';
+
+const kit: GraphQLKit = {
+  builder,
+  Node: NodeInterface,
+  MessageStatus: MessageStatusInterface,
+  DeliveryState: DeliveryStateEnum,
+  findOrNull,
+  findByGlobalId,
+};
+
+defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));
+
+/** The subgraph schema: our types plus `_service`, `_entities` and the federation directives. */
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });

@@ -1,0 +1,47 @@
+import { GraphQLError } from 'graphql';
+import { LookupProblem } from '../lookup-problem.js';
+import { lookupResult } from '../lookup.js';
+import { builder } from '../builder.js';
+import type { ProviderTypeRef } from '../kit.js';
+import { InvalidMessageIdType, MessageNotFoundType, ProviderErrorType } from './lookup-errors.js';
+import { MessageRefInput } from './message-ref.js';
+import { ProviderEnum } from './provider.js';
+import { typeNameOf } from './node.js';
+
+/** Declared once every provider type exists, since they are its members. */
+export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRef[]) {
+  const MessageStatusResult = builder.unionType('MessageStatusResult', {
+    description:
+      "The outcome of looking up one message: the provider's record, or a typed error for that message alone. Every member can be selected in one query; shared field names have one type.",
+    types: [...providerTypes, MessageNotFoundType, InvalidMessageIdType, ProviderErrorType],
+    resolveType: (value) => (value instanceof LookupProblem ? value.kind : typeNameOf(value)),
+  });
+
+  builder.queryFields((t) => ({
+    messageStatus: t.field({
+      type: MessageStatusResult,
+      description: 'What happened to one message. Never fails as a whole: problems come back as a LookupError member.',
+      args: {
+        provider: t.arg({ type: ProviderEnum, required: true, description: 'The provider that sent the message.' }),
+        id: t.arg.string({ required: true, description: "The provider's id for the message." }),
+      },
+      resolve: (_root, { provider, id }, ctx) => lookupResult(ctx, provider, id),
+    }),
+    messageStatuses: t.field({
+      type: [MessageStatusResult],
+      description:
+        'What happened to many messages, in one round trip. The answer has the same length and order as `refs`; each item is a record or a typed error for that item alone. Repeated refs are fetched once. More refs than the server limit (MAX_BATCH_SIZE) is a BATCH_TOO_LARGE error.',
+      args: {
+        refs: t.arg({ type: [MessageRefInput], required: true, description: 'The messages to look up.' }),
+      },
+      resolve: (_root, { refs }, ctx) => {
+        if (refs.length > ctx.maxBatchSize) {
+          throw new GraphQLError(`messageStatuses accepts at most ${ctx.maxBatchSize} refs per call; got ${refs.length}`, {
+            extensions: { code: 'BATCH_TOO_LARGE', maxBatchSize: ctx.maxBatchSize },
+          });
+        }
+        return refs.map((ref) => lookupResult(ctx, ref.provider, ref.id));
+      },
+    }),
+  }));
+}

@@ -1,0 +1,28 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON logs, or readable ones on an interactive terminal. Credentials are
+ * redacted by path, and any configured secret value is scrubbed from messages.
+ */
+export function createLogger(options: { level: string; secrets?: readonly string[]; pretty?: boolean }): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+  const pretty = options.pretty ?? (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
+  return pino({
+    level: options.level,
+    redact: {
+      paths: ['*.authorization', '*.headers.authorization', '*["x-api-key"]', '*.headers["x-api-key"]', '*.token', '*.apiKey', '*.text'],
+      censor: '[redacted]',
+    },
+    hooks: {
+      logMethod(args, method) {
+        if (secrets.length > 0) {
+          args = args.map((arg) => (typeof arg === 'string' ? secrets.reduce((text, s) => text.split(s).join('[redacted]'), arg) : arg)) as typeof args;
+        }
+        method.apply(this, args);
+      },
+    },
+    ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
+  });
+}

@@ -1,0 +1,31 @@
+import { ProviderFailure } from '../../domain/provider-failure.js';
+import { ProviderHttp, type HttpLimits } from '../http.js';
+import type { ProviderClient, ProviderSettings } from '../provider.js';
+import { normalizeD7Report } from './normalize.js';
+import { d7ErrorDetail, d7ReportBody } from './schema.js';
+
+export interface D7Credentials {
+  token: string;
+}
+
+/** D7 Networks WhatsApp report client: GET /whatsapp/v2/report/{request_id}. */
+export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits): ProviderClient {
+  const credentials = settings.credentials;
+  const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : []);
+  return {
+    async fetchStatus(requestId, signal) {
+      if (!credentials) {
+        throw new ProviderFailure({ provider: 'D7', code: 'NOT_CONFIGURED', message: 'D7 is not configured on this server (set D7_API_TOKEN)' });
+      }
+      const result = await http.getJson({
+        path: `/whatsapp/v2/report/${encodeURIComponent(requestId)}`,
+        headers: { authorization: `Bearer ${credentials.token}` },
+        schema: d7ReportBody,
+        errorDetail: d7ErrorDetail,
+        signal,
+      });
+      return result.found ? normalizeD7Report(result.data, new Date()) : null;
+    },
+    close: () => http.close(),
+  };
+}

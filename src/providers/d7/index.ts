@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { ProviderModule } from '../provider.js';
+import { createD7Client, type D7Credentials } from './client.js';
+import { defineD7GraphQL } from './graphql.js';
+import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
+
+// Any UUID version: D7's examples look like v4 (request_id) and v1 (msg_id).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const d7: ProviderModule<D7Credentials> = {
+  key: 'D7',
+  label: 'D7 Networks',
+  typeName: 'D7Report',
+  idFormat: 'a UUID such as f44e3f43-6d4e-4e46-becd-21993f3dcb8e',
+  parseId: (raw) => (UUID.test(raw) ? raw.toLowerCase() : undefined),
+  env: {
+    D7_API_TOKEN: z.string().min(1).optional(),
+    D7_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.d7networks.com'),
+  },
+  settings(env) {
+    const token = env.D7_API_TOKEN as string | undefined;
+    return { settings: { baseUrl: env.D7_BASE_URL as string, credentials: token ? { token } : undefined }, problems: [] };
+  },
+  secrets: (credentials) => [credentials.token],
+  createClient: createD7Client,
+  graphql: defineD7GraphQL,
+  sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },
+};

@@ -1,0 +1,71 @@
+import type { RequestListener } from 'node:http';
+import type { z } from 'zod';
+import type { MessageStatusRecord } from '../domain/message-status.js';
+import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
+import type { HttpLimits } from './http.js';
+
+/** Where one provider lives and how to authenticate to it. */
+export interface ProviderSettings<Credentials = Record<string, string>> {
+  baseUrl: string;
+  /** Undefined when no credential is configured: lookups answer NOT_CONFIGURED. */
+  credentials: Credentials | undefined;
+}
+
+/** Looks up one message at one provider. */
+export interface ProviderClient {
+  /** The normalized record, or null when the provider does not know the id. Throws ProviderFailure. */
+  fetchStatus(id: string, signal?: AbortSignal): Promise<MessageStatusRecord | null>;
+  close(): Promise<void>;
+}
+
+/** A local HTTP simulator of the provider, for sandbox mode and tests. */
+export interface ProviderSimulator {
+  handler: RequestListener;
+  /** Ids looked up so far, in order (one entry per upstream request). */
+  readonly requests: readonly string[];
+  reset(): void;
+}
+
+export interface SimulatorOptions {
+  /** Clock for the records whose state advances with time. */
+  now?: () => number;
+  /** How long the documented "slow" id waits before answering. */
+  slowMs?: number;
+}
+
+/** A documented sandbox id and what it does. */
+export interface SandboxId {
+  id: string;
+  behaviour: string;
+}
+
+/**
+ * Everything the service knows about one provider. Adding a provider means
+ * one new folder exporting one of these, and one line in registry.ts.
+ */
+export interface ProviderModule<Credentials = Record<string, string>> {
+  /** The value of the GraphQL `Provider` enum. */
+  key: string;
+  label: string;
+  /** The GraphQL object type holding this provider's records. */
+  typeName: string;
+  /** Human wording of the id format, for error messages. */
+  idFormat: string;
+  /** Canonical form of a valid id, or undefined when the id fails the provider's format. */
+  parseId(raw: string): string | undefined;
+  /** Environment variables this provider reads (merged into the configuration contract). */
+  env: z.ZodRawShape;
+  /** Settings from the validated environment, plus any problems (reported with all others). */
+  settings(env: Record<string, unknown>): { settings: ProviderSettings<Credentials>; problems: string[] };
+  /** Secret values inside the credentials, for redaction. */
+  secrets(credentials: Credentials): string[];
+  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits): ProviderClient;
+  /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
+  graphql(kit: GraphQLKit): ProviderTypeRef;
+  sandbox: {
+    credentials: Credentials;
+    createSimulator(options?: SimulatorOptions): ProviderSimulator;
+    /** Ids documented in the README and GraphiQL. */
+    ids: readonly SandboxId[];
+  };
+}

@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
+import type { MessageStatusRecord } from './domain/message-status.js';
+import type { StatusService } from './status-service.js';
+
+/**
+ * Per-request loaders, one DataLoader per provider. Every path that needs a
+ * record (root fields, batches, node, _entities) goes through `load`, so
+ * repeated ids in one request are fetched once and lookups made in the same
+ * tick are batched, with the fan-out of a batch capped at `concurrency`.
+ */
+export class StatusLoader {
+  private readonly loaders = new Map<string, DataLoader<string, MessageStatusRecord | null>>();
+
+  constructor(
+    private readonly service: StatusService,
+    private readonly concurrency: number,
+  ) {}
+
+  /** `id` must already be in the provider's canonical form (see ProviderModule.parseId). */
+  load(provider: string, id: string): Promise<MessageStatusRecord | null> {
+    return this.loaderFor(provider).load(id);
+  }
+
+  private loaderFor(provider: string): DataLoader<string, MessageStatusRecord | null> {
+    let loader = this.loaders.get(provider);
+    if (!loader) {
+      const limit = pLimit(this.concurrency);
+      loader = new DataLoader((ids) =>
+        // Errors are returned, not thrown: each id gets its own outcome.
+        Promise.all(ids.map((id) => limit(() => this.service.lookup(provider, id)).catch((error: Error) => error))),
+      );
+      this.loaders.set(provider, loader);
+    }
+    return loader;
+  }
+}

@@ -1,0 +1,66 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type GraphQLFormattedError } from 'graphql';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { ProviderSimulator, SimulatorOptions } from '../../src/providers/provider.js';
+import { startSandbox, withSandboxProviders, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface Harness {
+  app: App;
+  sandbox: Sandbox;
+  d7: ProviderSimulator;
+  betatel: ProviderSimulator;
+  /** Runs a typed operation through yoga.fetch (no network between test and server). */
+  run<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
+  /** Runs a raw query string. */
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Sends an arbitrary body, for malformed-request tests. */
+  post(body: string, headers?: Record<string, string>): Promise<Response>;
+  /** Clears the simulators' request logs. */
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+/** The real app against both loopback simulators, with the real undici clients in between. */
+export async function startHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions } = {}): Promise<Harness> {
+  const sandbox = await startSandbox(options.simulator);
+  const config = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ...options.env }), sandbox);
+  const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    Promise.resolve(
+      app.yoga.fetch('http://test.local/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body,
+      }),
+    );
+  const query = async <T,>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+    const res = await post(JSON.stringify({ query: text, variables }));
+    return { status: res.status, ...((await res.json()) as { data?: T; errors?: GraphQLFormattedError[] }) };
+  };
+
+  return {
+    app,
+    sandbox,
+    d7: sandbox.simulators.D7!.simulator,
+    betatel: sandbox.simulators.BETATEL!.simulator,
+    run: (document, variables) => query(print(document), variables as Record<string, unknown>),
+    query,
+    post,
+    resetCounts() {
+      for (const s of Object.values(sandbox.simulators)) s.simulator.reset();
+    },
+    async close() {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
