@@ -10,6 +10,7 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
+        emitLegacyCommonJSImports: false,
         enumsAsTypes: true,
         useTypeImports: true,
         scalars: { DateTime: 'string' },
