@@ -49,12 +49,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // An empty variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = z.object(shape).safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
-  }
-  const values = parsed.data as z.infer<z.ZodObject<typeof commonEnv>> & Record<string, unknown>;
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  // Provider checks run even when a value failed above, so every problem is reported at once.
+  const values = (parsed.success ? parsed.data : present) as z.infer<z.ZodObject<typeof commonEnv>> & Record<string, unknown>;
 
-  const problems: string[] = [];
   const settings: Record<string, ProviderSettings<unknown>> = {};
   const secrets: string[] = [];
   for (const provider of providers) {

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
@@ -44,10 +44,10 @@ export async function findOrNull(ctx: GraphQLContext, providerKey: string, raw: 
   if (!(result instanceof LookupProblem)) return result;
   if (result.kind === 'MessageNotFound') return null;
   if (result.kind === 'InvalidMessageId') {
-    throw new GraphQLError(result.message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
+    throw createGraphQLError(result.message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
   }
   const failure = result.failure;
-  throw new GraphQLError(result.message, {
+  throw createGraphQLError(result.message, {
     extensions: {
       code: failure?.code ?? 'UNAVAILABLE',
       provider: result.provider,
@@ -64,7 +64,7 @@ export function findByGlobalId(ctx: GraphQLContext, globalId: string, onlyProvid
   const provider = decoded && providerByTypeName(decoded.typeName);
   if (!decoded || !provider || (onlyProvider !== undefined && provider.key !== onlyProvider)) {
     return Promise.reject(
-      new GraphQLError(`${quoteId(globalId)} is not a valid global id of this service`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' } }),
+      createGraphQLError(`${quoteId(globalId)} is not a valid global id of this service`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' } }),
     );
   }
   return findOrNull(ctx, provider.key, decoded.id, 'id');

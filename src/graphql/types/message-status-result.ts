@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { LookupProblem } from '../lookup-problem.js';
 import { lookupResult } from '../lookup.js';
 import { builder } from '../builder.js';
@@ -36,7 +36,7 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
       },
       resolve: (_root, { refs }, ctx) => {
         if (refs.length > ctx.maxBatchSize) {
-          throw new GraphQLError(`messageStatuses accepts at most ${ctx.maxBatchSize} refs per call; got ${refs.length}`, {
+          throw createGraphQLError(`messageStatuses accepts at most ${ctx.maxBatchSize} refs per call; got ${refs.length}`, {
             extensions: { code: 'BATCH_TOO_LARGE', maxBatchSize: ctx.maxBatchSize },
           });
         }
