@@ -3,7 +3,14 @@ import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// Plain decimal digits only: Number() would also take "0x10", "1e3" or " ".
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
 
 /** Variables every deployment reads; each provider adds its own (see ProviderModule.env). */
 const commonEnv = {
@@ -46,8 +53,8 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const shape = Object.assign({}, commonEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
-  // An empty variable counts as unset, as in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty (or blank) variable counts as unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   // Provider checks run even when a value failed above, so every problem is reported at once.

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ProviderFailure, type ProviderErrorCode } from '../domain/provider-failure.js';
 
@@ -87,10 +87,10 @@ export class ProviderHttp {
       return { found: true, data: parsed.data };
     }
 
-    const detail = safeDetail(req.errorDetail, parseJson(text));
+    const detail = safeDetail(req.errorDetail, parseJson(text), (value) => this.redact(value));
     if (status === 404) return { found: false };
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined;
-    throw this.fail(codeForStatus(status), describeStatus(status, detail, (s) => this.redact(s)), {
+    throw this.fail(codeForStatus(status), describeStatus(status, detail), {
       status,
       providerCode: detail?.code,
       retryAfterMs,
@@ -104,7 +104,7 @@ export class ProviderHttp {
   private async readCapped(res: Awaited<ReturnType<Pool['request']>>): Promise<string> {
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw this.fail('BAD_RESPONSE', `answered with a body of ${declared} bytes, over the ${this.limits.maxBodyBytes}-byte limit`, { status: res.statusCode });
     }
     const chunks: Buffer[] = [];
@@ -113,7 +113,7 @@ export class ProviderHttp {
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
         if (size > this.limits.maxBodyBytes) {
-          res.body.destroy();
+          discard(res.body);
           throw this.fail('BAD_RESPONSE', `answered with a body over the ${this.limits.maxBodyBytes}-byte limit`, { status: res.statusCode });
         }
         chunks.push(chunk as Buffer);
@@ -169,13 +169,24 @@ function parseJson(text: string): unknown {
   }
 }
 
-function safeDetail(extract: GetJsonRequest<unknown>['errorDetail'], body: unknown): ErrorDetail | undefined {
+/** The provider's error detail, made safe to show: secrets redacted before any cut, odd codes dropped. */
+function safeDetail(
+  extract: GetJsonRequest<unknown>['errorDetail'],
+  body: unknown,
+  redact: (text: string) => string,
+): ErrorDetail | undefined {
   if (!extract || body === undefined) return undefined;
   const detail = extract(body);
   if (!detail) return undefined;
-  // Provider codes are identifiers; anything else is dropped rather than echoed.
-  const code = detail.code && /^[A-Za-z0-9_.-]{1,64}$/.test(detail.code) ? detail.code : undefined;
-  return { code, message: detail.message?.slice(0, MAX_DETAIL_CHARS) };
+  // Provider codes are identifiers; anything else, or anything holding a secret, is dropped rather than echoed.
+  const code = detail.code && /^[A-Za-z0-9_.-]{1,64}$/.test(detail.code) && redact(detail.code) === detail.code ? detail.code : undefined;
+  return { code, message: detail.message === undefined ? undefined : redact(detail.message).slice(0, MAX_DETAIL_CHARS) };
+}
+
+/** Drops a body we will not read; the listener keeps undici's abort error from becoming an uncaught 'error' event. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 export function codeForStatus(status: number): ProviderErrorCode {
@@ -186,9 +197,9 @@ export function codeForStatus(status: number): ProviderErrorCode {
   return 'BAD_RESPONSE';
 }
 
-function describeStatus(status: number, detail: ErrorDetail | undefined, redact: (s: string) => string): string {
+function describeStatus(status: number, detail: ErrorDetail | undefined): string {
   const parts = [detail?.code, detail?.message].filter(Boolean).join(': ');
-  return parts ? `answered ${status} (${redact(parts)})` : `answered ${status}`;
+  return parts ? `answered ${status} (${parts})` : `answered ${status}`;
 }
 
 /** Retry-After is either delay-seconds or an HTTP date. */
@@ -197,6 +208,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (!raw) return undefined;
   const trimmed = raw.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date names its day and month; Date.parse would also accept "-1" or "1.5".
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,4 +1,5 @@
 import { isFinalState, type DeliveryState } from '../../domain/delivery-state.js';
+import { parseInstant } from '../../domain/instant.js';
 import type { MessageStatusRecord } from '../../domain/message-status.js';
 import type { BetatelWdrBody } from './schema.js';
 
@@ -18,7 +19,8 @@ export interface BetatelWdrDetails {
 
 export type BetatelRecord = MessageStatusRecord<BetatelWdrDetails>;
 
-const STATUS_TABLE: Record<string, DeliveryState> = {
+// A Map, not an object literal: a status like "constructor" must not hit Object.prototype.
+const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
   PENDING: 'PENDING',
   SENT: 'SENT',
   DELIVERED: 'DELIVERED',
@@ -27,17 +29,11 @@ const STATUS_TABLE: Record<string, DeliveryState> = {
   EXPIRED: 'EXPIRED',
   DELETED: 'DELETED',
   UNKNOWN: 'UNKNOWN',
-};
+}) as [string, DeliveryState][]);
 
 /** Betatel status text to DeliveryState; anything unknown is UNKNOWN, never an error. */
 export function betatelState(status: string): DeliveryState {
-  return STATUS_TABLE[status.trim().toUpperCase()] ?? 'UNKNOWN';
-}
-
-function parseInstant(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return STATUS_TABLE.get(status.trim().toUpperCase()) ?? 'UNKNOWN';
 }
 
 const MAX_INT32 = 2_147_483_647;

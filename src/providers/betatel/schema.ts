@@ -8,11 +8,12 @@ export const betatelWdrBody = z.object({
   uuid: z.string().min(1),
   wam_id: text,
   to: text,
-  text: z.string().nullish(),
+  // A numeric OTP may arrive as a number; keep it as text.
+  text,
   status: z.string(),
   timestamp: z.string().nullish(),
   delivery_timestamp: z.string().nullish(),
-  delivery_time: z.number().nullish(),
+  delivery_time: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).nullish(),
   webhook_delivered: z.boolean().nullish(),
 });
 

@@ -1,4 +1,5 @@
 import type { DeliveryState } from '../../domain/delivery-state.js';
+import { parseInstant } from '../../domain/instant.js';
 import type { MessageStatusRecord } from '../../domain/message-status.js';
 import { aggregateState } from './aggregate.js';
 import type { D7MessageBody, D7ReportBody } from './schema.js';
@@ -37,7 +38,8 @@ export interface D7ReportDetails {
 
 export type D7Record = MessageStatusRecord<D7ReportDetails>;
 
-const STATUS_TABLE: Record<string, DeliveryState> = {
+// A Map, not an object literal: a status like "constructor" must not hit Object.prototype.
+const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
   processed: 'PENDING',
   scheduled: 'SCHEDULED',
   sent: 'SENT',
@@ -46,25 +48,15 @@ const STATUS_TABLE: Record<string, DeliveryState> = {
   un_delivered: 'FAILED',
   rejected: 'REJECTED',
   insufficient_credit: 'REJECTED',
-};
+}) as [string, DeliveryState][]);
 
 /** D7 status text to DeliveryState; anything unknown is UNKNOWN, never an error. */
 export function d7State(status: string): DeliveryState {
-  return STATUS_TABLE[status.trim().toLowerCase()] ?? 'UNKNOWN';
+  return STATUS_TABLE.get(status.trim().toLowerCase()) ?? 'UNKNOWN';
 }
 
-/** D7 sends schedule_time as null in every known example; accept ISO text (UTC when no zone is given) or epoch. */
-export function parseScheduleTime(value: string | number | null | undefined): Date | null {
-  if (value === null || value === undefined || value === '') return null;
-  let date: Date;
-  if (typeof value === 'number') {
-    date = new Date(value > 1e12 ? value : value * 1000);
-  } else {
-    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim());
-    date = new Date(hasZone ? value : `${value.trim().replace(' ', 'T')}Z`);
-  }
-  return Number.isNaN(date.getTime()) ? null : date;
-}
+/** D7 sends schedule_time as null in every known example; text or epoch is accepted (see parseInstant). */
+export const parseScheduleTime = parseInstant;
 
 function normalizeMessage(m: D7MessageBody): D7MessageDetails {
   const ref = m.reference;

@@ -42,7 +42,7 @@ export type D7MessageBody = z.infer<typeof message>;
 /** FastAPI-style error body: `detail` is an object, a list of validation problems, or a string. */
 export const d7ErrorBody = z.object({
   detail: z.union([
-    z.object({ code: z.string(), message: z.string().optional() }),
+    z.object({ code: z.string().optional(), message: z.string().optional() }),
     z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string().optional() })),
     z.string(),
   ]),
