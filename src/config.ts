@@ -24,6 +24,11 @@ const commonEnv = {
   SANDBOX_SLOW_MS: int(0, 600_000).default(15_000),
 };
 
+/** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
+export function configVariables(): string[] {
+  return [...Object.keys(commonEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+}
+
 export type ProviderMode = 'sandbox' | 'live';
 
 export interface Config {
