@@ -4,10 +4,13 @@ import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
+import { createObservability, type ObservabilityDeps } from './observability/index.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Readiness } from './observability/readiness.js';
 import { providers } from './providers/registry.js';
 import { StatusService } from './status-service.js';
 
-export interface AppDeps {
+export interface AppDeps extends Partial<ObservabilityDeps> {
   logger?: Logger;
 }
 
@@ -15,14 +18,18 @@ export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   service: StatusService;
   logger: Logger;
-  /** Closes the provider pools. */
+  metrics: Metrics;
+  /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
+  readiness: Readiness;
+  /** Closes the provider pools and flushes traces. */
   close(): Promise<void>;
 }
 
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
-  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream)]));
+  const observability = createObservability(config, { ...deps, logger });
+  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
@@ -31,6 +38,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     landingPage: false,
     logging: logger,
     maskedErrors: true,
+    plugins: observability.plugins,
     context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
     graphiql: {
       title: 'message-status-graph',
@@ -38,5 +46,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
   });
 
-  return { yoga, service, logger, close: () => service.close() };
+  const close = async () => {
+    await service.close();
+    await observability.close();
+  };
+  return { yoga, service, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TracingConfig } from './observability/tracing.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
@@ -23,7 +24,17 @@ const commonEnv = {
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   LOOKUP_CONCURRENCY: int(1, 1000).default(16),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('message-status-graph'),
+  SANDBOX_SLOW_MS: int(0, 600_000).default(15_000),
 };
+
+/** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
+export function configVariables(): string[] {
+  return [...Object.keys(commonEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+}
 
 export type ProviderMode = 'sandbox' | 'live';
 
@@ -36,6 +47,13 @@ export interface Config {
   maxBatchSize: number;
   logLevel: string;
   lookupConcurrency: number;
+  /** Undefined: readable on a terminal outside production, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** How long in-flight requests may run after SIGTERM/SIGINT before their connections are cut. */
+  shutdownGraceMs: number;
+  tracing: TracingConfig;
+  /** Sandbox only: how long the simulators' documented slow ids wait. */
+  sandboxSlowMs: number;
   upstream: HttpLimits;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
@@ -80,6 +98,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBatchSize: values.MAX_BATCH_SIZE,
     logLevel: values.LOG_LEVEL,
     lookupConcurrency: values.LOOKUP_CONCURRENCY,
+    logFormat: values.LOG_FORMAT,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    tracing: { otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
+    sandboxSlowMs: values.SANDBOX_SLOW_MS,
     upstream: {
       connections: values.UPSTREAM_CONNECTIONS,
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,10 +6,10 @@ export type { Logger };
  * JSON logs, or readable ones on an interactive terminal. Credentials are
  * redacted by path, and any configured secret value is scrubbed from messages.
  */
-export function createLogger(options: { level: string; secrets?: readonly string[]; pretty?: boolean }): Logger {
+export function createLogger(options: { level: string; secrets?: readonly string[]; pretty?: boolean; destination?: DestinationStream }): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
   const pretty = options.pretty ?? (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
-  return pino({
+  const logger = pino({
     level: options.level,
     redact: {
       paths: ['*.authorization', '*.headers.authorization', '*["x-api-key"]', '*.headers["x-api-key"]', '*.token', '*.apiKey', '*.text'],
@@ -23,6 +23,7 @@ export function createLogger(options: { level: string; secrets?: readonly string
         method.apply(this, args);
       },
     },
-    ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
-  });
+    ...(pretty && !options.destination && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
+  }, options.destination);
+  return logger;
 }

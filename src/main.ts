@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { providers } from './providers/registry.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
+import { createShutdown } from './shutdown.js';
 
 function configOrExit(): Config {
   try {
@@ -18,34 +20,47 @@ function configOrExit(): Config {
 }
 
 let config = configOrExit();
-const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+const logger = createLogger({
+  level: config.logLevel,
+  secrets: config.secrets,
+  ...(config.logFormat && { pretty: config.logFormat === 'pretty' }),
+});
 
 let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ slowMs: config.sandboxSlowMs });
   config = withSandboxProviders(config, sandbox);
   const urls = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, s]) => [key, s.url]));
   logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
-} else {
-  const configured = providers.filter((p) => config.providers[p.key]?.credentials).map((p) => p.key);
-  const missing = providers.filter((p) => !config.providers[p.key]?.credentials).map((p) => p.key);
-  logger.info({ configured, notConfigured: missing }, 'live mode');
 }
 
 const app = createApp(config, { logger });
 const server = createServer(app.yoga);
-server.listen(config.port, config.host, () => {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info(`GraphQL and GraphiQL at http://${host}:${config.port}/graphql (mode: ${config.mode})`);
-});
 
-async function shutdown(signal: string): Promise<void> {
-  logger.info({ signal }, 'shutting down');
-  server.close();
-  server.closeIdleConnections();
-  await app.close();
-  await sandbox?.close();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+const shutdown = createShutdown({
+  server,
+  readiness: app.readiness,
+  graceMs: config.shutdownGraceMs,
+  logger,
+  closeResources: async () => {
+    await app.close();
+    await sandbox?.close();
+  },
+});
+const onSignal = (signal: string) =>
+  void shutdown(signal).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
+
+server.listen(config.port, config.host, () => {
+  app.readiness.markReady();
+  const { port } = server.address() as AddressInfo;
+  const banner = startupBanner(config, { host: config.host, port });
+  logger.info(banner.fields, banner.text);
+});

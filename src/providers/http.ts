@@ -31,6 +31,23 @@ export interface GetJsonRequest<T> {
 
 export type GetJsonResult<T> = { found: true; data: T } | { found: false };
 
+/** What one upstream request came to; reported once per request, whatever happened. */
+export interface UpstreamEvent {
+  provider: string;
+  /** `ok`, `not_found`, or the ProviderErrorCode in lower case. */
+  outcome: string;
+  /** The provider's HTTP status; undefined when no response arrived (timeout, refused). */
+  status: number | undefined;
+  /** Wall-clock start, epoch milliseconds (for trace spans). */
+  startedAt: number;
+  durationMs: number;
+}
+
+/** Hooks for metrics and tracing; kept as an interface so provider code imports no observability library. */
+export interface UpstreamObserver {
+  onRequest(event: UpstreamEvent): void;
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_DETAIL_CHARS = 200;
 
@@ -49,6 +66,7 @@ export class ProviderHttp {
     private readonly limits: HttpLimits,
     /** Values that must never reach an error message (tokens, keys). */
     private readonly secrets: readonly string[] = [],
+    private readonly observer?: UpstreamObserver,
   ) {
     const url = new URL(baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
@@ -61,6 +79,24 @@ export class ProviderHttp {
   }
 
   async getJson<T>(req: GetJsonRequest<T>): Promise<GetJsonResult<T>> {
+    if (!this.observer) return this.send(req, {});
+    const startedAt = Date.now();
+    const started = performance.now();
+    const seen: { status?: number } = {};
+    const report = (outcome: string, status: number | undefined) =>
+      this.observer!.onRequest({ provider: this.provider, outcome, status, startedAt, durationMs: performance.now() - started });
+    try {
+      const result = await this.send(req, seen);
+      report(result.found ? 'ok' : 'not_found', seen.status);
+      return result;
+    } catch (error) {
+      report(error instanceof ProviderFailure ? error.code.toLowerCase() : 'unavailable', seen.status);
+      throw error;
+    }
+  }
+
+  /** `seen.status` is set as soon as a response arrives, so failures after it still report the status. */
+  private async send<T>(req: GetJsonRequest<T>, seen: { status?: number }): Promise<GetJsonResult<T>> {
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
       res = await this.pool.request({
@@ -73,6 +109,7 @@ export class ProviderHttp {
       throw this.transportFailure(error);
     }
 
+    seen.status = res.statusCode;
     const text = await this.readCapped(res);
     const status = res.statusCode;
 

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
-import type { HttpLimits } from './http.js';
+import type { HttpLimits, UpstreamObserver } from './http.js';
 
 /** Where one provider lives and how to authenticate to it. */
 export interface ProviderSettings<Credentials = Record<string, string>> {
@@ -59,7 +59,8 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   settings(env: Record<string, unknown>): { settings: ProviderSettings<Credentials>; problems: string[] };
   /** Secret values inside the credentials, for redaction. */
   secrets(credentials: Credentials): string[];
-  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits): ProviderClient;
+  /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. */
+  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
   graphql(kit: GraphQLKit): ProviderTypeRef;
   sandbox: {

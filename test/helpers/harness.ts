@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { ProviderSimulator, SimulatorOptions } from '../../src/providers/provider.js';
@@ -21,6 +21,8 @@ export interface Harness {
   run<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
   /** Runs a raw query string. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** GET on any path of the app (e.g. /metrics, /ready). */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
   /** Sends an arbitrary body, for malformed-request tests. */
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   /** Clears the simulators' request logs. */
@@ -29,10 +31,10 @@ export interface Harness {
 }
 
 /** The real app against both loopback simulators, with the real undici clients in between. */
-export async function startHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions; deps?: AppDeps } = {}): Promise<Harness> {
   const sandbox = await startSandbox(options.simulator);
   const config = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ...options.env }), sandbox);
-  const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
+  const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }), ...options.deps });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     Promise.resolve(
@@ -55,6 +57,7 @@ export async function startHarness(options: { env?: Record<string, string>; simu
     run: (document, variables) => query(print(document), variables as Record<string, unknown>),
     query,
     post,
+    get: (path, headers = {}) => Promise.resolve(app.yoga.fetch(`http://test.local${path}`, { headers })),
     resetCounts() {
       for (const s of Object.values(sandbox.simulators)) s.simulator.reset();
     },

@@ -2,8 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
-/** The real entry point as `npm start` runs it, as a child process. */
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+/**
+ * The real entry point, run by node itself with tsx as a loader: the tsx CLI
+ * relays signals to its own child with a 30 ms handshake that fails under load.
+ */
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 
 function freePort(): Promise<number> {
@@ -17,7 +19,7 @@ function freePort(): Promise<number> {
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(D7_|BETATEL_|PROVIDER_MODE)/.test(k)));
-  const child = spawn(TSX, [MAIN], { env: { ...clean, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...clean, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -29,6 +31,17 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const SLOW_D7 = '00000000-0000-4000-8000-000000000408';
+
+async function waitUntilMetric(url: string, name: string, atLeast: number): Promise<void> {
+  const pattern = new RegExp(`^${name} (\\S+)$`, 'm');
+  for (;;) {
+    const value = Number(pattern.exec(await (await fetch(url)).text())?.[1] ?? 0);
+    if (value >= atLeast) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -60,6 +73,64 @@ describe('the server process', () => {
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('on %s mid-request: stops accepting, finishes the request, exits 0', async (signal) => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const proc = start({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_SLOW_MS: '2000', SHUTDOWN_GRACE_MS: '15000' });
+    running = proc.child;
+    await waitFor(() => proc.output().includes('GraphiQL'), 15_000);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+
+    const slow = fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ d7Report(requestId: "${SLOW_D7}") { requestId messages { status } } }` }),
+    });
+    // Signal only once the request is inside the server (the simulator holds it for 2 s).
+    await waitUntilMetric(`${base}/metrics`, 'graphql_requests_in_flight', 1);
+    proc.child.kill(signal);
+    await waitFor(() => proc.output().includes('shutting down'), 5_000);
+    await expect(fetch(`${base}/ready`)).rejects.toThrow();
+
+    const res = await slow;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { d7Report: { requestId: string; messages: unknown[] } } };
+    expect(body.data.d7Report.requestId).toBe(SLOW_D7);
+    expect(body.data.d7Report.messages.length).toBeGreaterThan(0);
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toMatch(/"drained":true/);
+  });
+
+  it('prints one banner with the mode, each provider and the GraphiQL URL', async () => {
+    const port = await freePort();
+    const sandbox = start({ PORT: String(port), HOST: '127.0.0.1' });
+    running = sandbox.child;
+    await waitFor(() => sandbox.output().includes('GraphiQL'), 15_000);
+    const banner = sandbox.output().split('\n').find((l) => l.includes('GraphiQL'))!;
+    expect(JSON.parse(banner)).toMatchObject({
+      mode: 'sandbox',
+      providers: { D7: 'sandbox simulator', BETATEL: 'sandbox simulator' },
+      graphiql: `http://127.0.0.1:${port}/graphql`,
+    });
+    expect(banner).toMatch(/mode SANDBOX .*providers: D7 sandbox simulator, BETATEL sandbox simulator .*GraphiQL: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    sandbox.child.kill('SIGTERM');
+    expect(await sandbox.exited).toBe(0);
+
+    const livePort = await freePort();
+    const live = start({ PORT: String(livePort), HOST: '0.0.0.0', D7_API_TOKEN: 'tok-banner-test' });
+    running = live.child;
+    await waitFor(() => live.output().includes('GraphiQL'), 15_000);
+    const liveBanner = live.output().split('\n').find((l) => l.includes('GraphiQL'))!;
+    expect(JSON.parse(liveBanner)).toMatchObject({
+      mode: 'live',
+      providers: { D7: 'configured', BETATEL: 'NOT CONFIGURED' },
+      graphiql: `http://localhost:${livePort}/graphql`,
+    });
+    expect(live.output()).not.toContain('tok-banner-test');
+    live.child.kill('SIGTERM');
+    expect(await live.exited).toBe(0);
   });
 
   it('exits 1 listing every configuration problem at once', async () => {

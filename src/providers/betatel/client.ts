@@ -1,5 +1,5 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
-import { ProviderHttp, type HttpLimits } from '../http.js';
+import { ProviderHttp, type HttpLimits, type UpstreamObserver } from '../http.js';
 import type { ProviderClient, ProviderSettings } from '../provider.js';
 import { normalizeBetatelWdr } from './normalize.js';
 import { betatelErrorDetail, betatelWdrBody } from './schema.js';
@@ -10,9 +10,9 @@ export interface BetatelCredentials {
 }
 
 /** Betatel WhatsApp delivery record client: GET /api/v1/connect-hub/whatsapp/{uuid}/wdr. */
-export function createBetatelClient(settings: ProviderSettings<BetatelCredentials>, limits: HttpLimits): ProviderClient {
+export function createBetatelClient(settings: ProviderSettings<BetatelCredentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient {
   const credentials = settings.credentials;
-  const http = new ProviderHttp('BETATEL', settings.baseUrl, limits, credentials ? [credentials.apiKey, credentials.accountId] : []);
+  const http = new ProviderHttp('BETATEL', settings.baseUrl, limits, credentials ? [credentials.apiKey, credentials.accountId] : [], observer);
   return {
     async fetchStatus(uuid, signal) {
       if (!credentials) {

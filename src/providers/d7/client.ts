@@ -1,5 +1,5 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
-import { ProviderHttp, type HttpLimits } from '../http.js';
+import { ProviderHttp, type HttpLimits, type UpstreamObserver } from '../http.js';
 import type { ProviderClient, ProviderSettings } from '../provider.js';
 import { normalizeD7Report } from './normalize.js';
 import { d7ErrorDetail, d7ReportBody } from './schema.js';
@@ -9,9 +9,9 @@ export interface D7Credentials {
 }
 
 /** D7 Networks WhatsApp report client: GET /whatsapp/v2/report/{request_id}. */
-export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits): ProviderClient {
+export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient {
   const credentials = settings.credentials;
-  const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : []);
+  const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : [], observer);
   return {
     async fetchStatus(requestId, signal) {
       if (!credentials) {

@@ -1,0 +1,23 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+
+/** `/metrics` (Prometheus text) and `/ready` (readiness); yoga itself answers `/health`. */
+export function useOperationsEndpoints({ metrics, readiness }: { metrics: Metrics; readiness: Readiness }): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/metrics') {
+        const body = await metrics.registry.metrics();
+        endResponse(new fetchAPI.Response(body, { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
+      } else if (url.pathname === '/ready') {
+        const ready = readiness.isReady;
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ ready, state: readiness.state }), {
+            status: ready ? 200 : 503,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+    },
+  };
+}

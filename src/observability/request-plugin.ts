@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { getOperationAST, type GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import type { Metrics } from './metrics.js';
+import { requestScope, type RequestScope } from './request-scope.js';
+import { incomingTraceContext } from './tracing.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+// A caller's id is echoed into logs and headers, so only a short, plain token is trusted.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_OPERATION_NAME = 100;
+
+export interface RequestPluginOptions {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer | undefined;
+}
+
+/**
+ * Per request: a request id (taken or made, and returned), and for GraphQL
+ * operations one log line, the operation metrics and the operation span.
+ */
+export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): Plugin {
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const incoming = request.headers.get(REQUEST_ID_HEADER);
+        const scope: RequestScope = {
+          requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+          started: performance.now(),
+          startedAt: Date.now(),
+          upstreamCalls: 0,
+          graphql: false,
+          errorCodes: [],
+        };
+        return requestScope.run(scope, wrapped);
+      },
+    },
+    onParams({ params, request }) {
+      const scope = requestScope.getStore();
+      if (!scope || scope.graphql) return;
+      scope.graphql = true;
+      scope.operation = operationLabel(params.operationName);
+      metrics.requestStarted();
+      if (tracer) {
+        const parent = incomingTraceContext(request.headers);
+        scope.span = tracer.startSpan('graphql.operation', { kind: SpanKind.SERVER, startTime: scope.startedAt, attributes: { 'request.id': scope.requestId } }, parent);
+        scope.traceContext = trace.setSpan(parent, scope.span);
+      }
+    },
+    onExecute({ args }) {
+      const scope = requestScope.getStore();
+      if (!scope) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      scope.operationType = operation?.operation ?? 'unknown';
+      if (operation?.name) scope.operation = operationLabel(operation.name.value);
+    },
+    onResultProcess({ result }) {
+      const scope = requestScope.getStore();
+      if (!scope) return;
+      for (const one of Array.isArray(result) ? result : [result]) {
+        const errors = (one as { errors?: readonly GraphQLError[] }).errors ?? [];
+        for (const error of errors) scope.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
+      }
+    },
+    onResponse({ response }) {
+      const scope = requestScope.getStore();
+      if (!scope) return;
+      response.headers.set(REQUEST_ID_HEADER, scope.requestId);
+      if (!scope.graphql) return;
+      metrics.requestFinished();
+      const durationMs = performance.now() - scope.started;
+      const operation = scope.operation ?? 'anonymous';
+      const type = scope.operationType ?? 'unknown';
+      const outcome = scope.errorCodes.length > 0 ? 'error' : 'success';
+      metrics.operation({ operation, type, durationMs, errorCodes: scope.errorCodes });
+      logger.info(
+        {
+          requestId: scope.requestId,
+          operation,
+          operationType: type,
+          durationMs: Math.round(durationMs * 10) / 10,
+          upstreamCalls: scope.upstreamCalls,
+          outcome,
+          ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
+          status: response.status,
+        },
+        'graphql request',
+      );
+      if (scope.span) {
+        scope.span.updateName(`${type} ${operation}`);
+        scope.span.setAttributes({
+          'graphql.operation.name': operation,
+          'graphql.operation.type': type,
+          'http.response.status_code': response.status,
+          'upstream.calls': scope.upstreamCalls,
+          outcome,
+        });
+        if (outcome === 'error') scope.span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(scope.errorCodes)].join(',') });
+        scope.span.end();
+      }
+    },
+  };
+}
+
+function operationLabel(name: string | null | undefined): string {
+  return name ? name.slice(0, MAX_OPERATION_NAME) : 'anonymous';
+}
