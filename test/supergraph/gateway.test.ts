@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import type { Trace } from '@apollo/usage-reporting-protobuf';
 import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
@@ -30,7 +31,27 @@ const EDGE_CASES: OutboundMessage[] = [
 interface SubgraphRequest {
   query: string;
   variables?: { representations?: { __typename: string; id: string }[] };
+  /** The `apollo-federation-include-trace` header the gateway sent, if any. */
+  includeTrace?: string;
+  /** Whether our answer carried `extensions.ftv1`. */
+  answeredFtv1?: boolean;
 }
+
+/**
+ * Stands in for usage reporting, which is what makes a gateway ask subgraphs for traces:
+ * a client header turns trace capture on, and the gateway's query-plan trace is kept.
+ */
+let lastPlanTrace: Trace.IQueryPlanNode | undefined;
+const captureTracesOnRequest: ApolloServerPlugin = {
+  async requestDidStart(rc) {
+    if (rc.request.http?.headers.get('x-test-capture-traces') === '1') rc.metrics.captureTraces = true;
+    return {
+      async willSendResponse(done) {
+        lastPlanTrace = done.metrics.queryPlanTrace;
+      },
+    };
+  },
+};
 
 let h: Harness;
 let ours: RunningSubgraph;
@@ -48,18 +69,24 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
-      if (req.method === 'POST') ourRequests.push(JSON.parse(body) as SubgraphRequest);
+      const record = req.method === 'POST' ? (JSON.parse(body) as SubgraphRequest) : undefined;
       const headers = Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string');
-      const response = await h.app.yoga.fetch(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      const response = await h.app.yoga.fetch(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: record ? body : undefined });
+      const answer = await response.text();
+      if (record) {
+        record.includeTrace = req.headers['apollo-federation-include-trace'] as string | undefined;
+        record.answeredFtv1 = answer.includes('"ftv1"');
+        ourRequests.push(record);
+      }
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      res.end(answer);
     }),
     '/graphql',
   );
   outbound = await startOutboundSubgraph([...TWENTY, ...EDGE_CASES]);
   const composed = composeSupergraph({ messageStatus: ours.url, outbound: outbound.url });
   if (!composed.ok) throw new Error(`composition failed: ${composed.errors.join('; ')}`);
-  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
+  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }), plugins: [captureTracesOnRequest] });
   ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } }));
 });
 afterAll(async () => {
@@ -71,10 +98,15 @@ afterAll(async () => {
 beforeEach(() => {
   h.resetCounts();
   ourRequests.length = 0;
+  lastPlanTrace = undefined;
 });
 
-async function viaGateway<T>(query: string, variables: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLFormattedError[] }> {
-  const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function viaGateway<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: T; errors?: GraphQLFormattedError[] }> {
+  const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   expect(res.status).toBe(200);
   return (await res.json()) as { data?: T; errors?: GraphQLFormattedError[] };
 }
@@ -171,5 +203,31 @@ describe('through a gateway over the composed supergraph', () => {
     // The malformed id never left the service.
     expect([...h.d7.requests].sort()).toEqual([D7_SANDBOX.notFound, D7_IDS[0]].sort());
     expect(h.betatel.requests).toEqual(expect.arrayContaining([BETATEL_SANDBOX.serverError, BT_IDS[0]]));
+  });
+
+  it('sends inline traces (ftv1) when the gateway asks, and only then', async () => {
+    const asked = await viaGateway(STATUS_QUERY, { ids: ['ok-d7', 'ok-betatel'] }, { 'x-test-capture-traces': '1' });
+    expect(asked.errors).toBeUndefined();
+    expect(ourRequests).toHaveLength(1);
+    expect(ourRequests[0]).toMatchObject({ includeTrace: 'ftv1', answeredFtv1: true });
+    // The gateway decoded our trace into its query plan: the fetch to us carries our `_entities` field.
+    const fetches: Trace.QueryPlanNode.IFetchNode[] = [];
+    const walk = (node: Trace.IQueryPlanNode | null | undefined): void => {
+      if (!node) return;
+      if (node.fetch) fetches.push(node.fetch);
+      node.sequence?.nodes?.forEach(walk);
+      node.parallel?.nodes?.forEach(walk);
+      walk(node.flatten?.node);
+    };
+    walk(lastPlanTrace);
+    const ourFetch = fetches.find((f) => f.serviceName === 'message-status');
+    expect(ourFetch?.traceParsingFailed).toBeFalsy();
+    expect(ourFetch?.trace?.root?.child?.map((c) => c.responseName)).toEqual(['_entities']);
+
+    ourRequests.length = 0;
+    const notAsked = await viaGateway(STATUS_QUERY, { ids: ['ok-d7'] });
+    expect(notAsked.errors).toBeUndefined();
+    expect(ourRequests).toHaveLength(1);
+    expect(ourRequests[0]).toMatchObject({ includeTrace: undefined, answeredFtv1: false });
   });
 });
