@@ -15,6 +15,18 @@ describe('supergraph composition (@apollo/composition)', () => {
     expect(outcome.supergraphSdl).toMatch(/@join__type\(graph: OUTBOUND, key: "id", resolvable: false, isInterfaceObject: true\)/);
   });
 
+  it('carries our @tag marks into the supergraph, for schema contracts', () => {
+    const outcome = composeSupergraph(urls);
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'));
+    expect(outcome.supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/tag/v0.3")');
+    const tagged = outcome.supergraphSdl
+      .split('\n')
+      .filter((line) => line.includes('@tag('))
+      .map((line) => line.trim())
+      .filter((line) => !line.startsWith('directive'));
+    expect(tagged).toEqual(['text: String @tag(name: "pii") @tag(name: "secret")', 'to: String @tag(name: "pii")', 'recipient: String @tag(name: "pii")']);
+  });
+
   it('fails when our schema breaks the federation rules (the check can fail)', () => {
     const sdls = committedSdls();
     // An implementation of the entity interface without the interface's key.
