@@ -152,6 +152,24 @@ describe('federation _entities', () => {
     expect(res.errors![0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'UNAVAILABLE' } });
   });
 
+  it('answers a representation without its key with an error for it alone', async () => {
+    const representations = [
+      { __typename: 'MessageStatus', id: encodeGlobalId('D7Report', D7_A) },
+      { __typename: 'MessageStatus' },
+      { __typename: 'D7Report' },
+      { __typename: 'BetatelWdr', id: 42 },
+      { __typename: 'BetatelWdr', uuid: BT_A },
+    ];
+    const res = await h.query<{ _entities: ({ providerMessageId: string } | null)[] }>(entities, { representations });
+    expect(res.data!._entities.map((e) => e?.providerMessageId ?? null)).toEqual([D7_A, null, null, null, BT_A]);
+    expect(res.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 1], 'BAD_USER_INPUT'],
+      [['_entities', 2], 'BAD_USER_INPUT'],
+      [['_entities', 3], 'BAD_USER_INPUT'],
+    ]);
+    expect(upstreamCalls()).toBe(2);
+  });
+
   it('publishes the SDL with both keys on each entity through _service', async () => {
     const res = await h.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
     const sdl = res.data!._service.sdl;
