@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedSdls, composeSupergraph } from './compose.js';
+import { COMPOSITION_LIBRARIES, committedSdls, composeSupergraph } from './compose.js';
 
 const urls = { messageStatus: 'http://message-status.invalid/graphql', outbound: 'http://outbound.invalid/graphql' };
 
@@ -27,13 +27,23 @@ describe('supergraph composition (@apollo/composition)', () => {
     expect(tagged).toEqual(['text: String @tag(name: "pii") @tag(name: "secret")', 'to: String @tag(name: "pii")', 'recipient: String @tag(name: "pii")']);
   });
 
+});
+
+describe.each(COMPOSITION_LIBRARIES)('composition with %s', (library) => {
+  it('composes, with the interface entity and the interface object reference', () => {
+    const outcome = composeSupergraph(urls, undefined, library);
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'));
+    expect(outcome.supergraphSdl).toMatch(/@join__type\(graph: MESSAGE_STATUS, key: "id"\)/);
+    expect(outcome.supergraphSdl).toMatch(/@join__type\(graph: OUTBOUND, key: "id", resolvable: false, isInterfaceObject: true\)/);
+  });
+
   it('fails when our schema breaks the federation rules (the check can fail)', () => {
     const sdls = committedSdls();
     // An implementation of the entity interface without the interface's key.
     const broken = sdls.messageStatus.replace(/(type D7Report [^{]*?)\s*@key\(fields: "id"\)/, '$1');
     expect(broken).not.toBe(sdls.messageStatus);
-    const outcome = composeSupergraph(urls, { ...sdls, messageStatus: broken });
+    const outcome = composeSupergraph(urls, { ...sdls, messageStatus: broken }, library);
     expect(outcome.ok).toBe(false);
-    expect(outcome.ok ? [] : outcome.errors.join('\n')).toMatch(/@key\(fields: "id"\) on interface type "MessageStatus" is missing on implementation type "D7Report"/);
+    expect(outcome.ok ? '' : outcome.errors.join('\n')).toMatch(/@key\(fields: "id"\) on interface type "MessageStatus" is missing on implementation type "D7Report"/);
   });
 });
