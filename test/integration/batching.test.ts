@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
+import { sortSdl } from '../../src/graphql/sort-sdl.js';
 import { MessageStatusesDocument } from '../generated/graphql.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -168,6 +170,12 @@ describe('federation _entities', () => {
       [['_entities', 3], 'BAD_USER_INPUT'],
     ]);
     expect(upstreamCalls()).toBe(2);
+  });
+
+  it('advertises through _service the schema committed in schema.graphql', async () => {
+    // A router that introspects the running service must see what was published.
+    const res = await h.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    expect(sortSdl(res.data!._service.sdl)).toBe(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
   });
 
   it('publishes the SDL with both keys on each entity through _service', async () => {
