@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { schema } from '../src/graphql/schema.js';
+import { sortSdl } from '../src/graphql/sort-sdl.js';
 
-/** Writes schema.graphql; with --check, fails when the committed file differs from the code. */
+/** Writes schema.graphql, sorted (see sortSdl); with --check, fails when the committed file differs from the code. */
 const target = new URL('../schema.graphql', import.meta.url);
-const printed = `${printSubgraphSchema(schema).trim()}\n`;
+const printed = sortSdl(printSubgraphSchema(schema));
 
 if (process.argv.includes('--check')) {
   let committed = '';

@@ -1,3 +1,4 @@
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
@@ -38,7 +39,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     landingPage: false,
     logging: logger,
     maskedErrors: true,
-    plugins: observability.plugins,
+    // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
+    // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
+    // pay nothing. Errors reach the trace already masked by yoga.
+    plugins: [...observability.plugins, useApolloInlineTrace()],
     context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
     graphiql: {
       title: 'message-status-graph',

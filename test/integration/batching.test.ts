@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
+import { sortSdl } from '../../src/graphql/sort-sdl.js';
 import { MessageStatusesDocument } from '../generated/graphql.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -150,6 +152,30 @@ describe('federation _entities', () => {
     expect(res.data!._entities.map((e) => e?.providerMessageId ?? null)).toEqual([D7_SANDBOX.example, null, null, BETATEL_SANDBOX.example]);
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'UNAVAILABLE' } });
+  });
+
+  it('answers a representation without its key with an error for it alone', async () => {
+    const representations = [
+      { __typename: 'MessageStatus', id: encodeGlobalId('D7Report', D7_A) },
+      { __typename: 'MessageStatus' },
+      { __typename: 'D7Report' },
+      { __typename: 'BetatelWdr', id: 42 },
+      { __typename: 'BetatelWdr', uuid: BT_A },
+    ];
+    const res = await h.query<{ _entities: ({ providerMessageId: string } | null)[] }>(entities, { representations });
+    expect(res.data!._entities.map((e) => e?.providerMessageId ?? null)).toEqual([D7_A, null, null, null, BT_A]);
+    expect(res.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 1], 'BAD_USER_INPUT'],
+      [['_entities', 2], 'BAD_USER_INPUT'],
+      [['_entities', 3], 'BAD_USER_INPUT'],
+    ]);
+    expect(upstreamCalls()).toBe(2);
+  });
+
+  it('advertises through _service the schema committed in schema.graphql', async () => {
+    // A router that introspects the running service must see what was published.
+    const res = await h.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    expect(sortSdl(res.data!._service.sdl)).toBe(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
   });
 
   it('publishes the SDL with both keys on each entity through _service', async () => {

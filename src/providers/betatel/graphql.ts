@@ -12,9 +12,11 @@ export function defineBetatelGraphQL(kit: GraphQLKit): ProviderTypeRef {
     fields: (t) => ({
       uuid: t.id({ description: 'Betatel `uuid` of the message (a ULID), returned when it was sent.', resolve: (r) => r.details.uuid }),
       whatsappMessageId: t.string({ nullable: true, description: 'Betatel `wam_id`: the message id assigned by Meta.', resolve: (r) => r.details.whatsappMessageId }),
-      to: t.string({ nullable: true, description: 'Recipient phone number, E.164 without the leading `+`.', resolve: (r) => r.details.to }),
+      // @tag marks fields a schema contract (a public variant of the supergraph) can leave out.
+      to: t.string({ nullable: true, tag: ['pii'], description: 'Recipient phone number, E.164 without the leading `+`.', resolve: (r) => r.details.to }),
       text: t.string({
         nullable: true,
+        tag: ['pii', 'secret'],
         description: 'The message body. For OTP traffic this is the one-time code itself: treat it as a secret.',
         resolve: (r) => r.details.text,
       }),

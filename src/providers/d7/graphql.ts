@@ -24,7 +24,8 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
     fields: (t) => ({
       msgId: t.id({ description: 'D7 `msg_id` of this message.', resolve: (m) => m.msgId }),
       originator: t.exposeString('originator', { nullable: true, description: 'Sender number or name.' }),
-      recipient: t.exposeString('recipient', { nullable: true, description: 'Recipient phone number.' }),
+      // @tag marks fields a schema contract (a public variant of the supergraph) can leave out.
+      recipient: t.exposeString('recipient', { nullable: true, tag: ['pii'], description: 'Recipient phone number.' }),
       reference: t.field({ type: D7Reference, nullable: true, description: 'Customer references given at send time.', resolve: (m) => m.reference }),
       conversationType: t.exposeString('conversationType', { nullable: true, description: 'WhatsApp conversation category: marketing, service, utility, authentication.' }),
       messageType: t.exposeString('messageType', { nullable: true, description: 'TEXT, ATTACHMENT, LOCATION, CONTACTS or TEMPLATE.' }),
