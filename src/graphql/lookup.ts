@@ -60,11 +60,6 @@ export async function findOrNull(ctx: GraphQLContext, providerKey: string, raw: 
 
 /** Resolves an opaque global id; `onlyProvider` restricts it to one provider's type. */
 export function findByGlobalId(ctx: GraphQLContext, globalId: string, onlyProvider?: string): Promise<MessageStatusRecord | null> {
-  // An `_entities` representation is untyped JSON: a missing or non-string key must fail
-  // that one entity, not throw here and take the whole `_entities` list down with it.
-  if (typeof globalId !== 'string') {
-    return Promise.reject(createGraphQLError('The representation has no string `id` key', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' } }));
-  }
   const decoded = decodeGlobalId(globalId);
   const provider = decoded && providerByTypeName(decoded.typeName);
   if (!decoded || !provider || (onlyProvider !== undefined && provider.key !== onlyProvider)) {

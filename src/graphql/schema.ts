@@ -1,5 +1,6 @@
 import { providers } from '../providers/registry.js';
 import { builder } from './builder.js';
+import { resolveEntityReference } from './entity-reference.js';
 import type { GraphQLKit } from './kit.js';
 import { findByGlobalId, findOrNull } from './lookup.js';
 import { DeliveryStateEnum } from './types/delivery-state.js';
@@ -15,6 +16,7 @@ const kit: GraphQLKit = {
   DeliveryState: DeliveryStateEnum,
   findOrNull,
   findByGlobalId,
+  resolveEntityReference,
 };
 
 defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));

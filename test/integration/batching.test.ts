@@ -141,17 +141,23 @@ describe('federation _entities', () => {
     expect(upstreamCalls()).toBe(2);
   });
 
-  it('gives null plus an error for a failing entity without failing its neighbours', async () => {
+  it('gives null plus an error for a failing, missing or malformed entity without failing its neighbours', async () => {
     const representations = [
       { __typename: 'D7Report', requestId: D7_SANDBOX.example },
       { __typename: 'D7Report', requestId: D7_SANDBOX.serverError },
       { __typename: 'D7Report', requestId: D7_SANDBOX.notFound },
       { __typename: 'BetatelWdr', uuid: BETATEL_SANDBOX.example },
+      { __typename: 'D7Report', requestId: null },
     ];
     const res = await h.query<{ _entities: ({ providerMessageId: string } | null)[] }>(entities, { representations });
-    expect(res.data!._entities.map((e) => e?.providerMessageId ?? null)).toEqual([D7_SANDBOX.example, null, null, BETATEL_SANDBOX.example]);
-    expect(res.errors).toHaveLength(1);
-    expect(res.errors![0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'UNAVAILABLE' } });
+    expect(res.data!._entities.map((e) => e?.providerMessageId ?? null)).toEqual([D7_SANDBOX.example, null, null, BETATEL_SANDBOX.example, null]);
+    const errors = res.errors!.map((e) => ({ path: e.path, code: e.extensions?.code })).sort((a, b) => Number(a.path?.[1]) - Number(b.path?.[1]));
+    expect(errors).toEqual([
+      { path: ['_entities', 1], code: 'UNAVAILABLE' },
+      { path: ['_entities', 2], code: 'NOT_FOUND' },
+      { path: ['_entities', 4], code: 'BAD_USER_INPUT' },
+    ]);
+    expect([...h.d7.requests].sort()).toEqual([D7_SANDBOX.example, D7_SANDBOX.notFound, D7_SANDBOX.serverError].sort());
   });
 
   it('answers a representation without its key with an error for it alone', async () => {

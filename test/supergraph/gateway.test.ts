@@ -189,13 +189,14 @@ describe('through a gateway over the composed supergraph', () => {
     expect(items[2]!.deliveryStatus).toBeNull();
     expect(items[3]!.deliveryStatus).toMatchObject({ provider: 'BETATEL', providerMessageId: BT_IDS[0] });
     expect(items[4]!.deliveryStatus).toBeNull();
-    // Not found is not an error (the contract: null); a provider failure and a malformed id
-    // each give one error, pathed to that entity and carrying our code.
-    expect(res.errors).toHaveLength(2);
+    // A missing entity, a provider failure and a malformed id each give one error,
+    // pathed to that entity and carrying our code.
+    expect(res.errors).toHaveLength(3);
     const errors = res.errors!.map((e) => ({ path: e.path, code: e.extensions?.code, service: e.extensions?.serviceName }));
     // Errors come in the order the lookups settled, not the order of the list.
     errors.sort((a, b) => Number(a.path?.[1]) - Number(b.path?.[1]));
     expect(errors).toEqual([
+      { path: ['outboundMessages', 1, 'deliveryStatus'], code: 'NOT_FOUND', service: 'message-status' },
       { path: ['outboundMessages', 2, 'deliveryStatus'], code: 'UNAVAILABLE', service: 'message-status' },
       { path: ['outboundMessages', 4, 'deliveryStatus'], code: 'BAD_USER_INPUT', service: 'message-status' },
     ]);

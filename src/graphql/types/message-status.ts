@@ -1,6 +1,6 @@
 import type { MessageStatusRecord } from '../../domain/message-status.js';
 import { builder } from '../builder.js';
-import { findByGlobalId } from '../lookup.js';
+import { resolveEntityReference } from '../entity-reference.js';
 import { DeliveryStateEnum } from './delivery-state.js';
 import { globalIdOf, NodeInterface, typeNameOf } from './node.js';
 import { ProviderEnum } from './provider.js';
@@ -32,5 +32,5 @@ export const MessageStatusInterface = builder.interfaceRef<MessageStatusRecord>(
 
 builder.asEntity(MessageStatusInterface, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => findByGlobalId(ctx, ref.id),
+  resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref),
 });

@@ -43,8 +43,7 @@ export function defineBetatelGraphQL(kit: GraphQLKit): ProviderTypeRef {
 
   builder.asEntity(BetatelWdr, {
     key: [builder.selection<{ uuid: string }>('uuid'), builder.selection<{ id: string }>('id')],
-    resolveReference: (ref, ctx) =>
-      'uuid' in ref ? kit.findOrNull(ctx, 'BETATEL', ref.uuid, 'uuid') : kit.findByGlobalId(ctx, ref.id, 'BETATEL'),
+    resolveReference: (ref, ctx) => kit.resolveEntityReference(ctx, ref, { provider: 'BETATEL', keyField: 'uuid' }),
   });
 
   builder.queryField('betatelWdr', (t) =>

@@ -51,8 +51,7 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
 
   builder.asEntity(D7Report, {
     key: [builder.selection<{ requestId: string }>('requestId'), builder.selection<{ id: string }>('id')],
-    resolveReference: (ref, ctx) =>
-      'requestId' in ref ? kit.findOrNull(ctx, 'D7', ref.requestId, 'requestId') : kit.findByGlobalId(ctx, ref.id, 'D7'),
+    resolveReference: (ref, ctx) => kit.resolveEntityReference(ctx, ref, { provider: 'D7', keyField: 'requestId' }),
   });
 
   builder.queryField('d7Report', (t) =>
