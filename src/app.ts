@@ -23,7 +23,7 @@ export interface App {
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream)]));
-  const service = new StatusService(clients);
+  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -31,7 +31,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     landingPage: false,
     logging: logger,
     maskedErrors: true,
-    context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
+    context: () =>
+      createContext({
+        service,
+        maxBatchSize: config.maxBatchSize,
+        lookupConcurrency: config.lookupConcurrency,
+        requestDeadlineMs: config.resilience.requestDeadlineMs,
+      }),
     graphiql: {
       title: 'message-status-graph',
       defaultTabs: exampleTabs(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
+import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -16,6 +17,20 @@ const commonEnv = {
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   LOOKUP_CONCURRENCY: int(1, 1000).default(16),
+  REQUEST_DEADLINE_MS: int(100, 120_000).default(8_000),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: int(50, 120_000).default(5_000),
+  BULKHEAD_CONCURRENCY: int(1, 10_000).default(32),
+  BULKHEAD_QUEUE: int(0, 100_000).default(256),
+  BREAKER_THRESHOLD: int(1, 1000).default(5),
+  BREAKER_HALF_OPEN_MS: int(10, 3_600_000).default(10_000),
+  RETRY_MAX: int(0, 10).default(2),
+  RETRY_BASE_MS: int(1, 60_000).default(100),
+  RETRY_MAX_DELAY_MS: int(1, 60_000).default(1_000),
+  RETRY_AFTER_CAP_MS: int(0, 60_000).default(2_000),
+  CACHE_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
+  CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
+  CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
+  CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
 };
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -30,6 +45,8 @@ export interface Config {
   logLevel: string;
   lookupConcurrency: number;
   upstream: HttpLimits;
+  resilience: ResilienceSettings;
+  cache: CacheSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
   /** Every secret value configured, for redaction. */
@@ -78,6 +95,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       bodyTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       maxBodyBytes: values.UPSTREAM_MAX_BODY_BYTES,
+    },
+    resilience: {
+      requestDeadlineMs: values.REQUEST_DEADLINE_MS,
+      attemptTimeoutMs: values.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+      bulkheadConcurrency: values.BULKHEAD_CONCURRENCY,
+      bulkheadQueue: values.BULKHEAD_QUEUE,
+      breakerThreshold: values.BREAKER_THRESHOLD,
+      breakerHalfOpenMs: values.BREAKER_HALF_OPEN_MS,
+      retryMax: values.RETRY_MAX,
+      retryBaseMs: values.RETRY_BASE_MS,
+      retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
+      retryAfterCapMs: values.RETRY_AFTER_CAP_MS,
+    },
+    cache: {
+      maxEntries: values.CACHE_MAX_ENTRIES,
+      finalTtlMs: values.CACHE_TTL_FINAL_MS,
+      movingTtlMs: values.CACHE_TTL_MOVING_MS,
+      notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
     },
     providers: settings,
     secrets,

@@ -2,7 +2,7 @@ import type { EnumRef, InterfaceRef, ObjectRef } from '@pothos/core';
 import type { DeliveryState } from '../domain/delivery-state.js';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { Builder, BuilderTypes } from './builder.js';
-import type { findByGlobalId, findOrNull } from './lookup.js';
+import type { checkMaxAge, findByGlobalId, findOrNull } from './lookup.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider narrows `details` to its own shape
 export type AnyRecord = MessageStatusRecord<any>;
@@ -22,4 +22,7 @@ export interface GraphQLKit {
   // A provider's loader only ever holds that provider's records, so `details` is its own shape.
   findOrNull: (...args: Parameters<typeof findOrNull>) => Promise<AnyRecord | null>;
   findByGlobalId: (...args: Parameters<typeof findByGlobalId>) => Promise<AnyRecord | null>;
+  checkMaxAge: typeof checkMaxAge;
+  /** Description of the `maxAge` argument of root fields. */
+  maxAgeDescription: string;
 }
