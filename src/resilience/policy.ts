@@ -44,7 +44,8 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     async execute(attempt, signal, deadline) {
       // Retry is rebuilt per call because its backoff is clipped to this call's deadline.
       const retries = retry(
-        handleWhen((error) => shouldRetry(error, settings.retryAfterCapMs)),
+        // A wait the deadline cannot hold is no retry: the caller gets the provider's answer now.
+        handleWhen((error) => shouldRetry(error, settings.retryAfterCapMs) && retryAfterOf(error) < deadline - Date.now()),
         {
           maxAttempts: settings.retryMax,
           backoff: deadlineBackoff({ baseMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxDelayMs, deadline }),
@@ -53,7 +54,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       try {
         return await wrap(bulk, breaker, retries, attemptTimeout).execute(({ signal: attemptSignal }) => {
           // A backoff that ended at the deadline must not start another upstream call.
-          if (signal.aborted) throw deadlineFailure(provider);
+          if (signal.aborted || Date.now() >= deadline) throw deadlineFailure(provider);
           return attempt(attemptSignal);
         }, signal);
       } catch (error) {
@@ -61,6 +62,10 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       }
     },
   };
+}
+
+function retryAfterOf(error: unknown): number {
+  return error instanceof ProviderFailure ? (error.retryAfterMs ?? 0) : 0;
 }
 
 function deadlineFailure(provider: string): ProviderFailure {
