@@ -20,10 +20,11 @@ export class StatusCache {
     this.lru = settings.maxEntries > 0 ? new LRUCache<string, CachedAnswer>({ max: settings.maxEntries, ttlAutopurge: false }) : undefined;
   }
 
-  /** The answer for `key` obtained no earlier than `notBefore` (epoch ms), if one is still alive. */
+  /** The answer for `key` obtained after `notBefore` (epoch ms), if one is still alive. */
   get(key: string, notBefore: number): CachedAnswer | undefined {
     const answer = this.lru?.get(key);
-    return answer && answer.fetchedAt >= notBefore ? answer : undefined;
+    // Strictly after: with maxAge 0, an answer from the very millisecond the request began may predate it.
+    return answer && answer.fetchedAt > notBefore ? answer : undefined;
   }
 
   set(key: string, answer: CachedAnswer): void {
