@@ -4,6 +4,8 @@
  * and exits 1 on any wrong answer or crash.
  *
  *   npm run chaos -- [--seconds 60] [--rate 40] [--batch 5] [--fault-rate 0.2]
+ *
+ * npm run chaos starts Node with --expose-gc so the end heap figure is measured after a collection.
  */
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
@@ -37,6 +39,7 @@ process.on('uncaughtException', (error) => crashes.push(`uncaughtException: ${St
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const rssStart = process.memoryUsage().rss;
+const heapStart = process.memoryUsage().heapUsed;
 
 // Shorter timeouts than production so hung calls do not dominate a one-minute run; the environment can override.
 const env = {
@@ -75,13 +78,13 @@ const QUERY = /* GraphQL */ `
       ... on MessageStatus { provider providerMessageId state isFinal fetchedAt }
       ... on D7Report { requestId messages { msgId recipient status state } }
       ... on BetatelWdr { uuid to whatsappMessageId status }
-      ... on LookupError { provider providerMessageId retryable }
+      ... on LookupError { provider providerMessageId retryable message }
       ... on ProviderError { code }
     }
   }
 `;
 
-const totals = { sent: 0, answered: 0, items: 0, data: 0, typedErrors: 0, notFound: 0, wrong: 0 };
+const totals = { sent: 0, answered: 0, items: 0, data: 0, typedErrors: 0, notFound: 0, wrong: 0, circuitOpen: 0, bulkheadFull: 0 };
 const errorCodes = new Map<string, number>();
 const wrongSamples: string[] = [];
 const latencies: number[] = [];
@@ -123,6 +126,9 @@ async function oneRequest(): Promise<void> {
         totals.typedErrors += 1;
         const code = String(item!.code);
         errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+        // Answers the policy gave without calling the provider.
+        if (/circuit open/.test(String(item!.message))) totals.circuitOpen += 1;
+        if (/too many lookups/.test(String(item!.message))) totals.bulkheadFull += 1;
       } else if (item!.__typename === 'MessageNotFound') totals.notFound += 1;
       else totals.data += 1;
     });
@@ -148,7 +154,10 @@ const elapsed = (Date.now() - startedAt) / 1000;
 
 await app.close();
 await sandbox.close();
+// With --expose-gc, collect first so the end figures show what is retained, not garbage not yet collected.
+(globalThis as { gc?: () => void }).gc?.();
 const rssEnd = process.memoryUsage().rss;
+const heapEnd = process.memoryUsage().heapUsed;
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
@@ -164,11 +173,13 @@ console.log(`items:              ${totals.items}`);
 console.log(`items with data:    ${totals.data}`);
 console.log(`items not found:    ${totals.notFound}`);
 console.log(`items typed errors: ${totals.typedErrors} (${[...errorCodes].map(([c, n]) => `${c} ${n}`).join(', ')})`);
+console.log(`  of which refused:  circuit open ${totals.circuitOpen}, bulkhead full ${totals.bulkheadFull}`);
 console.log(`wrong answers:      ${totals.wrong}`);
 console.log(`crashes:            ${crashes.length}`);
 console.log(`upstream requests:  ${upstream} (faults injected: ${faultsTotal}; ${[...injected].map(([k, n]) => `${k} ${n}`).join(', ')})`);
 console.log(`latency ms:         p50 ${pct(0.5)}, p99 ${pct(0.99)}, max ${pct(1)}`);
 console.log(`RSS MB:             start ${mb(rssStart)}, end ${mb(rssEnd)}`);
+console.log(`heap used MB:       start ${mb(heapStart)}, end ${mb(heapEnd)}${'gc' in globalThis ? ' (after a forced GC)' : ''}`);
 for (const sample of wrongSamples) console.log(`  wrong: ${sample}`);
 for (const crash of crashes.slice(0, 10)) console.log(`  crash: ${crash}`);
 process.exitCode = totals.wrong === 0 && crashes.length === 0 ? 0 : 1;
