@@ -43,7 +43,8 @@ describe('circuit breaker', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      env: { BREAKER_THRESHOLD: '3', BREAKER_HALF_OPEN_MS: '300', UPSTREAM_TIMEOUT_MS: '1000' },
+      // Half-open delay and probe delay leave wide margins for a loaded machine.
+      env: { BREAKER_THRESHOLD: '3', BREAKER_HALF_OPEN_MS: '1000', UPSTREAM_TIMEOUT_MS: '2000' },
       baseUrls: { D7: faults.url },
     });
   });
@@ -66,9 +67,9 @@ describe('circuit breaker', () => {
     expect(faults.hits(refused)).toBe(0);
 
     // After the half-open delay one probe goes through; a call arriving meanwhile waits for the probe's verdict.
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     const probe = freshD7Id();
-    faults.script(probe, { kind: 'ok', delayMs: 200 });
+    faults.script(probe, { kind: 'ok', delayMs: 600 });
     const probing = lookup(h, d7(probe));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(h.app.service.circuitState('D7')).toBe('HalfOpen');
@@ -95,7 +96,7 @@ describe('circuit breaker', () => {
       await lookup(h, d7(id));
     }
     expect(h.app.service.circuitState('D7')).toBe('Open');
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     const probe = freshD7Id();
     faults.script(probe, { kind: 'status', status: 500 });
     expect(await lookup(h, d7(probe))).toEqual([expect.objectContaining({ code: 'UNAVAILABLE' })]);
