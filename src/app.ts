@@ -31,7 +31,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const observability = createObservability(config, { ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
-  const service = new StatusService(clients);
+  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -43,7 +43,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
     plugins: [...observability.plugins, useApolloInlineTrace()],
-    context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
+    context: () =>
+      createContext({
+        service,
+        maxBatchSize: config.maxBatchSize,
+        lookupConcurrency: config.lookupConcurrency,
+        requestDeadlineMs: config.resilience.requestDeadlineMs,
+      }),
     graphiql: {
       title: 'message-status-graph',
       defaultTabs: exampleTabs(),

@@ -3,6 +3,7 @@ import type { TracingConfig } from './observability/tracing.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
+import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
 
 // Plain decimal digits only: Number() would also take "0x10", "1e3" or " ".
 const int = (min: number, max: number) =>
@@ -29,6 +30,20 @@ const commonEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('message-status-graph'),
   SANDBOX_SLOW_MS: int(0, 600_000).default(15_000),
+  REQUEST_DEADLINE_MS: int(100, 120_000).default(8_000),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: int(50, 120_000).default(5_000),
+  BULKHEAD_CONCURRENCY: int(1, 10_000).default(32),
+  BULKHEAD_QUEUE: int(0, 100_000).default(256),
+  BREAKER_THRESHOLD: int(1, 1000).default(5),
+  BREAKER_HALF_OPEN_MS: int(10, 3_600_000).default(10_000),
+  RETRY_MAX: int(0, 10).default(2),
+  RETRY_BASE_MS: int(1, 60_000).default(100),
+  RETRY_MAX_DELAY_MS: int(1, 60_000).default(1_000),
+  RETRY_AFTER_CAP_MS: int(0, 60_000).default(2_000),
+  CACHE_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
+  CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
+  CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
+  CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
 };
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
@@ -55,6 +70,8 @@ export interface Config {
   /** Sandbox only: how long the simulators' documented slow ids wait. */
   sandboxSlowMs: number;
   upstream: HttpLimits;
+  resilience: ResilienceSettings;
+  cache: CacheSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
   /** Every secret value configured, for redaction. */
@@ -107,6 +124,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       bodyTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       maxBodyBytes: values.UPSTREAM_MAX_BODY_BYTES,
+    },
+    resilience: {
+      requestDeadlineMs: values.REQUEST_DEADLINE_MS,
+      attemptTimeoutMs: values.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+      bulkheadConcurrency: values.BULKHEAD_CONCURRENCY,
+      bulkheadQueue: values.BULKHEAD_QUEUE,
+      breakerThreshold: values.BREAKER_THRESHOLD,
+      breakerHalfOpenMs: values.BREAKER_HALF_OPEN_MS,
+      retryMax: values.RETRY_MAX,
+      retryBaseMs: values.RETRY_BASE_MS,
+      retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
+      retryAfterCapMs: values.RETRY_AFTER_CAP_MS,
+    },
+    cache: {
+      maxEntries: values.CACHE_MAX_ENTRIES,
+      finalTtlMs: values.CACHE_TTL_FINAL_MS,
+      movingTtlMs: values.CACHE_TTL_MOVING_MS,
+      notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
     },
     providers: settings,
     secrets,

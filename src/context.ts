@@ -11,11 +11,13 @@ export interface ContextOptions {
   service: StatusService;
   maxBatchSize: number;
   lookupConcurrency: number;
+  /** This request's overall deadline; lookups still running then answer TIMEOUT. */
+  requestDeadlineMs: number;
 }
 
 export function createContext(options: ContextOptions): GraphQLContext {
   return {
-    loader: new StatusLoader(options.service, options.lookupConcurrency),
+    loader: new StatusLoader(options.service, options.lookupConcurrency, AbortSignal.timeout(options.requestDeadlineMs), Date.now()),
     maxBatchSize: options.maxBatchSize,
   };
 }

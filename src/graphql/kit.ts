@@ -3,7 +3,7 @@ import type { DeliveryState } from '../domain/delivery-state.js';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { Builder, BuilderTypes } from './builder.js';
 import type { resolveEntityReference } from './entity-reference.js';
-import type { findByGlobalId, findOrNull } from './lookup.js';
+import type { checkMaxAge, findByGlobalId, findOrNull } from './lookup.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider narrows `details` to its own shape
 export type AnyRecord = MessageStatusRecord<any>;
@@ -24,4 +24,7 @@ export interface GraphQLKit {
   findOrNull: (...args: Parameters<typeof findOrNull>) => Promise<AnyRecord | null>;
   findByGlobalId: (...args: Parameters<typeof findByGlobalId>) => Promise<AnyRecord | null>;
   resolveEntityReference: (...args: Parameters<typeof resolveEntityReference>) => Promise<AnyRecord>;
+  checkMaxAge: typeof checkMaxAge;
+  /** Description of the `maxAge` argument of root fields. */
+  maxAgeDescription: string;
 }

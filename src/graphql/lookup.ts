@@ -16,13 +16,24 @@ function invalidIdMessage(provider: ProviderModule, raw: string): string {
   return `${quoteId(raw)} is not a valid ${provider.label} message id: expected ${provider.idFormat}`;
 }
 
+/** Description of the `maxAge` argument, shared by every root field that has it. */
+export const MAX_AGE_DESCRIPTION =
+  'Freshness demand, in seconds: do not answer from data this service obtained more than `maxAge` seconds before the request began. Without it, cached answers are used while they live (final states about 10 minutes, states still moving about 5 seconds, not-found about 2 seconds; provider failures are never cached). 0 forces a fresh upstream call, which is still shared with identical lookups started after this request began. `fetchedAt` tells how fresh the answer is.';
+
+/** A BAD_USER_INPUT error for a negative `maxAge`; the whole field fails, since the demand itself is wrong. */
+export function checkMaxAge(maxAge: number | null | undefined): number | undefined {
+  if (maxAge === null || maxAge === undefined) return undefined;
+  if (maxAge < 0) throw createGraphQLError(`maxAge must be 0 or more seconds; got ${maxAge}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'maxAge' } });
+  return maxAge;
+}
+
 /** The union member for one (provider, id) pair: a record or a typed problem, never a thrown error. */
-export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw: string): Promise<MessageStatusRecord | LookupProblem> {
+export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number): Promise<MessageStatusRecord | LookupProblem> {
   const provider = providerByKey(providerKey);
   const id = provider.parseId(raw);
   if (id === undefined) return new LookupProblem('InvalidMessageId', invalidIdMessage(provider, raw), provider.key, raw, false);
   try {
-    const record = await ctx.loader.load(provider.key, id);
+    const record = await ctx.loader.load(provider.key, id, maxAge);
     return record ?? new LookupProblem('MessageNotFound', `${provider.label} has no message with id ${quoteId(raw)}`, provider.key, raw, false);
   } catch (error) {
     if (!(error instanceof ProviderFailure)) throw error;
@@ -39,8 +50,14 @@ export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw
  * For nullable single-record fields (`d7Report`, `node`, entity references):
  * null when not found, a GraphQL error with a stable code otherwise.
  */
-export async function findOrNull(ctx: GraphQLContext, providerKey: string, raw: string, argumentName: string): Promise<MessageStatusRecord | null> {
-  const result = await lookupResult(ctx, providerKey, raw);
+export async function findOrNull(
+  ctx: GraphQLContext,
+  providerKey: string,
+  raw: string,
+  argumentName: string,
+  maxAge?: number,
+): Promise<MessageStatusRecord | null> {
+  const result = await lookupResult(ctx, providerKey, raw, maxAge);
   if (!(result instanceof LookupProblem)) return result;
   if (result.kind === 'MessageNotFound') return null;
   if (result.kind === 'InvalidMessageId') {

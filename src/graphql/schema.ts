@@ -2,7 +2,7 @@ import { providers } from '../providers/registry.js';
 import { builder } from './builder.js';
 import { resolveEntityReference } from './entity-reference.js';
 import type { GraphQLKit } from './kit.js';
-import { findByGlobalId, findOrNull } from './lookup.js';
+import { checkMaxAge, findByGlobalId, findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
 import { DeliveryStateEnum } from './types/delivery-state.js';
 import './types/lookup-errors.js';
 import { defineMessageStatusResult } from './types/message-status-result.js';
@@ -17,6 +17,8 @@ const kit: GraphQLKit = {
   findOrNull,
   findByGlobalId,
   resolveEntityReference,
+  checkMaxAge,
+  maxAgeDescription: MAX_AGE_DESCRIPTION,
 };
 
 defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));

@@ -31,9 +31,23 @@ export interface Harness {
 }
 
 /** The real app against both loopback simulators, with the real undici clients in between. */
-export async function startHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions; deps?: AppDeps } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    env?: Record<string, string>;
+    simulator?: SimulatorOptions;
+    /** Points a provider (by key) at another server, e.g. a fault-injecting one; its sandbox credentials stay. */
+    baseUrls?: Record<string, string>;
+    deps?: AppDeps;
+  } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox(options.simulator);
-  const config = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ...options.env }), sandbox);
+  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ...options.env }), sandbox);
+  const config = {
+    ...sandboxed,
+    providers: Object.fromEntries(
+      Object.entries(sandboxed.providers).map(([key, settings]) => [key, { ...settings, baseUrl: options.baseUrls?.[key] ?? settings.baseUrl }]),
+    ),
+  };
   const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }), ...options.deps });
 
   const post = (body: string, headers: Record<string, string> = {}) =>

@@ -14,7 +14,8 @@ const BT_B = '01KA0000000000000000000002';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { MAX_BATCH_SIZE: '12' } });
+  // Cache off: these tests count what the per-request loaders send upstream (test/integration/cache.test.ts covers the cache).
+  h = await startHarness({ env: { MAX_BATCH_SIZE: '12', CACHE_MAX_ENTRIES: '0' } });
 });
 afterAll(() => h.close());
 beforeEach(() => h.resetCounts());

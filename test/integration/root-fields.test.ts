@@ -7,7 +7,8 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 let h: Harness;
 beforeAll(async () => {
   // Short upstream timeout and a slow id that is slower than it, to reach TIMEOUT quickly.
-  h = await startHarness({ env: { UPSTREAM_TIMEOUT_MS: '300' }, simulator: { slowMs: 2_000 } });
+  // Cache off: these tests count upstream calls per request (test/integration/cache.test.ts covers the cache).
+  h = await startHarness({ env: { UPSTREAM_TIMEOUT_MS: '300', CACHE_MAX_ENTRIES: '0' }, simulator: { slowMs: 2_000 } });
 });
 afterAll(() => h.close());
 beforeEach(() => h.resetCounts());

@@ -12,7 +12,8 @@ const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpan
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ deps: { tracerProvider } });
+  // Each test expects its own upstream span: no cross-request cache between the tests.
+  h = await startHarness({ env: { CACHE_MAX_ENTRIES: '0' }, deps: { tracerProvider } });
 });
 afterAll(() => h.close());
 

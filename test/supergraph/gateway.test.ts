@@ -62,7 +62,8 @@ let gatewayUrl: string;
 const ourRequests: SubgraphRequest[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Upstream lookups are counted per query: no cross-request cache between the tests.
+  h = await startHarness({ env: { CACHE_MAX_ENTRIES: '0' } });
   // Our yoga behind a plain HTTP server that records each request body before handing it on.
   ours = await listen(
     createServer(async (req, res) => {

@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { LookupProblem } from '../lookup-problem.js';
-import { lookupResult } from '../lookup.js';
+import { checkMaxAge, lookupResult, MAX_AGE_DESCRIPTION } from '../lookup.js';
 import { builder } from '../builder.js';
 import type { ProviderTypeRef } from '../kit.js';
 import { InvalidMessageIdType, MessageNotFoundType, ProviderErrorType } from './lookup-errors.js';
@@ -24,8 +24,9 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
       args: {
         provider: t.arg({ type: ProviderEnum, required: true, description: 'The provider that sent the message.' }),
         id: t.arg.string({ required: true, description: "The provider's id for the message." }),
+        maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
       },
-      resolve: (_root, { provider, id }, ctx) => lookupResult(ctx, provider, id),
+      resolve: (_root, { provider, id, maxAge }, ctx) => lookupResult(ctx, provider, id, checkMaxAge(maxAge)),
     }),
     messageStatuses: t.field({
       type: [MessageStatusResult],
@@ -33,14 +34,16 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
         'What happened to many messages, in one round trip. The answer has the same length and order as `refs`; each item is a record or a typed error for that item alone. Repeated refs are fetched once. More refs than the server limit (MAX_BATCH_SIZE) is a BATCH_TOO_LARGE error.',
       args: {
         refs: t.arg({ type: [MessageRefInput], required: true, description: 'The messages to look up.' }),
+        maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
       },
-      resolve: (_root, { refs }, ctx) => {
+      resolve: (_root, { refs, maxAge }, ctx) => {
+        const freshness = checkMaxAge(maxAge);
         if (refs.length > ctx.maxBatchSize) {
           throw createGraphQLError(`messageStatuses accepts at most ${ctx.maxBatchSize} refs per call; got ${refs.length}`, {
             extensions: { code: 'BATCH_TOO_LARGE', maxBatchSize: ctx.maxBatchSize },
           });
         }
-        return refs.map((ref) => lookupResult(ctx, ref.provider, ref.id));
+        return refs.map((ref) => lookupResult(ctx, ref.provider, ref.id, freshness));
       },
     }),
   }));

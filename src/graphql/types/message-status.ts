@@ -24,7 +24,7 @@ export const MessageStatusInterface = builder.interfaceRef<MessageStatusRecord>(
     }),
     fetchedAt: t.field({
       type: 'DateTime',
-      description: 'When this service obtained this data from the provider.',
+      description: 'When this service obtained this data from the provider. Answers may come from a short-lived cache; pass `maxAge` on the root field to demand fresher data.',
       resolve: (r) => r.fetchedAt,
     }),
   }),

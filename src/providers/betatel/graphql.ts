@@ -52,8 +52,11 @@ export function defineBetatelGraphQL(kit: GraphQLKit): ProviderTypeRef {
       nullable: true,
       description:
         'A Betatel delivery record by its uuid. Null when Betatel does not know it; a BAD_USER_INPUT error when the id is not a ULID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when Betatel failed.',
-      args: { uuid: t.arg.id({ required: true, description: 'Betatel `uuid` (a 26-character ULID).' }) },
-      resolve: (_root, { uuid }, ctx) => kit.findOrNull(ctx, 'BETATEL', String(uuid), 'uuid'),
+      args: {
+        uuid: t.arg.id({ required: true, description: 'Betatel `uuid` (a 26-character ULID).' }),
+        maxAge: t.arg.int({ required: false, description: kit.maxAgeDescription }),
+      },
+      resolve: (_root, { uuid, maxAge }, ctx) => kit.findOrNull(ctx, 'BETATEL', String(uuid), 'uuid', kit.checkMaxAge(maxAge)),
     }),
   );
 

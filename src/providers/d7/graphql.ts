@@ -60,8 +60,11 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
       nullable: true,
       description:
         'A D7 report by its request id. Null when D7 does not know it; a BAD_USER_INPUT error when the id is not a UUID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when D7 failed.',
-      args: { requestId: t.arg.id({ required: true, description: 'D7 `request_id` (a UUID).' }) },
-      resolve: (_root, { requestId }, ctx) => kit.findOrNull(ctx, 'D7', String(requestId), 'requestId'),
+      args: {
+        requestId: t.arg.id({ required: true, description: 'D7 `request_id` (a UUID).' }),
+        maxAge: t.arg.int({ required: false, description: kit.maxAgeDescription }),
+      },
+      resolve: (_root, { requestId, maxAge }, ctx) => kit.findOrNull(ctx, 'D7', String(requestId), 'requestId', kit.checkMaxAge(maxAge)),
     }),
   );
 
