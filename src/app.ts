@@ -31,7 +31,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const observability = createObservability(config, { ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
-  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache });
+  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,

@@ -13,10 +13,13 @@ interface Flight<T> {
 export class InFlight<T> {
   private readonly flights = new Map<string, Flight<T>>();
 
-  /** Joins the call for `key` started at or after `notBefore`, or starts one with `start`. */
-  run(key: string, notBefore: number, start: () => Promise<T>): Promise<T> {
+  /** Joins the call for `key` started at or after `notBefore` (telling `onJoin`), or starts one with `start`. */
+  run(key: string, notBefore: number, start: () => Promise<T>, onJoin?: () => void): Promise<T> {
     const existing = this.flights.get(key);
-    if (existing && existing.startedAt >= notBefore) return existing.promise;
+    if (existing && existing.startedAt >= notBefore) {
+      onJoin?.();
+      return existing.promise;
+    }
     const startedAt = Date.now();
     const flight: Flight<T> = { promise: start(), startedAt };
     this.flights.set(key, flight);

@@ -1,6 +1,7 @@
 import type { MessageStatusRecord } from './domain/message-status.js';
 import { ProviderFailure } from './domain/provider-failure.js';
 import { InFlight, untilAborted } from './in-flight.js';
+import type { BreakerState, Metrics } from './observability/metrics.js';
 import type { ProviderClient } from './providers/provider.js';
 import { createProviderPolicy, type ProviderPolicy } from './resilience/policy.js';
 import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
@@ -16,7 +17,11 @@ export interface LookupOptions {
 export interface StatusServiceOptions {
   resilience: ResilienceSettings;
   cache: CacheSettings;
+  /** Where cache, sharing, breaker and bulkhead figures go (the app's Prometheus registry). */
+  metrics?: Pick<Metrics, 'cacheLookup' | 'sharedInFlight' | 'observeBreakerStates' | 'observeBulkheadQueues'>;
 }
+
+const BREAKER_STATES: Record<string, BreakerState> = { Closed: 'closed', Open: 'open', HalfOpen: 'half_open', Isolated: 'open' };
 
 interface Guarded {
   client: ProviderClient;
@@ -41,6 +46,9 @@ export class StatusService {
       this.guarded.set(provider, { client, policy: createProviderPolicy(provider, options.resilience) });
     }
     this.cache = new StatusCache(options.cache);
+    // Read at scrape time, so the gauges are never stale.
+    options.metrics?.observeBreakerStates(() => this.byProvider(({ policy }) => BREAKER_STATES[policy.circuitState] ?? 'open'));
+    options.metrics?.observeBulkheadQueues(() => this.byProvider(({ policy }) => policy.queueLength));
   }
 
   /** The record, null when the provider does not know the id; rejects with ProviderFailure only. */
@@ -52,14 +60,24 @@ export class StatusService {
     const key = `${provider}:${id}`;
     const notBefore = options.notBefore ?? Number.NEGATIVE_INFINITY;
     const cached = this.cache.get(key, notBefore);
+    this.options.metrics?.cacheLookup(provider, cached !== undefined);
     if (cached) return cached.record;
-    const shared = this.inFlight.run(key, notBefore, () => this.callUpstream(provider, id, guarded));
+    const shared = this.inFlight.run(
+      key,
+      notBefore,
+      () => this.callUpstream(provider, id, guarded),
+      () => this.options.metrics?.sharedInFlight(provider),
+    );
     return (await untilAborted(shared, options.signal, provider)).record;
   }
 
   /** Circuit state by provider, for diagnostics and tests. */
   circuitState(provider: string): string | undefined {
     return this.guarded.get(provider)?.policy.circuitState;
+  }
+
+  private byProvider<T>(read: (guarded: Guarded) => T): Record<string, T> {
+    return Object.fromEntries([...this.guarded].map(([provider, guarded]) => [provider, read(guarded)]));
   }
 
   async close(): Promise<void> {

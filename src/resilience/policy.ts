@@ -27,6 +27,8 @@ export interface ProviderPolicy {
   execute<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, deadline: number): Promise<T>;
   /** Closed, Open, HalfOpen or Isolated. */
   readonly circuitState: string;
+  /** Calls waiting for a bulkhead slot now. */
+  readonly queueLength: number;
 }
 
 export function createProviderPolicy(provider: string, settings: ResilienceSettings): ProviderPolicy {
@@ -40,6 +42,9 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
   return {
     get circuitState() {
       return CircuitState[breaker.state];
+    },
+    get queueLength() {
+      return settings.bulkheadQueue - bulk.queueSlots;
     },
     async execute(attempt, signal, deadline) {
       // Retry is rebuilt per call because its backoff is clipped to this call's deadline.
