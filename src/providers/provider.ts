@@ -66,7 +66,7 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   sandbox: {
     credentials: Credentials;
     createSimulator(options?: SimulatorOptions): ProviderSimulator;
-    /** Ids documented in the README and GraphiQL. */
+    /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the README table to them. */
     ids: readonly SandboxId[];
   };
 }

@@ -1,4 +1,5 @@
 import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText } from '../../sandbox/simulator-kit.js';
+import { sandboxIds } from '../../sandbox/scenarios.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
 import type { BetatelCredentials } from './client.js';
 
@@ -17,17 +18,10 @@ export const BETATEL_SANDBOX = {
   wrongShape: '0000000000000000000000BAD1',
 } as const;
 
-export const BETATEL_SANDBOX_IDS: readonly SandboxId[] = [
+export const BETATEL_SANDBOX_IDS: readonly SandboxId[] = sandboxIds(BETATEL_SANDBOX, [
   { id: BETATEL_SANDBOX.example, behaviour: "the example record from Betatel's documentation (status DELIVERED)" },
   { id: BETATEL_SANDBOX.unknownStatus, behaviour: 'a status this service does not know (`QUEUED_AT_CARRIER`): state UNKNOWN' },
-  { id: BETATEL_SANDBOX.unauthorized, behaviour: '401: ProviderError UNAUTHORIZED' },
-  { id: BETATEL_SANDBOX.notFound, behaviour: '404: MessageNotFound' },
-  { id: BETATEL_SANDBOX.slow, behaviour: 'answers after 15 s: ProviderError TIMEOUT' },
-  { id: BETATEL_SANDBOX.rateLimited, behaviour: '429 with Retry-After: 7: ProviderError RATE_LIMITED' },
-  { id: BETATEL_SANDBOX.serverError, behaviour: '500: ProviderError UNAVAILABLE' },
-  { id: BETATEL_SANDBOX.malformedJson, behaviour: '200 with a body that is not JSON: ProviderError BAD_RESPONSE' },
-  { id: BETATEL_SANDBOX.wrongShape, behaviour: '200 with JSON that breaks the documented format: ProviderError BAD_RESPONSE' },
-];
+]);
 
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 const DEFAULT_SLOW_MS = 15_000;

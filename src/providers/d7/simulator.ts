@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText, uuidFrom } from '../../sandbox/simulator-kit.js';
+import { sandboxIds } from '../../sandbox/scenarios.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
 import type { D7Credentials } from './client.js';
 
@@ -18,17 +19,10 @@ export const D7_SANDBOX = {
   wrongShape: '00000000-0000-4000-8000-00000000bad1',
 } as const;
 
-export const D7_SANDBOX_IDS: readonly SandboxId[] = [
+export const D7_SANDBOX_IDS: readonly SandboxId[] = sandboxIds(D7_SANDBOX, [
   { id: D7_SANDBOX.example, behaviour: "the example report from D7's documentation (status read)" },
   { id: D7_SANDBOX.mixed, behaviour: 'three recipients: read, delivered and an unknown status (`not_reachable`): state UNKNOWN' },
-  { id: D7_SANDBOX.unauthorized, behaviour: '401 ACCESS_TOKEN_EXPIRED: ProviderError UNAUTHORIZED' },
-  { id: D7_SANDBOX.notFound, behaviour: '404 WHATSAPP_LOG_NOT_EXISTS: MessageNotFound' },
-  { id: D7_SANDBOX.slow, behaviour: 'answers after 15 s: ProviderError TIMEOUT' },
-  { id: D7_SANDBOX.rateLimited, behaviour: '429 with Retry-After: 7: ProviderError RATE_LIMITED' },
-  { id: D7_SANDBOX.serverError, behaviour: '500: ProviderError UNAVAILABLE' },
-  { id: D7_SANDBOX.malformedJson, behaviour: '200 with a body that is not JSON: ProviderError BAD_RESPONSE' },
-  { id: D7_SANDBOX.wrongShape, behaviour: '200 with JSON that breaks the documented format: ProviderError BAD_RESPONSE' },
-];
+]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_SLOW_MS = 15_000;
