@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
+import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { StatusService } from './status-service.js';
 
@@ -42,8 +43,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
     graphiql: {
       title: 'message-status-graph',
-      defaultTabs: exampleTabs(),
+      ...playgroundOptions(exampleTabs()),
     },
+    renderGraphiQL: offlineGraphiQL(),
   });
 
   const close = async () => {
