@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
+import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { StatusService } from './status-service.js';
@@ -39,7 +40,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     landingPage: false,
     logging: logger,
     maskedErrors: true,
-    plugins: observability.plugins,
+    plugins: [...observability.plugins, ...usePersistedDocuments(config.persistedDocuments)],
     context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
     graphiql: {
       title: 'message-status-graph',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TracingConfig } from './observability/tracing.js';
+import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
@@ -29,6 +30,8 @@ const commonEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('message-status-graph'),
   SANDBOX_SLOW_MS: int(0, 600_000).default(15_000),
+  PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
+  PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
 };
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
@@ -54,6 +57,8 @@ export interface Config {
   tracing: TracingConfig;
   /** Sandbox only: how long the simulators' documented slow ids wait. */
   sandboxSlowMs: number;
+  /** Which operations are accepted: persisted documents (by id), query text, or both. */
+  persistedDocuments: PersistedDocumentsConfig;
   upstream: HttpLimits;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
@@ -86,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     settings[provider.key] = result.settings;
     if (result.settings.credentials) secrets.push(...provider.secrets(result.settings.credentials));
   }
+  // The sandbox is for exploring (GraphiQL sends query text), so it never refuses query text.
+  const sandboxMode = (values.PROVIDER_MODE ?? (Object.values(settings).some((s) => s.credentials !== undefined) ? 'live' : 'sandbox')) === 'sandbox';
+  if (values.PERSISTED_DOCUMENTS === 'require' && sandboxMode) problems.push('PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const anyCredential = Object.values(settings).some((s) => s.credentials !== undefined);
@@ -102,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
     sandboxSlowMs: values.SANDBOX_SLOW_MS,
+    persistedDocuments: { mode: values.PERSISTED_DOCUMENTS, manifestPath: values.PERSISTED_DOCUMENTS_MANIFEST },
     upstream: {
       connections: values.UPSTREAM_CONNECTIONS,
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
