@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
+import { usePersistedDocuments } from './persisted/persisted-documents.js';
+import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { StatusService } from './status-service.js';
 
@@ -42,7 +44,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, useApolloInlineTrace()],
+    plugins: [...observability.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
     context: () =>
       createContext({
         service,
@@ -52,8 +54,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       }),
     graphiql: {
       title: 'message-status-graph',
-      defaultTabs: exampleTabs(),
+      ...playgroundOptions(exampleTabs()),
     },
+    renderGraphiQL: offlineGraphiQL(),
   });
 
   const close = async () => {

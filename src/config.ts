@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TracingConfig } from './observability/tracing.js';
+import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
@@ -44,6 +45,8 @@ const commonEnv = {
   CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
   CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
   CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
+  PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
+  PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
 };
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
@@ -69,6 +72,8 @@ export interface Config {
   tracing: TracingConfig;
   /** Sandbox only: how long the simulators' documented slow ids wait. */
   sandboxSlowMs: number;
+  /** Which operations are accepted: persisted documents (by id), query text, or both. */
+  persistedDocuments: PersistedDocumentsConfig;
   upstream: HttpLimits;
   resilience: ResilienceSettings;
   cache: CacheSettings;
@@ -103,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     settings[provider.key] = result.settings;
     if (result.settings.credentials) secrets.push(...provider.secrets(result.settings.credentials));
   }
+  // The sandbox is for exploring (GraphiQL sends query text), so it never refuses query text.
+  const sandboxMode = (values.PROVIDER_MODE ?? (Object.values(settings).some((s) => s.credentials !== undefined) ? 'live' : 'sandbox')) === 'sandbox';
+  if (values.PERSISTED_DOCUMENTS === 'require' && sandboxMode) problems.push('PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const anyCredential = Object.values(settings).some((s) => s.credentials !== undefined);
@@ -119,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
     sandboxSlowMs: values.SANDBOX_SLOW_MS,
+    persistedDocuments: { mode: values.PERSISTED_DOCUMENTS, manifestPath: values.PERSISTED_DOCUMENTS_MANIFEST },
     upstream: {
       connections: values.UPSTREAM_CONNECTIONS,
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,

@@ -1,0 +1,45 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions } from 'graphql-yoga';
+
+/**
+ * What the headers editor holds at first. There is no auth yet; the commented line shows
+ * where a token will go. GraphiQL reads this editor as JSON with comments, so the hint
+ * sends no header.
+ */
+export const AUTH_HEADER_HINT = `{
+  // No auth yet. When there is, send a token like this:
+  // "authorization": "Bearer <token>"
+}`;
+
+type Tab = { query: string; variables: string };
+
+/**
+ * GraphiQL options for the example tabs: each tab's headers editor holds the auth hint.
+ * GraphiQL fills the editors of the first tab on first load with the query only (its
+ * variables stay empty, graphql/graphiql#3392), so the first tab's variables are also
+ * passed as the initial variables: Run on the first tab works at once.
+ */
+export function playgroundOptions(tabs: Tab[]): Pick<GraphiQLOptions, 'defaultTabs' | 'defaultHeaders' | 'headers'> & { variables?: string } {
+  return {
+    defaultTabs: tabs.map((tab) => ({ ...tab, headers: AUTH_HEADER_HINT })),
+    defaultHeaders: AUTH_HEADER_HINT,
+    headers: AUTH_HEADER_HINT,
+    // Yoga's GraphiQL passes `variables` on as GraphiQL's initialVariables.
+    ...(tabs[0] && { variables: tabs[0].variables }),
+  };
+}
+
+/**
+ * GraphiQL with its JS, CSS and editor workers inlined in the page (from
+ * @graphql-yoga/render-graphiql), instead of yoga's default page that loads them from a
+ * CDN: it works with no internet, behind firewalls and under a strict CSP for hosts.
+ * The page is ~9 MB and the same for the same options, so it is rendered once per options.
+ */
+export function offlineGraphiQL(): (options: GraphiQLOptions) => string {
+  let last: { key: string; page: string } | undefined;
+  return (options) => {
+    const key = JSON.stringify(options);
+    if (last?.key !== key) last = { key, page: renderGraphiQL(options) };
+    return last.page;
+  };
+}
