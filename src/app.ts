@@ -9,6 +9,7 @@ import { createObservability, type ObservabilityDeps } from './observability/ind
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { providers } from './providers/registry.js';
+import { createSecurity } from './security/index.js';
 import { StatusService } from './status-service.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
@@ -32,19 +33,22 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const observability = createObservability(config, { ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients);
+  const security = createSecurity(config);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: logger,
-    maskedErrors: true,
+    maskedErrors: security.maskedErrors,
+    cors: security.cors,
+    maxRequestBodySize: security.maxRequestBodySize,
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, useApolloInlineTrace()],
+    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace()],
     context: () => createContext({ service, maxBatchSize: config.maxBatchSize, lookupConcurrency: config.lookupConcurrency }),
-    graphiql: {
+    graphiql: security.graphiql && {
       title: 'message-status-graph',
       defaultTabs: exampleTabs(),
     },

@@ -11,6 +11,8 @@ import type { StatusService } from './status-service.js';
  */
 export class StatusLoader {
   private readonly loaders = new Map<string, DataLoader<string, MessageStatusRecord | null>>();
+  /** A per-request check before each lookup (the security layer's upstream budget); it throws to refuse. */
+  private beforeLoad: ((provider: string, id: string) => void) | undefined;
 
   constructor(
     private readonly service: StatusService,
@@ -19,7 +21,16 @@ export class StatusLoader {
 
   /** `id` must already be in the provider's canonical form (see ProviderModule.parseId). */
   load(provider: string, id: string): Promise<MessageStatusRecord | null> {
+    try {
+      this.beforeLoad?.(provider, id);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.loaderFor(provider).load(id);
+  }
+
+  setBeforeLoad(check: (provider: string, id: string) => void): void {
+    this.beforeLoad = check;
   }
 
   private loaderFor(provider: string): DataLoader<string, MessageStatusRecord | null> {

@@ -1,0 +1,108 @@
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import type { FieldNode, ValidationContext } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { StatusLoader } from '../status-loader.js';
+import { AuthenticationError, createAuthenticator } from './authenticate.js';
+import type { SecurityConfig } from './config.js';
+import { lookupBudget } from './lookup-budget.js';
+import { RateLimiter } from './rate-limit.js';
+import type { Caller } from './scopes.js';
+
+/** What the security layer adds to the GraphQL context. */
+export interface SecurityContext {
+  caller: Caller;
+}
+
+/**
+ * Refuses `__schema` and `__type` (not `__typename`). By name, not by graphql's own
+ * NoSchemaIntrospectionCustomRule, whose instanceof checks fail across graphql's ESM and CJS copies.
+ */
+function noIntrospection(context: ValidationContext) {
+  return {
+    Field(node: FieldNode) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        context.reportError(createGraphQLError(`GraphQL introspection is disabled here (INTROSPECTION=false); "${node.name.value}" is not allowed`, { nodes: [node], extensions: { code: 'INTROSPECTION_DISABLED' } }));
+      }
+    },
+  };
+}
+
+function clientAddress(serverContext: unknown): string {
+  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The yoga plugins of the security layer, in the order they act: CSRF, then (once the request
+ * is parsed, before validation) authentication and the rate limit, then the document limits
+ * (armor, introspection), then per-operation scopes in the context and the lookup budget.
+ * Nothing here runs for /health, /ready or /metrics, which end earlier.
+ */
+export function securityPlugins(security: SecurityConfig): Plugin[] {
+  const authenticate = createAuthenticator(security);
+  const limiter = security.rateLimitPerMinute > 0 ? new RateLimiter(security.rateLimitPerMinute) : undefined;
+  const callers = new WeakMap<Request, Caller>();
+  const { armor } = security;
+
+  const auth: Plugin = {
+    async onParams({ request, context }) {
+      let caller: Caller;
+      try {
+        caller = await authenticate(request.headers, clientAddress((context as { req?: unknown } | undefined) ?? undefined));
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        throw createGraphQLError(error.message, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+        });
+      }
+      const verdict = limiter?.take(caller.id);
+      if (verdict && !verdict.ok) {
+        throw createGraphQLError(`rate limit of ${security.rateLimitPerMinute} requests per minute exceeded; retry in ${verdict.retryAfterSeconds} s`, {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfterSeconds: verdict.retryAfterSeconds,
+            http: { status: 429, headers: { 'retry-after': String(verdict.retryAfterSeconds) } },
+          },
+        });
+      }
+      callers.set(request, caller);
+    },
+    onContextBuilding({ context, extendContext }) {
+      const caller = callers.get(context.request);
+      // onParams always runs first for a GraphQL request; no caller means a path we did not expect.
+      if (!caller) throw new Error('request reached execution without authentication');
+      const budget = lookupBudget(security.maxUpstreamLookups);
+      // Every lookup path ends in the loader, including federation's `_entities`, which the
+      // Query type's scope does not cover: status:read is checked here as well.
+      (context as unknown as { loader?: StatusLoader }).loader?.setBeforeLoad((provider, id) => {
+        if (!caller.scopes.has('status:read')) {
+          throw createGraphQLError('Not authorized to look up message statuses: requires the status:read scope', {
+            extensions: { code: 'FORBIDDEN', requiredScopes: ['status:read'] },
+          });
+        }
+        budget(provider, id);
+      });
+      extendContext({ caller } satisfies SecurityContext as never);
+    },
+    onValidate({ addValidationRule }) {
+      if (!security.introspection) addValidationRule(noIntrospection);
+    },
+  };
+
+  return [
+    // Browsers send JSON POSTs only after a CORS preflight; other requests need this header.
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    auth,
+    maxTokensPlugin({ n: armor.maxTokens }),
+    maxDepthPlugin({ n: armor.maxDepth, flattenFragments: true }),
+    maxAliasesPlugin({ n: armor.maxAliases }),
+    maxDirectivesPlugin({ n: armor.maxDirectives }),
+    costLimitPlugin({ maxCost: armor.maxCost }),
+    ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),
+  ] as Plugin[];
+}

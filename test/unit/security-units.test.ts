@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { findApiKey, parseApiKeys } from '../../src/security/api-keys.js';
+import { scopesFromClaim } from '../../src/security/authenticate.js';
+import { lookupBudget } from '../../src/security/lookup-budget.js';
+import { maskPhoneNumber } from '../../src/security/mask.js';
+import { RateLimiter } from '../../src/security/rate-limit.js';
+
+describe('maskPhoneNumber', () => {
+  it.each([
+    ['+919061712355', '+91********55'],
+    ['919061712355', '91********55'],
+    ['+14155550123', '+14*******23'],
+    ['+971501234567', '+97********67'],
+    ['12345', '12*45'],
+  ])('%s → %s', (input, masked) => {
+    expect(maskPhoneNumber(input)).toBe(masked);
+  });
+
+  it('never shows more than the first two and last two digits', () => {
+    const masked = maskPhoneNumber('+447700900123');
+    expect(masked.replace(/\*/g, '')).toBe('+4423');
+    expect(masked).toHaveLength('+447700900123'.length);
+  });
+
+  it('masks whole what is not a phone number (sender names, short codes, separators are dropped)', () => {
+    expect(maskPhoneNumber('AcmeBank')).toBe('********');
+    expect(maskPhoneNumber('1234')).toBe('****');
+    expect(maskPhoneNumber('')).toBe('*');
+    expect(maskPhoneNumber('+91 90617 12355')).toBe('+91********55');
+  });
+});
+
+describe('API keys', () => {
+  const key1 = 'k1-aaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const key2 = 'k2-bbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+
+  it('parses name:key:scopes entries and keeps only digests', () => {
+    const parsed = parseApiKeys(`router:${key1}:status:read pii:read, dash:${key2}:status:read`);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.secrets).toEqual([key1, key2]);
+    expect(parsed.keys.map((k) => [k.name, [...k.scopes]])).toEqual([
+      ['router', ['status:read', 'pii:read']],
+      ['dash', ['status:read']],
+    ]);
+    expect(JSON.stringify(parsed.keys)).not.toContain(key1);
+  });
+
+  it('finds a key by value, and nothing for a near miss', () => {
+    const { keys } = parseApiKeys(`router:${key1}:status:read,dash:${key2}:status:read`);
+    expect(findApiKey(keys, key2)?.name).toBe('dash');
+    expect(findApiKey(keys, key1)?.name).toBe('router');
+    expect(findApiKey(keys, `${key1}x`)).toBeUndefined();
+    expect(findApiKey(keys, key1.slice(0, -1))).toBeUndefined();
+    expect(findApiKey(keys, '')).toBeUndefined();
+  });
+
+  it('reports every problem without quoting a key', () => {
+    const short = 'too-short';
+    const { problems } = parseApiKeys(`nokey, bad name:${key1}:status:read, x:${short}:status:read, y:${key2}:admin, y:${key2}:`);
+    expect(problems.join('\n')).toMatch(/entry 1: expected name:key:scopes/);
+    expect(problems.join('\n')).toMatch(/entry 2: the name/);
+    expect(problems.join('\n')).toMatch(/entry 3 \(x\): the key must be/);
+    expect(problems.join('\n')).toMatch(/entry 4 \(y\): unknown scope\(s\) admin/);
+    expect(problems.join('\n')).toMatch(/entry 5 \(y\): at least one scope/);
+    expect(problems.join('\n')).toMatch(/duplicate name y/);
+    expect(problems.join('\n')).not.toContain(short);
+    expect(problems.join('\n')).not.toContain(key2);
+  });
+});
+
+describe('scopesFromClaim', () => {
+  it('takes a space-separated string or an array, and drops unknown scopes', () => {
+    expect([...scopesFromClaim('status:read  pii:read admin')]).toEqual(['status:read', 'pii:read']);
+    expect([...scopesFromClaim(['content:read', 3, 'status:read'])]).toEqual(['content:read', 'status:read']);
+    expect([...scopesFromClaim(undefined)]).toEqual([]);
+    expect([...scopesFromClaim({ scope: 'status:read' })]).toEqual([]);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('allows perMinute requests at once, then refuses with a Retry-After until tokens refill', () => {
+    let now = 0;
+    const limiter = new RateLimiter(3, () => now);
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')].every((r) => r.ok)).toBe(true);
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfterSeconds: 20 });
+    // Another client has its own bucket.
+    expect(limiter.take('b').ok).toBe(true);
+    now = 19_000;
+    expect(limiter.take('a').ok).toBe(false);
+    now = 30_000;
+    expect(limiter.take('a').ok).toBe(true);
+    expect(limiter.take('a').ok).toBe(false);
+  });
+
+  it('forgets the least recently seen client beyond maxClients', () => {
+    const limiter = new RateLimiter(1, () => 0, 2);
+    limiter.take('a');
+    limiter.take('b');
+    limiter.take('c');
+    // 'a' was forgotten, so it starts with a full bucket; 'c' is still empty.
+    expect(limiter.take('a').ok).toBe(true);
+    expect(limiter.take('c').ok).toBe(false);
+  });
+});
+
+describe('lookupBudget', () => {
+  it('counts distinct (provider, id) pairs; repeats are free; the one over budget throws LOOKUP_BUDGET_EXCEEDED', () => {
+    const check = lookupBudget(2);
+    check('D7', 'a');
+    check('D7', 'a');
+    check('BETATEL', 'a');
+    check('D7', 'a');
+    expect(() => check('D7', 'b')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'LOOKUP_BUDGET_EXCEEDED', limit: 2 }) }));
+  });
+});
