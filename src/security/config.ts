@@ -15,9 +15,10 @@ const bool = z
   .toLowerCase()
   .pipe(z.enum(['true', 'false']))
   .transform((v) => v === 'true');
-const list = z
-  .string()
-  .transform((v) => v.split(/[\s,]+/).filter(Boolean));
+const splitList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+const asList = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? splitList(v) : undefined);
+
+const list = z.string().transform((v) => splitList(v));
 
 /** Variables of authentication, authorization and limits (merged into the config schema). */
 export const securityEnv = {
@@ -93,7 +94,7 @@ export function securitySettings(
 
   const sandbox = mode === 'sandbox';
   const allowAnonymous = typeof values.ALLOW_ANONYMOUS === 'boolean' ? values.ALLOW_ANONYMOUS : sandbox;
-  const anonymousScopes: string[] = Array.isArray(values.ANONYMOUS_SCOPES) ? (values.ANONYMOUS_SCOPES as string[]) : ['status:read'];
+  const anonymousScopes = asList(values.ANONYMOUS_SCOPES) ?? ['status:read'];
   const unknown = anonymousScopes.filter((s) => !isScope(s));
   if (unknown.length > 0) problems.push(`ANONYMOUS_SCOPES: unknown scope(s) ${unknown.join(', ')}`);
 
@@ -104,7 +105,7 @@ export function securitySettings(
       apiKeys: keys.keys,
       jwt,
       anonymousScopes: allowAnonymous ? new Set(anonymousScopes.filter(isScope)) : undefined,
-      corsOrigins: Array.isArray(values.CORS_ORIGINS) ? (values.CORS_ORIGINS as string[]) : [],
+      corsOrigins: asList(values.CORS_ORIGINS) ?? [],
       maxBodyBytes: num(values.MAX_BODY_BYTES, 102_400),
       rateLimitPerMinute: num(values.RATE_LIMIT_PER_MINUTE, 600),
       maxUpstreamLookups: num(values.MAX_UPSTREAM_LOOKUPS_PER_OPERATION, 100),
