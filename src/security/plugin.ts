@@ -33,6 +33,21 @@ function noIntrospection(context: ValidationContext) {
   };
 }
 
+/**
+ * Armor's rules throw by default, which aborts validation with an error yoga cannot classify
+ * (a 200 without a code). Reported instead, each is a validation error: 400 and a stable code.
+ */
+const reportLimit = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: { message: string; nodes?: unknown }) => {
+      const limitError = createGraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_LIMIT_EXCEEDED' } });
+      if (context) context.reportError(limitError);
+      else throw limitError;
+    },
+  ],
+};
+
 function clientAddress(serverContext: unknown): string {
   return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
 }
@@ -98,11 +113,11 @@ export function securityPlugins(security: SecurityConfig): Plugin[] {
     // Browsers send JSON POSTs only after a CORS preflight; other requests need this header.
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
     auth,
-    maxTokensPlugin({ n: armor.maxTokens }),
-    maxDepthPlugin({ n: armor.maxDepth, flattenFragments: true }),
-    maxAliasesPlugin({ n: armor.maxAliases }),
-    maxDirectivesPlugin({ n: armor.maxDirectives }),
-    costLimitPlugin({ maxCost: armor.maxCost }),
+    maxTokensPlugin({ n: armor.maxTokens, ...reportLimit }),
+    maxDepthPlugin({ n: armor.maxDepth, flattenFragments: true, ...reportLimit }),
+    maxAliasesPlugin({ n: armor.maxAliases, ...reportLimit }),
+    maxDirectivesPlugin({ n: armor.maxDirectives, ...reportLimit }),
+    costLimitPlugin({ maxCost: armor.maxCost, ...reportLimit }),
     ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),
   ] as Plugin[];
 }
