@@ -14,15 +14,16 @@ export interface SecurityLayer {
 /** Everything createApp needs from the security layer, as yoga options. */
 export function createSecurity(config: Config): SecurityLayer {
   const { security } = config;
+  const isDev = config.mode === 'sandbox' && process.env.NODE_ENV === 'development';
   return {
-    plugins: securityPlugins(security),
+    plugins: securityPlugins(security, { exposeErrorDetails: isDev }),
     // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
     cors:
       security.corsOrigins.length === 0
         ? false
         : { origin: security.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-graphql-yoga-csrf'], methods: ['GET', 'POST'] },
     maxRequestBodySize: security.maxBodyBytes,
-    maskedErrors: { isDev: config.mode === 'sandbox' && process.env.NODE_ENV === 'development' },
+    maskedErrors: { isDev },
     graphiql: security.graphiql,
   };
 }

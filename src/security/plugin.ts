@@ -58,7 +58,7 @@ function clientAddress(serverContext: unknown): string {
  * (armor, introspection), then per-operation scopes in the context and the lookup budget.
  * Nothing here runs for /health, /ready or /metrics, which end earlier.
  */
-export function securityPlugins(security: SecurityConfig): Plugin[] {
+export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean }): Plugin[] {
   const authenticate = createAuthenticator(security);
   const limiter = security.rateLimitPerMinute > 0 ? new RateLimiter(security.rateLimitPerMinute) : undefined;
   const callers = new WeakMap<Request, Caller>();
@@ -103,6 +103,20 @@ export function securityPlugins(security: SecurityConfig): Plugin[] {
         budget(provider, id);
       });
       extendContext({ caller } satisfies SecurityContext as never);
+    },
+    onResultProcess({ result }) {
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of (one as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors ?? []) {
+          const extensions = error.extensions;
+          if (!extensions) continue;
+          // Yoga attaches the JSON parser's message to a malformed-body error, and that message
+          // quotes the body back. Kept as an object (yoga answers 400 because it is there), without the quote.
+          const original = extensions.originalError as { name?: unknown; message?: unknown } | undefined;
+          if (original && !options.exposeErrorDetails && original.name === 'SyntaxError') {
+            extensions.originalError = { name: 'SyntaxError', message: 'the request body is not valid JSON' };
+          }
+        }
+      }
     },
     onValidate({ addValidationRule }) {
       if (!security.introspection) addValidationRule(noIntrospection);

@@ -113,3 +113,15 @@ describe('lookupBudget', () => {
     expect(() => check('D7', 'b')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'LOOKUP_BUDGET_EXCEEDED', limit: 2 }) }));
   });
 });
+
+describe('scrubSecrets (the logger’s last pass over each line)', () => {
+  it('replaces secrets as written and JSON-escaped', async () => {
+    const { scrubSecrets } = await import('../../src/logger.js');
+    const secret = 'abc"def\\ghi';
+    const line = JSON.stringify({ msg: `x ${secret} y`, err: { message: secret } });
+    expect(line).not.toContain(secret);
+    const scrubbed = scrubSecrets(`${line} ${secret}`, [secret]);
+    expect(scrubbed).not.toContain('abc');
+    expect(scrubbed.match(/\[redacted\]/g)).toHaveLength(3);
+  });
+});
