@@ -125,3 +125,21 @@ describe('scrubSecrets (the logger’s last pass over each line)', () => {
     expect(scrubbed.match(/\[redacted\]/g)).toHaveLength(3);
   });
 });
+
+describe('accessSummary (the start-up line)', () => {
+  it('says what anonymous callers see, loudly', async () => {
+    const { accessSummary } = await import('../../src/security/summary.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const sandbox = accessSummary(loadConfig({}).security);
+    expect(sandbox.level).toBe('warn');
+    expect(sandbox.text).toMatch(/ANONYMOUS ACCESS ALLOWED \(scopes: status:read\).*phone numbers masked, no message text/);
+    const wide = accessSummary(loadConfig({ ANONYMOUS_SCOPES: 'status:read pii:read content:read' }).security);
+    expect(wide.text).toMatch(/phone numbers IN CLEAR, message text \(OTP codes\) IN CLEAR/);
+    const locked = accessSummary(loadConfig({ PROVIDER_MODE: 'live' }).security);
+    expect(locked).toMatchObject({ level: 'warn', fields: { anonymous: false } });
+    expect(locked.text).toMatch(/every GraphQL request will be refused/);
+    const keyed = accessSummary(loadConfig({ PROVIDER_MODE: 'live', API_KEYS: 'router:router-key-0123456789abcdefghij:status:read' }).security);
+    expect(keyed).toMatchObject({ level: 'info', fields: { apiKeys: ['router'] } });
+    expect(keyed.text).not.toContain('router-key-0123');
+  });
+});
