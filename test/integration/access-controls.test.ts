@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -23,6 +25,22 @@ describe('rate limit per client (RATE_LIMIT_PER_MINUTE=3)', () => {
     expect(body.errors[0]!.message).toMatch(/rate limit of 3 requests per minute/);
     expect(h.d7.requests).toEqual([]);
     expect((await h.post(JSON.stringify({ query: LOOKUP }), { 'x-api-key': keyOf('b') })).status).toBe(200);
+  });
+
+  it('anonymous callers are limited per client IP', async () => {
+    const server = createServer(h.app.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      const overHttp = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await overHttp()).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // yoga.fetch has no socket, so no address: a different bucket from 127.0.0.1's.
+      expect((await h.post(JSON.stringify({ query: '{ __typename }' }))).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('/health, /ready and /metrics are not rate limited or authenticated', async () => {
