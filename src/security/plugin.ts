@@ -63,28 +63,28 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
   const limiter = security.rateLimitPerMinute > 0 ? new RateLimiter(security.rateLimitPerMinute) : undefined;
   const callers = new WeakMap<Request, Caller>();
   const { armor } = security;
+  const rateLimited = (retryAfterSeconds: number) =>
+    createGraphQLError(`rate limit of ${security.rateLimitPerMinute} requests per minute exceeded; retry in ${retryAfterSeconds} s`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
+    });
 
   const auth: Plugin = {
     async onParams({ request, context }) {
+      const address = clientAddress(context);
       let caller: Caller;
       try {
-        caller = await authenticate(request.headers, clientAddress((context as { req?: unknown } | undefined) ?? undefined));
+        caller = await authenticate(request.headers, address);
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
+        // Failed attempts count against the client's address, so guessing keys is throttled too.
+        const verdict = limiter?.take(`unauthenticated:${address}`);
+        if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
         throw createGraphQLError(error.message, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
         });
       }
       const verdict = limiter?.take(caller.id);
-      if (verdict && !verdict.ok) {
-        throw createGraphQLError(`rate limit of ${security.rateLimitPerMinute} requests per minute exceeded; retry in ${verdict.retryAfterSeconds} s`, {
-          extensions: {
-            code: 'RATE_LIMITED',
-            retryAfterSeconds: verdict.retryAfterSeconds,
-            http: { status: 429, headers: { 'retry-after': String(verdict.retryAfterSeconds) } },
-          },
-        });
-      }
+      if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
       callers.set(request, caller);
     },
     onContextBuilding({ context, extendContext }) {

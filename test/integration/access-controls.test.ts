@@ -27,6 +27,15 @@ describe('rate limit per client (RATE_LIMIT_PER_MINUTE=3)', () => {
     expect((await h.post(JSON.stringify({ query: LOOKUP }), { 'x-api-key': keyOf('b') })).status).toBe(200);
   });
 
+  it('failed authentication attempts are limited per address too: guessing keys gets 429', async () => {
+    const guess = (i: number) => h.post(JSON.stringify({ query: '{ __typename }' }), { 'x-api-key': `guess-${i}-0123456789abcdefghijklmn` });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await guess(i)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // The right key still works: its bucket is its own.
+    expect((await h.post(JSON.stringify({ query: '{ __typename }' }), { 'x-api-key': keyOf('b') })).status).toBe(200);
+  });
+
   it('anonymous callers are limited per client IP', async () => {
     const server = createServer(h.app.yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
