@@ -10,6 +10,11 @@ export class AuthenticationError extends Error {
   override name = 'AuthenticationError';
 }
 
+/** The token could not be checked at all (the JWKS is unreachable or broken): not the caller's fault. */
+export class AuthenticationUnavailableError extends Error {
+  override name = 'AuthenticationUnavailableError';
+}
+
 export type Authenticate = (headers: Headers, clientAddress: string) => Promise<Caller>;
 
 /** Scopes from a claim that is a space-separated string (`scope`) or an array (`scp`, `permissions`). */
@@ -26,9 +31,12 @@ function jwtVerifier(settings: JwtSettings) {
     try {
       ({ payload } = await jwtVerify(token, jwks, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['exp'] }));
     } catch (error) {
-      // jose's codes and messages name the failed check, never the token.
-      const reason = error instanceof joseErrors.JOSEError ? error.code : 'ERR_JWT_INVALID';
-      throw new AuthenticationError(`invalid bearer token (${reason})`);
+      // A failed JWKS fetch is a TypeError from fetch, or jose's timeout / invalid-JWKS errors.
+      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
+        throw new AuthenticationUnavailableError('bearer tokens cannot be verified right now (the JWKS is unavailable); retry later');
+      }
+      // jose's codes name the failed check, never the token.
+      throw new AuthenticationError(`invalid bearer token (${error.code})`);
     }
     return { kind: 'jwt', id: `jwt:${payload.sub ?? 'unknown'}`, scopes: scopesFromClaim(payload[settings.scopesClaim]) };
   };

@@ -8,7 +8,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { FieldNode, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { StatusLoader } from '../status-loader.js';
-import { AuthenticationError, createAuthenticator } from './authenticate.js';
+import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
 import { lookupBudget } from './lookup-budget.js';
 import { RateLimiter } from './rate-limit.js';
@@ -75,6 +75,9 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
       try {
         caller = await authenticate(request.headers, address);
       } catch (error) {
+        if (error instanceof AuthenticationUnavailableError) {
+          throw createGraphQLError(error.message, { extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } } });
+        }
         if (!(error instanceof AuthenticationError)) throw error;
         // Failed attempts count against the client's address, so guessing keys is throttled too.
         const verdict = limiter?.take(`unauthenticated:${address}`);

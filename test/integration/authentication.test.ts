@@ -137,6 +137,26 @@ describe('JWT (JWKS on loopback)', () => {
   });
 });
 
+describe('JWKS unavailable', () => {
+  it('is a 503 AUTHENTICATION_UNAVAILABLE, not a 401 that would make clients drop a good token', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/jwks.json`;
+    await new Promise((resolve) => closed.close(resolve));
+    const dead = await startHarness({ env: { JWT_JWKS_URL: deadUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE } });
+    try {
+      const res = await dead.post(JSON.stringify({ query: QUERY }), { authorization: `Bearer ${await token()}` });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('AUTHENTICATION_UNAVAILABLE');
+      expect(dead.d7.requests).toEqual([]);
+    } finally {
+      await dead.close();
+    }
+  });
+});
+
 describe('configuration', () => {
   it('sandbox allows anonymous with status:read by default; live refuses unless ALLOW_ANONYMOUS=true', () => {
     expect([...loadConfig({}).security.anonymousScopes!]).toEqual(['status:read']);
