@@ -11,6 +11,7 @@ import type { Readiness } from './observability/readiness.js';
 import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
+import { createSecurity } from './security/index.js';
 import { StatusService } from './status-service.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
@@ -34,17 +35,20 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const observability = createObservability(config, { ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
+  const security = createSecurity(config);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: logger,
-    maskedErrors: true,
+    maskedErrors: security.maskedErrors,
+    cors: security.cors,
+    maxRequestBodySize: security.maxRequestBodySize,
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
     context: () =>
       createContext({
         service,
@@ -52,7 +56,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         lookupConcurrency: config.lookupConcurrency,
         requestDeadlineMs: config.resilience.requestDeadlineMs,
       }),
-    graphiql: {
+    graphiql: security.graphiql && {
       title: 'message-status-graph',
       ...playgroundOptions(exampleTabs()),
     },

@@ -5,6 +5,7 @@ import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
+import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
 
 // Plain decimal digits only: Number() would also take "0x10", "1e3" or " ".
 const int = (min: number, max: number) =>
@@ -51,7 +52,7 @@ const commonEnv = {
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+  return [...Object.keys(commonEnv), ...Object.keys(securityEnv), ...providers.flatMap((p) => Object.keys(p.env))];
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -79,6 +80,8 @@ export interface Config {
   cache: CacheSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
+  /** Client authentication, scopes and request limits (src/security/). */
+  security: SecurityConfig;
   /** Every secret value configured, for redaction. */
   secrets: string[];
 }
@@ -92,7 +95,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
+  const shape = Object.assign({}, commonEnv, securityEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
@@ -108,13 +111,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     settings[provider.key] = result.settings;
     if (result.settings.credentials) secrets.push(...provider.secrets(result.settings.credentials));
   }
-  // The sandbox is for exploring (GraphiQL sends query text), so it never refuses query text.
-  const sandboxMode = (values.PROVIDER_MODE ?? (Object.values(settings).some((s) => s.credentials !== undefined) ? 'live' : 'sandbox')) === 'sandbox';
-  if (values.PERSISTED_DOCUMENTS === 'require' && sandboxMode) problems.push('PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation');
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const anyCredential = Object.values(settings).some((s) => s.credentials !== undefined);
   const mode: ProviderMode = values.PROVIDER_MODE ?? (anyCredential ? 'live' : 'sandbox');
+  // The sandbox is for exploring (GraphiQL sends query text), so it never refuses query text.
+  if (values.PERSISTED_DOCUMENTS === 'require' && mode === 'sandbox') problems.push('PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation');
+  const security = securitySettings(values, mode);
+  problems.push(...security.problems);
+  secrets.push(...security.secrets);
+  if (problems.length > 0) throw new ConfigError(problems);
+
   return {
     port: values.PORT,
     host: values.HOST,
@@ -153,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
     },
     providers: settings,
+    security: security.settings,
     secrets,
   };
 }

@@ -16,6 +16,8 @@ export function createLogger(options: { level: string; secrets?: readonly string
       censor: '[redacted]',
     },
     hooks: {
+      // Last line of defence: a secret inside an error object or any field, as written (JSON-escaped).
+      ...(secrets.length > 0 && { streamWrite: (line: string) => scrubSecrets(line, secrets) }),
       logMethod(args, method) {
         if (secrets.length > 0) {
           args = args.map((arg) => (typeof arg === 'string' ? secrets.reduce((text, s) => text.split(s).join('[redacted]'), arg) : arg)) as typeof args;
@@ -26,4 +28,15 @@ export function createLogger(options: { level: string; secrets?: readonly string
     ...(pretty && !options.destination && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
   }, options.destination);
   return logger;
+}
+
+/** Replaces every secret, raw or JSON-escaped, with `[redacted]`. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    out = out.split(secret).join('[redacted]');
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) out = out.split(escaped).join('[redacted]');
+  }
+  return out;
 }

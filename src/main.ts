@@ -5,6 +5,7 @@ import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
+import { accessSummary } from './security/summary.js';
 import { createShutdown } from './shutdown.js';
 
 function configOrExit(): Config {
@@ -63,4 +64,6 @@ server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const banner = startupBanner(config, { host: config.host, port });
   logger.info(banner.fields, banner.text);
+  const access = accessSummary(config.security);
+  logger[access.level](access.fields, access.text);
 });

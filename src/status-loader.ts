@@ -13,6 +13,8 @@ import type { StatusService } from './status-service.js';
 export class StatusLoader {
   private readonly loaders = new Map<string, DataLoader<string, MessageStatusRecord | null>>();
   private readonly limits = new Map<string, ReturnType<typeof pLimit>>();
+  /** A per-request check before each lookup (the security layer's upstream budget); it throws to refuse. */
+  private beforeLoad: ((provider: string, id: string) => void) | undefined;
 
   constructor(
     private readonly service: StatusService,
@@ -27,7 +29,16 @@ export class StatusLoader {
    * `maxAgeSeconds`: do not answer with data obtained more than this long before the request began.
    */
   load(provider: string, id: string, maxAgeSeconds?: number): Promise<MessageStatusRecord | null> {
+    try {
+      this.beforeLoad?.(provider, id);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.loaderFor(provider, maxAgeSeconds).load(id);
+  }
+
+  setBeforeLoad(check: (provider: string, id: string) => void): void {
+    this.beforeLoad = check;
   }
 
   private loaderFor(provider: string, maxAgeSeconds: number | undefined): DataLoader<string, MessageStatusRecord | null> {

@@ -5,13 +5,20 @@
  *
  *   npm run example:client                          # the sandbox's mixed batch
  *   npm run example:client -- D7:<request_id> BETATEL:<uuid>
- *   GRAPHQL_URL=https://host/graphql npm run example:client
+ *   GRAPHQL_URL=https://host/graphql GRAPHQL_API_KEY=<key> npm run example:client
+ *
+ * Credentials (README "Security"): GRAPHQL_API_KEY is sent as x-api-key, GRAPHQL_TOKEN as a
+ * bearer token; the sandbox accepts anonymous callers.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { MessageStatusesDocument, type MessageRef, type MessageStatusesQuery, type Provider } from './generated/graphql.js';
 
 const endpoint = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
+const credentials: Record<string, string> = {
+  ...(process.env.GRAPHQL_API_KEY && { 'x-api-key': process.env.GRAPHQL_API_KEY }),
+  ...(process.env.GRAPHQL_TOKEN && { authorization: `Bearer ${process.env.GRAPHQL_TOKEN}` }),
+};
 
 /** One item of the answer: a record or a typed error for that ref. */
 type Result = MessageStatusesQuery['messageStatuses'][number];
@@ -34,7 +41,7 @@ async function request<TResult, TVariables>(document: TypedDocumentNode<TResult,
   const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
   const res = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...credentials },
     body: JSON.stringify(hash ? { documentId: hash, variables } : { query: print(document), variables }),
   });
   const body = (await res.json()) as { data?: TResult | null; errors?: { message: string; extensions?: { code?: string } }[] };

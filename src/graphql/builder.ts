@@ -1,19 +1,24 @@
 import SchemaBuilder from '@pothos/core';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLContext } from '../context.js';
+import { scopeAuthOptions, type AuthScopes } from '../security/scope-auth.js';
+import type { SecurityContext } from '../security/plugin.js';
 
 export interface AppTypes {
-  Context: GraphQLContext;
+  Context: GraphQLContext & SecurityContext;
+  AuthScopes: AuthScopes;
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;
 }
 
 /** The one schema builder. It holds plugins and scalars; types live in their own files. */
 export const builder = new SchemaBuilder<AppTypes>({
-  // Federation last, so it sees the final resolvers.
-  plugins: [DirectivePlugin, FederationPlugin],
+  // Federation last, so it sees the final resolvers (scope-auth wraps them before).
+  plugins: [DirectivePlugin, ScopeAuthPlugin, FederationPlugin],
+  scopeAuth: scopeAuthOptions,
   // Non-null unless a field says otherwise: the contract's `!`s are the default.
   defaultFieldNullability: false,
 });
@@ -28,4 +33,6 @@ builder.addScalarType('DateTime', DateTimeResolver, {
 
 builder.queryType({
   description: 'Look up what happened to WhatsApp messages, whichever provider sent them.',
+  // Every lookup needs `status:read`; fields of the records add their own scopes.
+  authScopes: { statusRead: true },
 });

@@ -2,12 +2,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /**
- * What the headers editor holds at first. There is no auth yet; the commented line shows
- * where a token will go. GraphiQL reads this editor as JSON with comments, so the hint
- * sends no header.
+ * What the headers editor holds at first: how to authenticate (README "Security"), commented
+ * out. GraphiQL reads this editor as JSON with comments, so the hint sends no header; the
+ * sandbox lets anonymous callers look statuses up.
  */
 export const AUTH_HEADER_HINT = `{
-  // No auth yet. When there is, send a token like this:
+  // Authenticate with an API key or a JWT (README "Security"), e.g.:
+  // "x-api-key": "<key>"
   // "authorization": "Bearer <token>"
 }`;
 

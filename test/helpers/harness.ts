@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { ProviderSimulator, SimulatorOptions } from '../../src/providers/provider.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { ALL_SCOPES } from './auth.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -30,7 +31,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real app against both loopback simulators, with the real undici clients in between. */
+/**
+ * The real app against both loopback simulators, with the real undici clients in between.
+ * Anonymous callers get every scope here unless `env` says otherwise (security tests do).
+ */
 export async function startHarness(
   options: {
     env?: Record<string, string>;
@@ -41,7 +45,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox(options.simulator);
-  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ...options.env }), sandbox);
+  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ANONYMOUS_SCOPES: ALL_SCOPES, ...options.env }), sandbox);
   const config = {
     ...sandboxed,
     providers: Object.fromEntries(

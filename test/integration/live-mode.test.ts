@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../helpers/auth.js';
 
 /**
  * Live mode exactly as an operator runs it: credentials and base URLs from
@@ -21,6 +22,7 @@ function liveApp(env: Record<string, string>): App {
     LOG_LEVEL: 'silent',
     D7_BASE_URL: sandbox.simulators.D7!.url,
     BETATEL_BASE_URL: sandbox.simulators.BETATEL!.url,
+    ...FULL_ACCESS_ENV,
     ...env,
   });
   expect(config.mode).toBe('live');
@@ -30,7 +32,7 @@ function liveApp(env: Record<string, string>): App {
 async function ask(app: App, query: string) {
   const res = await app.yoga.fetch('http://test.local/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-api-key': FULL_ACCESS_KEY },
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as { data: Record<string, Record<string, unknown> | null>; errors?: unknown[] };

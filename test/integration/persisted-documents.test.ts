@@ -81,7 +81,8 @@ describe('PERSISTED_DOCUMENTS=allow (the default; the sandbox)', () => {
 describe('PERSISTED_DOCUMENTS=require (live mode)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { PROVIDER_MODE: 'live', PERSISTED_DOCUMENTS: 'require' } });
+    // Live mode refuses anonymous callers by default; these tests are about documents, not identity.
+    h = await startHarness({ env: { PROVIDER_MODE: 'live', PERSISTED_DOCUMENTS: 'require', ALLOW_ANONYMOUS: 'true' } });
   });
   afterAll(() => h.close());
 

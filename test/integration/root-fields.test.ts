@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { BetatelWdrDocument, D7ReportDocument, MessageStatusDocument, NodeDocument } from '../generated/graphql.js';
+import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../helpers/auth.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -168,12 +169,13 @@ describe('messageStatus', () => {
       LOG_LEVEL: 'silent',
       D7_BASE_URL: live.sandbox.simulators.D7!.url,
       BETATEL_BASE_URL: live.sandbox.simulators.BETATEL!.url,
+      ...FULL_ACCESS_ENV,
     });
     const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
     try {
       const res = await app.yoga.fetch('http://test.local/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': FULL_ACCESS_KEY },
         body: JSON.stringify({
           query: `{ messageStatus(provider: D7, id: "${D7_SANDBOX.example}") { __typename ... on ProviderError { code retryable message } } }`,
         }),

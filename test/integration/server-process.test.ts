@@ -115,6 +115,9 @@ describe('the server process', () => {
       graphiql: `http://127.0.0.1:${port}/graphql`,
     });
     expect(banner).toMatch(/mode SANDBOX .*providers: D7 sandbox simulator, BETATEL sandbox simulator .*GraphiQL: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    // Sandbox allows anonymous callers by default and says what they see.
+    await waitFor(() => sandbox.output().includes('ANONYMOUS ACCESS ALLOWED'), 5_000);
+    expect(sandbox.output()).toMatch(/ANONYMOUS ACCESS ALLOWED \(scopes: status:read\): .*phone numbers masked, no message text/);
     sandbox.child.kill('SIGTERM');
     expect(await sandbox.exited).toBe(0);
 
@@ -129,6 +132,8 @@ describe('the server process', () => {
       graphiql: `http://localhost:${livePort}/graphql`,
     });
     expect(live.output()).not.toContain('tok-banner-test');
+    await waitFor(() => live.output().includes('every GraphQL request will be refused'), 5_000);
+    expect(live.output()).not.toContain('ANONYMOUS ACCESS ALLOWED');
     live.child.kill('SIGTERM');
     expect(await live.exited).toBe(0);
   });

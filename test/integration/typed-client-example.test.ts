@@ -7,9 +7,9 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 const EXAMPLE = new URL('../../examples/typed-client/index.ts', import.meta.url).pathname;
 
 /** Runs the example as `npm run example:client` does, with node itself and tsx as a loader. */
-function runExample(url: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runExample(url: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', EXAMPLE, ...args], { env: { ...process.env, GRAPHQL_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', EXAMPLE, ...args], { env: { ...process.env, GRAPHQL_URL: url, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -24,10 +24,17 @@ async function serve(h: Harness): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
 }
 
+const EXAMPLE_KEY = 'example-client-key-0123456789abcdef';
+
 describe.each([
-  ['allow (sandbox)', {}],
-  ['require (persisted documents only)', { PROVIDER_MODE: 'live', PERSISTED_DOCUMENTS: 'require' }],
-])('examples/typed-client against a server with PERSISTED_DOCUMENTS=%s', (_mode, env: Record<string, string>) => {
+  ['allow (sandbox, anonymous)', {}, {}],
+  // Live mode refuses anonymous callers: the example authenticates with GRAPHQL_API_KEY.
+  [
+    'require (persisted documents only, API key)',
+    { PROVIDER_MODE: 'live', PERSISTED_DOCUMENTS: 'require', API_KEYS: `example:${EXAMPLE_KEY}:status:read pii:read content:read` },
+    { GRAPHQL_API_KEY: EXAMPLE_KEY },
+  ],
+])('examples/typed-client against a server with PERSISTED_DOCUMENTS=%s', (_mode, env: Record<string, string>, clientEnv: Record<string, string>) => {
   let h: Harness;
   let server: Server;
   let url: string;
@@ -41,7 +48,7 @@ describe.each([
   });
 
   it('looks up the mixed batch and prints one line per ref, for every kind of result', async () => {
-    const { code, stdout, stderr } = await runExample(url);
+    const { code, stdout, stderr } = await runExample(url, [], clientEnv);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout.trimEnd().split('\n')).toEqual([

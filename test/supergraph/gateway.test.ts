@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Trace } from '@apollo/usage-reporting-protobuf';
@@ -11,6 +11,9 @@ import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { composeSupergraph } from './compose.js';
 import { listen, startOutboundSubgraph, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
+
+// The router authenticates to this subgraph with a key of its own (README "Security").
+const ROUTER_KEY = 'gateway-test-router-key-0123456789';
 
 // 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
 const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
@@ -62,8 +65,9 @@ let gatewayUrl: string;
 const ourRequests: SubgraphRequest[] = [];
 
 beforeAll(async () => {
+  // As in live mode: no anonymous access, so every request below must carry the router's key.
   // Upstream lookups are counted per query: no cross-request cache between the tests.
-  h = await startHarness({ env: { CACHE_MAX_ENTRIES: '0' } });
+  h = await startHarness({ env: { ALLOW_ANONYMOUS: 'false', API_KEYS: `router:${ROUTER_KEY}:status:read`, CACHE_MAX_ENTRIES: '0' } });
   // Our yoga behind a plain HTTP server that records each request body before handing it on.
   ours = await listen(
     createServer(async (req, res) => {
@@ -87,7 +91,14 @@ beforeAll(async () => {
   outbound = await startOutboundSubgraph([...TWENTY, ...EDGE_CASES]);
   const composed = composeSupergraph({ messageStatus: ours.url, outbound: outbound.url });
   if (!composed.ok) throw new Error(`composition failed: ${composed.errors.join('; ')}`);
-  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }), plugins: [captureTracesOnRequest] });
+  const buildService = ({ url }: { url?: string }) =>
+    new RemoteGraphQLDataSource({
+      url,
+      willSendRequest({ request }) {
+        if (url === ours.url) request.http?.headers.set('x-api-key', ROUTER_KEY);
+      },
+    });
+  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl, buildService }), plugins: [captureTracesOnRequest] });
   ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } }));
 });
 afterAll(async () => {
@@ -231,5 +242,16 @@ describe('through a gateway over the composed supergraph', () => {
     expect(notAsked.errors).toBeUndefined();
     expect(ourRequests).toHaveLength(1);
     expect(ourRequests[0]).toMatchObject({ includeTrace: undefined, answeredFtv1: false });
+  });
+
+  it('the subgraph refuses requests without the router key; with it, phone numbers stay masked (the key has no pii:read)', async () => {
+    const direct = await fetch(ours.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    expect(direct.status).toBe(401);
+    const res = await viaGateway<{ outboundMessages: { deliveryStatus: { messages: { recipient: string }[] } }[] }>(
+      `query ($ids: [ID!]!) { outboundMessages(ids: $ids) { deliveryStatus { ... on D7Report { messages { recipient } } } } }`,
+      { ids: ['ok-d7'] },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.outboundMessages[0]!.deliveryStatus.messages[0]!.recipient).toMatch(/^\+91\*+\d\d$/);
   });
 });

@@ -1,4 +1,5 @@
 import type { GraphQLKit, ProviderTypeRef } from '../../graphql/kit.js';
+import { phoneNumberGuard } from '../../security/field-guards.js';
 import type { BetatelRecord } from './normalize.js';
 
 /** BetatelWdr, its entity keys and the `betatelWdr` root field. */
@@ -13,11 +14,12 @@ export function defineBetatelGraphQL(kit: GraphQLKit): ProviderTypeRef {
       uuid: t.id({ description: 'Betatel `uuid` of the message (a ULID), returned when it was sent.', resolve: (r) => r.details.uuid }),
       whatsappMessageId: t.string({ nullable: true, description: 'Betatel `wam_id`: the message id assigned by Meta.', resolve: (r) => r.details.whatsappMessageId }),
       // @tag marks fields a schema contract (a public variant of the supergraph) can leave out.
-      to: t.string({ nullable: true, tag: ['pii'], description: 'Recipient phone number, E.164 without the leading `+`.', resolve: (r) => r.details.to }),
+      to: t.string({ nullable: true, tag: ['pii'], description: 'Recipient phone number, E.164 without the leading `+`. Masked without the `pii:read` scope (country prefix and last two digits kept).', resolve: (r) => r.details.to, ...phoneNumberGuard<BetatelRecord>((r) => r.details.to) }),
       text: t.string({
         nullable: true,
         tag: ['pii', 'secret'],
-        description: 'The message body. For OTP traffic this is the one-time code itself: treat it as a secret.',
+        description: 'The message body. For OTP traffic this is the one-time code itself: treat it as a secret. Requires the `content:read` scope: without it, null and a FORBIDDEN error.',
+        authScopes: { contentRead: true },
         resolve: (r) => r.details.text,
       }),
       status: t.string({ description: 'The status exactly as Betatel reported it (e.g. `DELIVERED`).', resolve: (r) => r.details.status }),

@@ -1,4 +1,5 @@
 import type { GraphQLKit, ProviderTypeRef } from '../../graphql/kit.js';
+import { phoneNumberGuard } from '../../security/field-guards.js';
 import { AGGREGATION_RULE } from './aggregate.js';
 import type { D7MessageDetails, D7Record, D7ReferenceDetails } from './normalize.js';
 
@@ -23,9 +24,9 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
     description: 'One recipient of a D7 WhatsApp request, with its own delivery status.',
     fields: (t) => ({
       msgId: t.id({ description: 'D7 `msg_id` of this message.', resolve: (m) => m.msgId }),
-      originator: t.exposeString('originator', { nullable: true, description: 'Sender number or name.' }),
+      originator: t.exposeString('originator', { nullable: true, description: 'Sender number or name. Masked without the `pii:read` scope.', ...phoneNumberGuard<D7MessageDetails>((m) => m.originator) }),
       // @tag marks fields a schema contract (a public variant of the supergraph) can leave out.
-      recipient: t.exposeString('recipient', { nullable: true, tag: ['pii'], description: 'Recipient phone number.' }),
+      recipient: t.exposeString('recipient', { nullable: true, tag: ['pii'], description: 'Recipient phone number. Masked without the `pii:read` scope (country prefix and last two digits kept).', ...phoneNumberGuard<D7MessageDetails>((m) => m.recipient) }),
       reference: t.field({ type: D7Reference, nullable: true, description: 'Customer references given at send time.', resolve: (m) => m.reference }),
       conversationType: t.exposeString('conversationType', { nullable: true, description: 'WhatsApp conversation category: marketing, service, utility, authentication.' }),
       messageType: t.exposeString('messageType', { nullable: true, description: 'TEXT, ATTACHMENT, LOCATION, CONTACTS or TEMPLATE.' }),

@@ -1,0 +1,70 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { findApiKey } from './api-keys.js';
+import type { JwtSettings, SecurityConfig } from './config.js';
+import { isScope, type Caller, type Scope } from './scopes.js';
+
+/** Asymmetric algorithms only: a JWKS holds public keys, and this rules out `none` and HS* confusion. */
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError';
+}
+
+/** The token could not be checked at all (the JWKS is unreachable or broken): not the caller's fault. */
+export class AuthenticationUnavailableError extends Error {
+  override name = 'AuthenticationUnavailableError';
+}
+
+export type Authenticate = (headers: Headers, clientAddress: string) => Promise<Caller>;
+
+/** Scopes from a claim that is a space-separated string (`scope`) or an array (`scp`, `permissions`). */
+export function scopesFromClaim(value: unknown): Set<Scope> {
+  const items = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return new Set(items.filter(isScope));
+}
+
+function jwtVerifier(settings: JwtSettings) {
+  // Fetched on first use, cached, refetched when a token names an unknown `kid` (jose's cooldown applies).
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl));
+  return async (token: string): Promise<Caller> => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['exp'] }));
+    } catch (error) {
+      // A failed JWKS fetch is a TypeError from fetch, or jose's timeout / invalid-JWKS errors.
+      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
+        throw new AuthenticationUnavailableError('bearer tokens cannot be verified right now (the JWKS is unavailable); retry later');
+      }
+      // jose's codes name the failed check, never the token.
+      throw new AuthenticationError(`invalid bearer token (${error.code})`);
+    }
+    return { kind: 'jwt', id: `jwt:${payload.sub ?? 'unknown'}`, scopes: scopesFromClaim(payload[settings.scopesClaim]) };
+  };
+}
+
+/**
+ * Resolves the caller from `authorization: Bearer <jwt>` or `x-api-key`; exactly one of them, or
+ * none when anonymous access is allowed. A credential that is sent but wrong is always refused,
+ * never downgraded to anonymous.
+ */
+export function createAuthenticator(security: SecurityConfig): Authenticate {
+  const verifyJwt = security.jwt && jwtVerifier(security.jwt);
+  return async (headers, clientAddress) => {
+    const authorization = headers.get('authorization');
+    const apiKey = headers.get('x-api-key');
+    if (authorization !== null && apiKey !== null) throw new AuthenticationError('send either authorization or x-api-key, not both');
+    if (apiKey !== null) {
+      const key = findApiKey(security.apiKeys, apiKey);
+      if (!key) throw new AuthenticationError('invalid API key');
+      return { kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes };
+    }
+    if (authorization !== null) {
+      const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());
+      if (!match) throw new AuthenticationError('the authorization header must be "Bearer <token>"');
+      if (!verifyJwt) throw new AuthenticationError('bearer tokens are not accepted: JWT authentication is not configured');
+      return verifyJwt(match[1]!);
+    }
+    if (!security.anonymousScopes) throw new AuthenticationError('authentication required: send x-api-key or authorization: Bearer <token>');
+    return { kind: 'anonymous', id: `anonymous:${clientAddress}`, scopes: security.anonymousScopes };
+  };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from './api-keys.js';
+import { isScope, type Scope } from './scopes.js';
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false']))
+  .transform((v) => v === 'true');
+const splitList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+const asList = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? splitList(v) : undefined);
+
+const list = z.string().transform((v) => splitList(v));
+
+/** Variables of authentication, authorization and limits (merged into the config schema). */
+export const securityEnv = {
+  API_KEYS: z.string().optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  ALLOW_ANONYMOUS: bool.optional(),
+  ANONYMOUS_SCOPES: list.optional(),
+  CORS_ORIGINS: list.optional(),
+  MAX_BODY_BYTES: int(1_024, 16 * 1024 * 1024).default(102_400),
+  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
+  MAX_UPSTREAM_LOOKUPS_PER_OPERATION: int(1, 10_000).default(100),
+  INTROSPECTION: bool.optional(),
+  GRAPHIQL: bool.optional(),
+  MAX_DEPTH: int(1, 100).default(12),
+  MAX_ALIASES: int(0, 1_000).default(20),
+  MAX_TOKENS: int(100, 100_000).default(4_000),
+  MAX_COST: int(100, 1_000_000).default(10_000),
+  MAX_DIRECTIVES: int(0, 1_000).default(20),
+};
+
+export interface JwtSettings {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  scopesClaim: string;
+}
+
+export interface SecurityConfig {
+  apiKeys: ApiKey[];
+  jwt: JwtSettings | undefined;
+  /** Undefined: anonymous requests are refused (401). */
+  anonymousScopes: ReadonlySet<Scope> | undefined;
+  /** Empty: no cross-origin browser access. */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  /** 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  maxUpstreamLookups: number;
+  introspection: boolean;
+  graphiql: boolean;
+  /** Did-you-mean suggestions in validation errors reveal the schema; live mode blocks them. */
+  blockFieldSuggestions: boolean;
+  armor: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+}
+
+// Loose on purpose: when another variable failed to parse, these are the raw strings.
+type SecurityValues = Partial<Record<keyof typeof securityEnv, unknown>> & Record<string, unknown>;
+
+/**
+ * Turns parsed variables into the security settings. `values` may be raw strings when another
+ * variable failed to parse, so this only reads what it re-checks, and returns problems instead.
+ */
+export function securitySettings(
+  values: SecurityValues,
+  mode: 'sandbox' | 'live',
+): { settings: SecurityConfig; secrets: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const keys = parseApiKeys(typeof values.API_KEYS === 'string' ? values.API_KEYS : undefined);
+  problems.push(...keys.problems);
+
+  const jwtParts = { JWT_JWKS_URL: values.JWT_JWKS_URL, JWT_ISSUER: values.JWT_ISSUER, JWT_AUDIENCE: values.JWT_AUDIENCE };
+  const setParts = Object.entries(jwtParts).filter(([, v]) => v !== undefined);
+  if (setParts.length > 0 && setParts.length < 3) {
+    problems.push(`JWT_JWKS_URL, JWT_ISSUER and JWT_AUDIENCE go together: ${Object.keys(jwtParts).filter((k) => !setParts.some(([s]) => s === k)).join(', ')} missing`);
+  }
+  const jwt =
+    setParts.length === 3
+      ? { jwksUrl: String(values.JWT_JWKS_URL), issuer: String(values.JWT_ISSUER), audience: String(values.JWT_AUDIENCE), scopesClaim: String(values.JWT_SCOPES_CLAIM ?? 'scope') }
+      : undefined;
+
+  const sandbox = mode === 'sandbox';
+  const allowAnonymous = typeof values.ALLOW_ANONYMOUS === 'boolean' ? values.ALLOW_ANONYMOUS : sandbox;
+  const anonymousScopes = asList(values.ANONYMOUS_SCOPES) ?? ['status:read'];
+  const unknown = anonymousScopes.filter((s) => !isScope(s));
+  if (unknown.length > 0) problems.push(`ANONYMOUS_SCOPES: unknown scope(s) ${unknown.join(', ')}`);
+
+  const flag = (value: unknown) => (typeof value === 'boolean' ? value : sandbox);
+  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  return {
+    settings: {
+      apiKeys: keys.keys,
+      jwt,
+      anonymousScopes: allowAnonymous ? new Set(anonymousScopes.filter(isScope)) : undefined,
+      corsOrigins: asList(values.CORS_ORIGINS) ?? [],
+      maxBodyBytes: num(values.MAX_BODY_BYTES, 102_400),
+      rateLimitPerMinute: num(values.RATE_LIMIT_PER_MINUTE, 600),
+      maxUpstreamLookups: num(values.MAX_UPSTREAM_LOOKUPS_PER_OPERATION, 100),
+      introspection: flag(values.INTROSPECTION),
+      graphiql: flag(values.GRAPHIQL),
+      blockFieldSuggestions: !sandbox,
+      armor: {
+        maxDepth: num(values.MAX_DEPTH, 12),
+        maxAliases: num(values.MAX_ALIASES, 20),
+        maxTokens: num(values.MAX_TOKENS, 4_000),
+        maxCost: num(values.MAX_COST, 10_000),
+        maxDirectives: num(values.MAX_DIRECTIVES, 20),
+      },
+    },
+    secrets: keys.secrets,
+    problems,
+  };
+}

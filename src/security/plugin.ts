@@ -1,0 +1,140 @@
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import type { FieldNode, ValidationContext } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { StatusLoader } from '../status-loader.js';
+import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
+import type { SecurityConfig } from './config.js';
+import { lookupBudget } from './lookup-budget.js';
+import { RateLimiter } from './rate-limit.js';
+import type { Caller } from './scopes.js';
+
+/** What the security layer adds to the GraphQL context. */
+export interface SecurityContext {
+  caller: Caller;
+}
+
+/**
+ * Refuses `__schema` and `__type` (not `__typename`). By name, not by graphql's own
+ * NoSchemaIntrospectionCustomRule, whose instanceof checks fail across graphql's ESM and CJS copies.
+ */
+function noIntrospection(context: ValidationContext) {
+  return {
+    Field(node: FieldNode) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        context.reportError(createGraphQLError(`GraphQL introspection is disabled here (INTROSPECTION=false); "${node.name.value}" is not allowed`, { nodes: [node], extensions: { code: 'INTROSPECTION_DISABLED' } }));
+      }
+    },
+  };
+}
+
+/**
+ * Armor's rules throw by default, which aborts validation with an error yoga cannot classify
+ * (a 200 without a code). Reported instead, each is a validation error: 400 and a stable code.
+ */
+const reportLimit = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: { message: string; nodes?: unknown }) => {
+      const limitError = createGraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_LIMIT_EXCEEDED' } });
+      if (context) context.reportError(limitError);
+      else throw limitError;
+    },
+  ],
+};
+
+function clientAddress(serverContext: unknown): string {
+  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The yoga plugins of the security layer, in the order they act: CSRF, then (once the request
+ * is parsed, before validation) authentication and the rate limit, then the document limits
+ * (armor, introspection), then per-operation scopes in the context and the lookup budget.
+ * Nothing here runs for /health, /ready or /metrics, which end earlier.
+ */
+export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean }): Plugin[] {
+  const authenticate = createAuthenticator(security);
+  const limiter = security.rateLimitPerMinute > 0 ? new RateLimiter(security.rateLimitPerMinute) : undefined;
+  const callers = new WeakMap<Request, Caller>();
+  const { armor } = security;
+  const rateLimited = (retryAfterSeconds: number) =>
+    createGraphQLError(`rate limit of ${security.rateLimitPerMinute} requests per minute exceeded; retry in ${retryAfterSeconds} s`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
+    });
+
+  const auth: Plugin = {
+    async onParams({ request, context }) {
+      const address = clientAddress(context);
+      let caller: Caller;
+      try {
+        caller = await authenticate(request.headers, address);
+      } catch (error) {
+        if (error instanceof AuthenticationUnavailableError) {
+          throw createGraphQLError(error.message, { extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } } });
+        }
+        if (!(error instanceof AuthenticationError)) throw error;
+        // Failed attempts count against the client's address, so guessing keys is throttled too.
+        const verdict = limiter?.take(`unauthenticated:${address}`);
+        if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
+        throw createGraphQLError(error.message, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+        });
+      }
+      const verdict = limiter?.take(caller.id);
+      if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
+      callers.set(request, caller);
+    },
+    onContextBuilding({ context, extendContext }) {
+      const caller = callers.get(context.request);
+      // onParams always runs first for a GraphQL request; no caller means a path we did not expect.
+      if (!caller) throw new Error('request reached execution without authentication');
+      const budget = lookupBudget(security.maxUpstreamLookups);
+      // Every lookup path ends in the loader, including federation's `_entities`, which the
+      // Query type's scope does not cover: status:read is checked here as well.
+      (context as unknown as { loader?: StatusLoader }).loader?.setBeforeLoad((provider, id) => {
+        if (!caller.scopes.has('status:read')) {
+          throw createGraphQLError('Not authorized to look up message statuses: requires the status:read scope', {
+            extensions: { code: 'FORBIDDEN', requiredScopes: ['status:read'] },
+          });
+        }
+        budget(provider, id);
+      });
+      extendContext({ caller } satisfies SecurityContext as never);
+    },
+    onResultProcess({ result }) {
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of (one as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors ?? []) {
+          const extensions = error.extensions;
+          if (!extensions) continue;
+          // Yoga attaches the JSON parser's message to a malformed-body error, and that message
+          // quotes the body back. Kept as an object (yoga answers 400 because it is there), without the quote.
+          const original = extensions.originalError as { name?: unknown; message?: unknown } | undefined;
+          if (original && !options.exposeErrorDetails && original.name === 'SyntaxError') {
+            extensions.originalError = { name: 'SyntaxError', message: 'the request body is not valid JSON' };
+          }
+        }
+      }
+    },
+    onValidate({ addValidationRule }) {
+      if (!security.introspection) addValidationRule(noIntrospection);
+    },
+  };
+
+  return [
+    // Browsers send JSON POSTs only after a CORS preflight; other requests need this header.
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    auth,
+    maxTokensPlugin({ n: armor.maxTokens, ...reportLimit }),
+    maxDepthPlugin({ n: armor.maxDepth, flattenFragments: true, ...reportLimit }),
+    maxAliasesPlugin({ n: armor.maxAliases, ...reportLimit }),
+    maxDirectivesPlugin({ n: armor.maxDirectives, ...reportLimit }),
+    costLimitPlugin({ maxCost: armor.maxCost, ...reportLimit }),
+    ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),
+  ] as Plugin[];
+}
