@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { int } from './env-values.js';
 import type { TracingConfig } from './observability/tracing.js';
 import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
@@ -6,15 +7,6 @@ import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
-
-// Plain decimal digits only: Number() would also take "0x10", "1e3" or " ".
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min).max(max));
 
 /** Variables every deployment reads; each provider adds its own (see ProviderModule.env). */
 const commonEnv = {

@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { int } from '../env-values.js';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import { isScope, type Scope } from './scopes.js';
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min).max(max));
 const bool = z
   .string()
   .trim()
