@@ -1,8 +1,7 @@
 import { providers } from '../providers/registry.js';
 import { builder } from './builder.js';
-import { resolveEntityReference } from './entity-reference.js';
 import type { GraphQLKit } from './kit.js';
-import { checkMaxAge, findByGlobalId, findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
+import { defineProviderLookup } from './provider-lookup.js';
 import { DeliveryStateEnum } from './types/delivery-state.js';
 import './types/lookup-errors.js';
 import { defineMessageStatusResult } from './types/message-status-result.js';
@@ -14,11 +13,7 @@ const kit: GraphQLKit = {
   Node: NodeInterface,
   MessageStatus: MessageStatusInterface,
   DeliveryState: DeliveryStateEnum,
-  findOrNull,
-  findByGlobalId,
-  resolveEntityReference,
-  checkMaxAge,
-  maxAgeDescription: MAX_AGE_DESCRIPTION,
+  defineProviderLookup,
 };
 
 defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));

@@ -43,24 +43,14 @@ export function defineBetatelGraphQL(kit: GraphQLKit): ProviderTypeRef {
     }),
   });
 
-  builder.asEntity(BetatelWdr, {
-    key: [builder.selection<{ uuid: string }>('uuid'), builder.selection<{ id: string }>('id')],
-    resolveReference: (ref, ctx) => kit.resolveEntityReference(ctx, ref, { provider: 'BETATEL', keyField: 'uuid' }),
+  kit.defineProviderLookup(BetatelWdr, {
+    provider: 'BETATEL',
+    keyField: 'uuid',
+    fieldName: 'betatelWdr',
+    description:
+      'A Betatel delivery record by its uuid. Null when Betatel does not know it; a BAD_USER_INPUT error when the id is not a ULID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when Betatel failed.',
+    argumentDescription: 'Betatel `uuid` (a 26-character ULID).',
   });
-
-  builder.queryField('betatelWdr', (t) =>
-    t.field({
-      type: BetatelWdr,
-      nullable: true,
-      description:
-        'A Betatel delivery record by its uuid. Null when Betatel does not know it; a BAD_USER_INPUT error when the id is not a ULID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when Betatel failed.',
-      args: {
-        uuid: t.arg.id({ required: true, description: 'Betatel `uuid` (a 26-character ULID).' }),
-        maxAge: t.arg.int({ required: false, description: kit.maxAgeDescription }),
-      },
-      resolve: (_root, { uuid, maxAge }, ctx) => kit.findOrNull(ctx, 'BETATEL', String(uuid), 'uuid', kit.checkMaxAge(maxAge)),
-    }),
-  );
 
   return BetatelWdr;
 }

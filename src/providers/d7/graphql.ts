@@ -50,24 +50,14 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
     }),
   });
 
-  builder.asEntity(D7Report, {
-    key: [builder.selection<{ requestId: string }>('requestId'), builder.selection<{ id: string }>('id')],
-    resolveReference: (ref, ctx) => kit.resolveEntityReference(ctx, ref, { provider: 'D7', keyField: 'requestId' }),
+  kit.defineProviderLookup(D7Report, {
+    provider: 'D7',
+    keyField: 'requestId',
+    fieldName: 'd7Report',
+    description:
+      'A D7 report by its request id. Null when D7 does not know it; a BAD_USER_INPUT error when the id is not a UUID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when D7 failed.',
+    argumentDescription: 'D7 `request_id` (a UUID).',
   });
-
-  builder.queryField('d7Report', (t) =>
-    t.field({
-      type: D7Report,
-      nullable: true,
-      description:
-        'A D7 report by its request id. Null when D7 does not know it; a BAD_USER_INPUT error when the id is not a UUID; a provider error code (UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE, TIMEOUT, BAD_RESPONSE, NOT_CONFIGURED) when D7 failed.',
-      args: {
-        requestId: t.arg.id({ required: true, description: 'D7 `request_id` (a UUID).' }),
-        maxAge: t.arg.int({ required: false, description: kit.maxAgeDescription }),
-      },
-      resolve: (_root, { requestId, maxAge }, ctx) => kit.findOrNull(ctx, 'D7', String(requestId), 'requestId', kit.checkMaxAge(maxAge)),
-    }),
-  );
 
   return D7Report;
 }

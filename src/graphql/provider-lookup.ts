@@ -1,0 +1,43 @@
+import { builder } from './builder.js';
+import { resolveEntityReference } from './entity-reference.js';
+import type { ProviderTypeRef } from './kit.js';
+import { checkMaxAge, findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
+
+export interface ProviderLookupOptions {
+  /** Provider key (the `Provider` enum value). */
+  provider: string;
+  /** The provider's own id field on its type, also the root field's argument (D7Report: requestId). */
+  keyField: string;
+  /** The root field (d7Report). */
+  fieldName: string;
+  description: string;
+  argumentDescription: string;
+}
+
+/**
+ * What every provider type gets, the same way: federation keys on its own id
+ * field and on the global `id` (an entity interface needs that key on every
+ * implementation), and a nullable root field looking one record up by id,
+ * with `maxAge`, through the request's loader.
+ */
+export function defineProviderLookup(type: ProviderTypeRef, options: ProviderLookupOptions): void {
+  const { provider, keyField } = options;
+  builder.asEntity(type, {
+    // The key field is a runtime name here, so the selection's literal type cannot be spelled out.
+    key: [builder.selection<Record<string, string>>(keyField as never), builder.selection<{ id: string }>('id')],
+    resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref, { provider, keyField }),
+  });
+
+  builder.queryField(options.fieldName, (t) =>
+    t.field({
+      type,
+      nullable: true,
+      description: options.description,
+      args: {
+        [keyField]: t.arg.id({ required: true, description: options.argumentDescription }),
+        maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
+      },
+      resolve: (_root, args, ctx) => findOrNull(ctx, provider, String(args[keyField]), keyField, checkMaxAge(args.maxAge as number | null | undefined)),
+    }),
+  );
+}
