@@ -25,9 +25,10 @@ async function lookup(pool: Pool, ref: Ref, up: Upstream): Promise<Item> {
   }
 }
 
-export async function startB0(up: Upstream, options: { port?: number; connections?: number } = {}): Promise<Running> {
-  // One pool per provider with the service's default socket count, so both have the same upstream budget.
-  const pools = { D7: new Pool(up.url, { connections: options.connections ?? 32 }), BETATEL: new Pool(up.url, { connections: options.connections ?? 32 }) };
+export async function startB0(up: Upstream, options: { port?: number; sockets?: number } = {}): Promise<Running> {
+  // One pool per provider, as in the service, with the same socket budget (bench/run.ts --sockets).
+  const sockets = options.sockets ?? 32;
+  const pools = { D7: new Pool(up.url, { connections: sockets }), BETATEL: new Pool(up.url, { connections: sockets }) };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -11,8 +11,9 @@ import type { Running } from './b0.js';
 import { errorItem, invalidItem, recordItem, upstreamHeaders, upstreamPath, validId, type Item, type Upstream } from './common.js';
 import { naiveSchema } from './resolvers.js';
 
-export async function startNaive(up: Upstream, options: { port?: number } = {}): Promise<Running> {
-  const pools = { D7: new Pool(up.url, { connections: 32 }), BETATEL: new Pool(up.url, { connections: 32 }) };
+export async function startNaive(up: Upstream, options: { port?: number; sockets?: number } = {}): Promise<Running> {
+  const sockets = options.sockets ?? 32;
+  const pools = { D7: new Pool(up.url, { connections: sockets }), BETATEL: new Pool(up.url, { connections: sockets }) };
   const lookup = async (ref: Ref): Promise<Item> => {
     if (!validId(ref)) return invalidItem(ref);
     try {

@@ -40,7 +40,8 @@ interface PeerContext {
   dataSources: Record<Ref['provider'], ProviderAPI>;
 }
 
-export async function startPeer(up: Upstream, options: { port?: number } = {}): Promise<Running> {
+// `sockets` is not applied: the peer keeps its default HTTP stack (Node's global agent has no socket cap).
+export async function startPeer(up: Upstream, options: { port?: number; sockets?: number } = {}): Promise<Running> {
   const server = new ApolloServer<PeerContext>({
     schema: naiveSchema<PeerContext>((refs, ctx) => Promise.all(refs.map((ref) => ctx.dataSources[ref.provider].status(ref)))),
   });

@@ -1,4 +1,9 @@
-/** S, this service as users run it: loadConfig defaults (cache on, default TTLs and policy), live mode against the mock. */
+/**
+ * S, this service as users run it: loadConfig defaults (cache on, default TTLs, retry, breaker,
+ * 16 lookups at once per request), live mode against the mock. Only the upstream budget
+ * (`sockets`: UPSTREAM_CONNECTIONS and BULKHEAD_CONCURRENCY) is set when given, to the value
+ * B0 and N get, so all three have the same number of upstream calls in flight.
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
@@ -6,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Running } from './b0.js';
 import type { Upstream } from './common.js';
 
-export async function startService(up: Upstream, options: { port?: number; env?: Record<string, string> } = {}): Promise<Running> {
+export async function startService(up: Upstream, options: { port?: number; sockets?: number; env?: Record<string, string> } = {}): Promise<Running> {
   const config = loadConfig({
     PROVIDER_MODE: 'live',
     D7_API_TOKEN: up.d7Token,
@@ -15,6 +20,7 @@ export async function startService(up: Upstream, options: { port?: number; env?:
     BETATEL_ACCOUNT_ID: up.betatelAccount,
     BETATEL_BASE_URL: up.url,
     LOG_LEVEL: 'silent',
+    ...(options.sockets ? { UPSTREAM_CONNECTIONS: String(options.sockets), BULKHEAD_CONCURRENCY: String(options.sockets) } : {}),
     ...options.env,
   });
   const app = createApp(config);
