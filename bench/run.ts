@@ -55,6 +55,8 @@ export interface Workload {
   hot?: boolean;
   /** A distinct authorization header per request. */
   auth?: boolean;
+  /** Runs in a freshly started server, so its peak RSS is not what earlier workloads left behind. */
+  ownProcess?: boolean;
 }
 
 // 16 connections: with the service's defaults (16 lookups at once per request and provider,
@@ -68,7 +70,7 @@ const WORKLOADS: Workload[] = [
   { name: 'mix-10', what: '10 ids, D7 and Betatel alternating', shape: { size: 10, repeated: 0, providers: 'mix' }, connections: C },
   { name: 'auth-10', what: '10 ids, fresh, a distinct authorization header per request', shape: { size: 10, repeated: 0, providers: 'D7' }, connections: C, auth: true },
   { name: 'hot-1', what: 'hot key: 100 concurrent clients, every query the same one id', shape: { size: 1, repeated: 0, providers: 'D7' }, connections: 100, hot: true },
-  { name: 'c500-1', what: '500 concurrent connections, 1 fresh id each, providers alternating (peak RSS)', shape: { size: 1, repeated: 0, providers: 'mix' }, connections: 500 },
+  { name: 'c500-1', what: '500 concurrent connections, 1 fresh id each, providers alternating (peak RSS, in a fresh server process)', shape: { size: 1, repeated: 0, providers: 'mix' }, connections: 500, ownProcess: true },
 ];
 const QUICK = new Set(['fresh-1', 'fresh-10', 'fresh-100', 'repeat50-10', 'hot-1']);
 const workloads = quick ? WORKLOADS.filter((w) => QUICK.has(w.name)) : WORKLOADS;
@@ -248,13 +250,21 @@ async function main() {
       // Rotate the order each repetition so no variant always runs first or last.
       const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
       for (const variant of order) {
-        const server = childOf('server-child.js', [variant], { BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
-        try {
-          const { port } = await nextMessage<{ port: number }>(server, 'ready');
+        const start = async () => {
+          const child = childOf('server-child.js', [variant], { BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
+          const { port } = await nextMessage<{ port: number }>(child, 'ready');
           // Warm-up (JIT, sockets): not recorded.
-          await load(port, WORKLOADS[1]!, 1, mock, server);
+          await load(port, WORKLOADS[1]!, 1, mock, child);
+          return { child, port };
+        };
+        let server = await start();
+        try {
           for (const w of workloads) {
-            const m = await load(port, w, seconds, mock, server);
+            if (w.ownProcess) {
+              await stop(server.child);
+              server = await start();
+            }
+            const m = await load(server.port, w, seconds, mock, server.child);
             const key = `${variant}|${w.name}`;
             samples.set(key, [...(samples.get(key) ?? []), m]);
             console.log(
@@ -262,7 +272,7 @@ async function main() {
             );
           }
         } finally {
-          await stop(server);
+          await stop(server.child);
         }
       }
     }
