@@ -1,0 +1,53 @@
+/**
+ * One variant's server as its own process, so CPU time and RSS are that server's alone.
+ * Reports process.cpuUsage() and RSS (peak sampled every 20 ms) over IPC when bench/run.ts asks.
+ */
+import type { Running } from './variants/b0.js';
+import type { Upstream } from './variants/common.js';
+
+export interface VariantOptions {
+  /** Upstream sockets per provider (and S's bulkhead), the same for B0, N and S. */
+  sockets: number;
+}
+
+// Imported on demand: each child loads only its own variant, so B0's RSS is not S's modules.
+const STARTERS: Record<string, () => Promise<(up: Upstream, options: VariantOptions) => Promise<Running>>> = {
+  B0: async () => (await import('./variants/b0.js')).startB0,
+  S: async () => (await import('./variants/service.js')).startService,
+  N: async () => (await import('./variants/naive.js')).startNaive,
+  P: async () => (await import('./variants/peer.js')).startPeer,
+};
+
+export interface Mark {
+  type: 'mark';
+  /** User + system CPU time of this process so far, microseconds. */
+  cpuMicros: number;
+  rss: number;
+  /** Highest RSS seen since the previous mark. */
+  peakRss: number;
+}
+
+const variant = process.argv[2]!;
+const upstream = JSON.parse(process.env.BENCH_UPSTREAM!) as Upstream;
+const options = JSON.parse(process.env.BENCH_VARIANT_OPTIONS ?? '{"sockets":256}') as VariantOptions;
+const running = await (await STARTERS[variant]!())(upstream, options);
+
+let peak = process.memoryUsage.rss();
+setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) peak = rss;
+}, 20);
+
+process.on('message', (m: { type: 'mark' | 'stop' }) => {
+  if (m.type === 'mark') {
+    const cpu = process.cpuUsage();
+    const rss = process.memoryUsage.rss();
+    const mark: Mark = { type: 'mark', cpuMicros: cpu.user + cpu.system, rss, peakRss: Math.max(peak, rss) };
+    peak = rss;
+    process.send!(mark);
+  } else if (m.type === 'stop') {
+    void running.close().finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ type: 'ready', port: running.port });

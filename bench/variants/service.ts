@@ -1,0 +1,40 @@
+/**
+ * S, this service as users run it: loadConfig defaults (cache on, default TTLs, retry, breaker,
+ * 16 lookups at once per request), live mode against the mock. Only the upstream budget
+ * (`sockets`: UPSTREAM_CONNECTIONS and BULKHEAD_CONCURRENCY) is set when given, to the value
+ * B0 and N get, so all three have the same number of upstream calls in flight. Callers
+ * authenticate with API keys (bench/credentials.ts), as live mode requires.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { BENCH_API_KEYS } from '../credentials.js';
+import type { Running } from './b0.js';
+import type { Upstream } from './common.js';
+
+export async function startService(up: Upstream, options: { port?: number; sockets?: number; env?: Record<string, string> } = {}): Promise<Running> {
+  const config = loadConfig({
+    PROVIDER_MODE: 'live',
+    D7_API_TOKEN: up.d7Token,
+    D7_BASE_URL: up.url,
+    BETATEL_API_KEY: up.betatelKey,
+    BETATEL_ACCOUNT_ID: up.betatelAccount,
+    BETATEL_BASE_URL: up.url,
+    LOG_LEVEL: 'silent',
+    API_KEYS: BENCH_API_KEYS,
+    ...(options.sockets ? { UPSTREAM_CONNECTIONS: String(options.sockets), BULKHEAD_CONCURRENCY: String(options.sockets) } : {}),
+    ...options.env,
+  });
+  const app = createApp(config);
+  const server = createServer(app.yoga);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}
