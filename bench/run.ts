@@ -88,9 +88,12 @@ let requestCounter = 0;
  */
 function buildChildren(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.children.json')], { stdio: 'inherit' });
-  // Files the compiled code reads relative to itself (schema for N and P, GraphiQL tabs for S).
+  // Files the compiled code reads relative to itself (schema for N and P, GraphiQL tabs and
+  // the persisted documents manifest for S).
   cpSync(join(ROOT, 'schema.graphql'), join(OUT, 'schema.graphql'));
   cpSync(join(ROOT, 'operations'), join(OUT, 'operations'), { recursive: true });
+  const manifest = 'examples/typed-client/generated/persisted-documents.json';
+  cpSync(join(ROOT, manifest), join(OUT, manifest));
 }
 
 let maxListenerWarnings = 0;

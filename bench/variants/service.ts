@@ -23,6 +23,8 @@ export async function startService(up: Upstream, options: { port?: number; socke
     BETATEL_BASE_URL: up.url,
     LOG_LEVEL: 'silent',
     API_KEYS: BENCH_API_KEYS,
+    // The load generator is one client: a per-client rate limit would measure the limit itself.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...(options.sockets ? { UPSTREAM_CONNECTIONS: String(options.sockets), BULKHEAD_CONCURRENCY: String(options.sockets) } : {}),
     ...options.env,
   });
