@@ -2,7 +2,7 @@
  * One variant's server as its own process, so CPU time and RSS are that server's alone.
  * Reports process.cpuUsage() and RSS (peak sampled every 20 ms) over IPC when bench/run.ts asks.
  */
-import type { Running } from './variants/b0.js';
+import type { Running } from './variants/serve.js';
 import type { Upstream } from './variants/common.js';
 
 export interface VariantOptions {

@@ -4,15 +4,10 @@
  * answer. No GraphQL parsing, validation or execution, no cache, no resilience policy.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { Ref } from '../ids.js';
+import { serveOnLoopback, type Running } from './serve.js';
 import { errorItem, invalidItem, recordItem, upstreamHeaders, upstreamPath, validId, type Item, type Upstream } from './common.js';
-
-export interface Running {
-  port: number;
-  close(): Promise<void>;
-}
 
 async function lookup(pool: Pool, ref: Ref, up: Upstream): Promise<Item> {
   try {
@@ -57,13 +52,5 @@ export async function startB0(up: Upstream, options: { port?: number; sockets?: 
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([pools.D7.close(), pools.BETATEL.close()]);
-    },
-  };
+  return serveOnLoopback(server, options.port, () => Promise.all([pools.D7.close(), pools.BETATEL.close()]));
 }

@@ -3,11 +3,10 @@
  * undici (no DataLoader, so repeated ids are fetched again; no cache, no sharing, no policy).
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
 import type { Ref } from '../ids.js';
-import type { Running } from './b0.js';
+import { serveOnLoopback, type Running } from './serve.js';
 import { errorItem, invalidItem, recordItem, upstreamHeaders, upstreamPath, validId, type Item, type Upstream } from './common.js';
 import { naiveSchema } from './resolvers.js';
 
@@ -26,13 +25,5 @@ export async function startNaive(up: Upstream, options: { port?: number; sockets
   };
   const yoga = createYoga({ schema: naiveSchema((refs) => Promise.all(refs.map(lookup))), logging: false, landingPage: false, graphiql: false });
   const server = createServer(yoga);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([pools.D7.close(), pools.BETATEL.close()]);
-    },
-  };
+  return serveOnLoopback(server, options.port, () => Promise.all([pools.D7.close(), pools.BETATEL.close()]));
 }

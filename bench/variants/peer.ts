@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { RESTDataSource, type AugmentedRequest } from '@apollo/datasource-rest';
 import type { Ref } from '../ids.js';
-import type { Running } from './b0.js';
+import type { Running } from './serve.js';
 import { errorItem, invalidItem, recordItem, upstreamHeaders, upstreamPath, validId, type Item, type Upstream } from './common.js';
 import { naiveSchema } from './resolvers.js';
 

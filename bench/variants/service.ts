@@ -6,11 +6,10 @@
  * authenticate with API keys (bench/credentials.ts), as live mode requires.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BENCH_API_KEYS } from '../credentials.js';
-import type { Running } from './b0.js';
+import { serveOnLoopback, type Running } from './serve.js';
 import type { Upstream } from './common.js';
 
 export async function startService(up: Upstream, options: { port?: number; sockets?: number; env?: Record<string, string> } = {}): Promise<Running> {
@@ -30,13 +29,5 @@ export async function startService(up: Upstream, options: { port?: number; socke
   });
   const app = createApp(config);
   const server = createServer(app.yoga);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close();
-    },
-  };
+  return serveOnLoopback(server, options.port, () => app.close());
 }

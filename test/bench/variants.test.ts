@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctCount, makeRefs, type Ref } from '../../bench/ids.js';
 import { MOCK_BETATEL_ACCOUNT, MOCK_BETATEL_KEY, MOCK_D7_TOKEN, startMockUpstream, type MockUpstream } from '../../bench/mock-upstream.js';
-import { startB0, type Running } from '../../bench/variants/b0.js';
+import { startB0 } from '../../bench/variants/b0.js';
+import type { Running } from '../../bench/variants/serve.js';
 import { BENCH_QUERY } from '../../bench/variants/common.js';
 import { startNaive } from '../../bench/variants/naive.js';
 import { startPeer } from '../../bench/variants/peer.js';
