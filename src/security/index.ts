@@ -1,6 +1,9 @@
 import type { CORSOptions, Plugin } from 'graphql-yoga';
-import type { Config } from '../config.js';
-import { securityPlugins } from './plugin.js';
+import type { ProviderMode } from '../config.js';
+import type { LookupGuard } from '../lookup/loader.js';
+import type { SecurityConfig } from './config.js';
+import { lookupGuard, securityPlugins } from './plugin.js';
+import type { Caller } from './scopes.js';
 
 export interface SecurityLayer {
   plugins: Plugin[];
@@ -9,14 +12,18 @@ export interface SecurityLayer {
   /** Stack traces in masked errors only in sandbox with NODE_ENV=development (yoga's dev mode). */
   maskedErrors: { isDev: boolean };
   graphiql: boolean;
+  /** The authenticated caller of a GraphQL request (set before its context is built). */
+  callerOf(request: Request): Caller | undefined;
+  /** The per-operation lookup check handed to the request's loader. */
+  lookupGuard(caller: Caller): LookupGuard;
 }
 
 /** Everything createApp needs from the security layer, as yoga options. */
-export function createSecurity(config: Config): SecurityLayer {
-  const { security } = config;
-  const isDev = config.mode === 'sandbox' && process.env.NODE_ENV === 'development';
+export function createSecurity(security: SecurityConfig, mode: ProviderMode): SecurityLayer {
+  const isDev = mode === 'sandbox' && process.env.NODE_ENV === 'development';
+  const { plugins, callerOf } = securityPlugins(security, { exposeErrorDetails: isDev });
   return {
-    plugins: securityPlugins(security, { exposeErrorDetails: isDev }),
+    plugins,
     // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
     cors:
       security.corsOrigins.length === 0
@@ -25,5 +32,7 @@ export function createSecurity(config: Config): SecurityLayer {
     maxRequestBodySize: security.maxBodyBytes,
     maskedErrors: { isDev },
     graphiql: security.graphiql,
+    callerOf,
+    lookupGuard: (caller) => lookupGuard(caller, security.maxUpstreamLookups),
   };
 }
