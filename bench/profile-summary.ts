@@ -41,7 +41,7 @@ export function packageOf(url: string, functionName: string): string {
     const rest = url.slice(at + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  const src = url.match(/\/(src|bench)\/(.*)$/);
+  const src = url.match(/\/(src|bench)\/(?!out\/)(.*)$/);
   return src ? `${src[1]}/${src[2]!.split('/')[0]}` : url;
 }
 

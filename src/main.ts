@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { installProcessGuards } from './process-guards.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
 import { createShutdown } from './shutdown.js';
@@ -38,6 +39,7 @@ if (config.mode === 'sandbox') {
 // The OpenTelemetry SDK and exporter load only when tracing is configured.
 const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
 const app = createApp(config, { logger, tracerProvider });
+installProcessGuards(logger, () => app.metrics.unhandledRejection());
 const server = createServer(app.yoga);
 
 const shutdown = createShutdown({

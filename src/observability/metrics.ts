@@ -26,6 +26,8 @@ export interface Metrics extends LookupMetrics {
   requestFinished(): void;
   operation(event: OperationEvent): void;
   upstream(event: UpstreamEvent): void;
+  /** An unhandled promise rejection (a bug; see src/process-guards.ts). */
+  unhandledRejection(): void;
   /** The lookup layer's counters of one provider, bound once (cache, sharing, wrong message, regressions). */
   forProvider(provider: string): ProviderLookupMetrics;
   /** Registers a gauge read at scrape time: the breaker state (Closed, Open, HalfOpen) of every provider. */
@@ -73,6 +75,12 @@ export function createMetrics(): Metrics {
     help: 'Provider request latency, by provider and outcome',
     labelNames: ['provider', 'outcome'],
     buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+
+  const rejections = new Counter({
+    name: 'unhandled_rejections_total',
+    help: 'Unhandled promise rejections (bugs: logged at error level; the process keeps serving)',
     registers: [registry],
   });
 
@@ -125,6 +133,7 @@ export function createMetrics(): Metrics {
       child.count.inc();
       child.seconds.observe(e.durationMs / 1000);
     },
+    unhandledRejection: () => rejections.inc(),
     forProvider(provider) {
       const { cache, shared, wrong, regressions } = lookups();
       const hit = cache.labels(provider, 'hit');

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -70,6 +70,36 @@ describe('graceful shutdown', () => {
     expect(await res.json()).toEqual({ data: { d7Report: { requestId: D7_SANDBOX.slow } } });
     expect(await done).toEqual({ drained: true });
     expect(r.resourcesClosed()).toBe(true);
+  });
+
+  it('answers a request written on an idle keep-alive socket right after the signal, with Connection: close, instead of a reset', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const r = await serve(1_500, 10_000);
+      const { port } = r.server.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      const received: Buffer[] = [];
+      let error: Error | undefined;
+      socket.on('data', (d: Buffer) => received.push(d));
+      socket.on('error', (e) => (error = e));
+      const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      const ask = () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      ask();
+      while (!Buffer.concat(received).toString().includes('\r\n\r\n')) await new Promise((res) => setTimeout(res, 5));
+      received.length = 0;
+      // The socket is idle now. The signal comes, and a few milliseconds later the client writes.
+      const done = r.shutdown('SIGTERM');
+      await new Promise((res) => setTimeout(res, 5 + round * 10));
+      ask();
+      await ended;
+      expect(error).toBeUndefined();
+      const text = Buffer.concat(received).toString();
+      expect(text).toMatch(/^HTTP\/1\.1 200 /);
+      expect(text.toLowerCase()).toContain('connection: close');
+      expect(await done).toEqual({ drained: true });
+      running = undefined;
+      await r.sandbox.close();
+    }
   });
 
   it('cuts what is still running when the grace period is over, and still closes resources', async () => {
