@@ -3,6 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
+import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
@@ -49,7 +50,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments), useCompiledExecution()],
     context: ({ request }) => {
       const caller = security.callerOf(request);
       // Authentication runs on every GraphQL request before its context is built.
