@@ -110,7 +110,6 @@ function childOf(script: string, argv: string[], env: Record<string, string>): C
   // execArgv set explicitly: fork would pass on this process's `--import tsx`. BENCH_NODE_ARGS
   // adds flags for investigation (e.g. --cpu-prof).
   const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  if (env.BENCH_CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF_DIR}`);
   const child = fork(join(OUT, 'bench', script), argv, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   // S warns once per request signal with more than 10 abort listeners (batches of > 10 ids):
   // counted and reported, not repeated here.
@@ -255,6 +254,7 @@ async function main() {
   const t0 = Date.now();
   console.log(`bench: ${quick ? 'quick' : 'full'}; ${variants.join(', ')}; ${workloads.length} workloads × ${seconds} s × ${reps} rep(s); upstream latency ${latencyMs} ms${jitterMs ? ` + jitter ${jitterMs} ms` : ''}`);
   buildChildren();
+  if (profile) mkdirSync(profileDir, { recursive: true });
   const mock = childOf('mock-child.js', [], { BENCH_LATENCY_MS: String(latencyMs), BENCH_JITTER_MS: String(jitterMs) });
   const { url } = await nextMessage<{ url: string }>(mock, 'ready');
   const upstream: Upstream = { url, d7Token: MOCK_D7_TOKEN, betatelKey: MOCK_BETATEL_KEY, betatelAccount: MOCK_BETATEL_ACCOUNT };
@@ -266,10 +266,11 @@ async function main() {
       const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
       for (const variant of order) {
         const start = async () => {
-          const child = childOf('server-child.js', [variant], { ...(profile && { BENCH_CPU_PROF_DIR: profileDir }), BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
+          const child = childOf('server-child.js', [variant], { ...(profile && { BENCH_PROFILE_DIR: profileDir }), BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
           const { port } = await nextMessage<{ port: number }>(child, 'ready');
           // Warm-up (JIT, sockets): not recorded.
           await load(port, WORKLOADS[1]!, 1, mock, child);
+          if (profile) await ask(child, { type: 'profile-start' }, 'profile-started');
           return { child, port };
         };
         let server = await start();
@@ -287,6 +288,7 @@ async function main() {
             );
           }
         } finally {
+          if (profile) await ask(server.child, { type: 'profile-stop' }, 'profile-stopped');
           await stop(server.child);
         }
       }

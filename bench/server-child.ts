@@ -2,6 +2,9 @@
  * One variant's server as its own process, so CPU time and RSS are that server's alone.
  * Reports process.cpuUsage() and RSS (peak sampled every 20 ms) over IPC when bench/run.ts asks.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import type { Running } from './variants/serve.js';
 import type { Upstream } from './variants/common.js';
 
@@ -38,8 +41,22 @@ setInterval(() => {
   if (rss > peak) peak = rss;
 }, 20);
 
-process.on('message', (m: { type: 'mark' | 'stop' }) => {
-  if (m.type === 'mark') {
+// With BENCH_PROFILE_DIR the CPU profile covers the measured load only (started after the
+// warm-up, on request), not the start-up's module loading.
+const profileDir = process.env.BENCH_PROFILE_DIR;
+const session = profileDir ? new Session() : undefined;
+session?.connect();
+const post = (method: string) => new Promise<unknown>((resolve, reject) => session!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+
+process.on('message', (m: { type: 'mark' | 'stop' | 'profile-start' | 'profile-stop' }) => {
+  if (m.type === 'profile-start' && session) {
+    void post('Profiler.enable').then(() => post('Profiler.start')).then(() => process.send!({ type: 'profile-started' }));
+  } else if (m.type === 'profile-stop' && session) {
+    void post('Profiler.stop').then((result) => {
+      writeFileSync(join(profileDir!, `${variant}-${Date.now()}.cpuprofile`), JSON.stringify((result as { profile: unknown }).profile));
+      process.send!({ type: 'profile-stopped' });
+    });
+  } else if (m.type === 'mark') {
     const cpu = process.cpuUsage();
     const rss = process.memoryUsage.rss();
     const mark: Mark = { type: 'mark', cpuMicros: cpu.user + cpu.system, rss, peakRss: Math.max(peak, rss) };
