@@ -61,6 +61,11 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   secrets(credentials: Credentials): string[];
   /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. */
   createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient;
+  /**
+   * Decodes this provider's record `details` from their JSON form (Dates as ISO text), for
+   * records kept outside the process (the Redis tier); anything else fails to parse.
+   */
+  detailsSchema: z.ZodType<unknown, unknown>;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
   graphql(kit: GraphQLKit): ProviderTypeRef;
   sandbox: {

@@ -3,6 +3,7 @@ import type { ProviderModule } from '../provider.js';
 import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
+import { d7DetailsSchema } from './stored.js';
 
 // Any UUID version: D7's examples look like v4 (request_id) and v1 (msg_id).
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,6 +24,7 @@ export const d7: ProviderModule<D7Credentials> = {
   },
   secrets: (credentials) => [credentials.token],
   createClient: createD7Client,
+  detailsSchema: d7DetailsSchema,
   graphql: defineD7GraphQL,
   sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },
 };
