@@ -1,6 +1,7 @@
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { securityPlugins } from './plugin.js';
+import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
 
 export interface SecurityLayer {
   plugins: Plugin[];
@@ -11,12 +12,18 @@ export interface SecurityLayer {
   graphiql: boolean;
 }
 
-/** Everything createApp needs from the security layer, as yoga options. */
-export function createSecurity(config: Config): SecurityLayer {
+/**
+ * Everything createApp needs from the security layer, as yoga options. With `remoteBuckets`
+ * (Redis), rate limits are shared by replicas, and local whenever those cannot answer.
+ */
+export function createSecurity(config: Config, remoteBuckets?: RemoteBuckets): SecurityLayer {
   const { security } = config;
   const isDev = config.mode === 'sandbox' && process.env.NODE_ENV === 'development';
+  const perMinute = security.rateLimitPerMinute;
+  const local = perMinute > 0 ? new RateLimiter(perMinute) : undefined;
+  const limiter = local && remoteBuckets ? new FallbackLimiter(remoteBuckets, local, perMinute) : local;
   return {
-    plugins: securityPlugins(security, { exposeErrorDetails: isDev }),
+    plugins: securityPlugins(security, { exposeErrorDetails: isDev, limiter }),
     // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
     cors:
       security.corsOrigins.length === 0
