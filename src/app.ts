@@ -12,6 +12,7 @@ import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
+import { createSharedState, type SharedState } from './shared-state/index.js';
 import { StatusService } from './status-service.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
@@ -21,6 +22,8 @@ export interface AppDeps extends Partial<ObservabilityDeps> {
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   service: StatusService;
+  /** The Redis tier when REDIS_URL is set (today only the rate limits use it). */
+  sharedState: SharedState | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
@@ -35,7 +38,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const observability = createObservability(config, { ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
-  const security = createSecurity(config);
+  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
+  const security = createSecurity(config, sharedState?.buckets);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -48,7 +52,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments), ...(sharedState ? [sharedState.healthPlugin] : [])],
     context: () =>
       createContext({
         service,
@@ -65,7 +69,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
 
   const close = async () => {
     await service.close();
+    await sharedState?.close();
     await observability.close();
   };
-  return { yoga, service, logger, metrics: observability.metrics, readiness: observability.readiness, close };
+  return { yoga, service, sharedState, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -1,11 +1,19 @@
 import type { RedisConnection } from './connection.js';
 import { Leases, type LeaseAttempt } from './lease.js';
+import { LuaScript } from './script.js';
 import type { SharedCache } from './shared-cache.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 // One channel for every key: each replica subscribes once at start, so waiting on a key costs
 // no SUBSCRIBE round trip and no race with a publish that comes before it.
 const CHANNEL = 'flight';
+
+// One command, so a release is bounded by one command timeout: publish the answer, then end
+// the lock only if this token still holds it (after a pause past its lifetime, another may).
+const RELEASE = new LuaScript(`
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`);
 
 type Notice = (answer: StoredAnswer | null) => void;
 
@@ -41,8 +49,8 @@ export class SharedSingleFlight {
    * themselves), then ends the lock if `token` still holds it. Never rejects.
    */
   async release(key: string, token: string, answer: StoredAnswer | null): Promise<void> {
-    await this.redis.publish(CHANNEL, `{"key":${JSON.stringify(key)},"answer":${answer ? this.codec.encode(answer) : 'null'}}`);
-    await this.locks.release(key, token);
+    const message = `{"key":${JSON.stringify(key)},"answer":${answer ? this.codec.encode(answer) : 'null'}}`;
+    await this.redis.run('flight_release', (r) => RELEASE.run(r, [this.locks.leaseKey(key)], [token, this.redis.key(CHANNEL), message]));
   }
 
   /**

@@ -36,6 +36,9 @@ export interface OwnRedis {
   start(): Promise<void>;
   /** Kills the server (no clean shutdown: like a crash or a network cut). */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. `resume` thaws it. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startOwnRedis(): Promise<OwnRedis> {
@@ -54,6 +57,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       }
       throw new Error(`redis-server did not answer on port ${port}`);
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async stop() {
       const running = child;
       child = undefined;
