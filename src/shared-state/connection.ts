@@ -130,7 +130,10 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
       let set = handlers.get(name);
       if (!set) {
         handlers.set(name, (set = new Set()));
-        subscriber.subscribe(name).catch((error: Error) => logger.warn({ err: error, channel: name }, 'Redis subscribe failed'));
+        // Queued while disconnected, so this fails only when the connection is closed for good.
+        subscriber.subscribe(name).catch((error: Error) => {
+          if (!closing) logger.warn({ err: error, channel: name }, 'Redis subscribe failed');
+        });
       }
       set.add(onMessage);
       return () => {

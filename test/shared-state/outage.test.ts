@@ -3,6 +3,7 @@ import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
 import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
 import { BETATEL_DOCS_EXAMPLE } from '../../src/providers/betatel/simulator.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { connectRedis } from '../../src/shared-state/connection.js';
 import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
 import type { StoredAnswer } from '../../src/shared-state/stored-answer.js';
 import { capturingLogger, redisSettings, startOwnRedis, until, type OwnRedis } from '../helpers/redis.js';
@@ -109,5 +110,25 @@ describe('Redis stopped mid-run, then back', () => {
     expect(await shared.statusEvents.publish({ key: 'after', answer })).toBe(true);
     expect(await metrics.registry.metrics()).toMatch(/^redis_up 1$/m);
     expect(unhandled).toEqual([]);
+  });
+});
+
+describe('Redis that never answers from the start', () => {
+  it('one "down" line, calls resolve undefined at once, closing logs nothing more', async () => {
+    const nothing = await startOwnRedis();
+    await nothing.stop();
+    const captured = capturingLogger();
+    const redis = connectRedis(redisSettings(nothing.url), { logger: captured.logger });
+    const stop = redis.subscribe('anything', () => {});
+    await until(() => captured.lines.length > 0, 5_000);
+    // Several reconnect attempts later, still one line.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const started = performance.now();
+    expect(await redis.run('probe', (r) => r.ping())).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(20);
+    stop();
+    await redis.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(captured.lines).toEqual([expect.objectContaining({ level: WARN, redis: 'down' })]);
   });
 });

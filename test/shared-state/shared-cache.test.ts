@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
 import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
@@ -117,5 +118,12 @@ describe('shared cache: anything but a valid entry of this version is a miss', (
   it('a key of another type (a hash) is a miss, not an error', async () => {
     await redis.run('test_hset', (r) => r.hset(cache.entryKey('hash'), 'a', '1'));
     expect(await cache.read('hash')).toBeUndefined();
+  });
+});
+
+describe('answer codec: hostile entries', () => {
+  it('any text and any JSON decode to a miss without throwing', () => {
+    fc.assert(fc.property(fc.string(), (text) => codec.decode(text) === undefined));
+    fc.assert(fc.property(fc.jsonValue(), (value) => codec.decode(JSON.stringify(value)) === undefined));
   });
 });
