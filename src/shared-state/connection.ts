@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { SharedStateConfig } from './config.js';
 import type { RedisMetrics, RedisState } from './metrics.js';
@@ -54,11 +54,8 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     connectTimeout: Math.max(1_000, config.commandTimeoutMs * 10),
     retryStrategy: backoff,
   };
-  const client = new Redis(config.url, options);
-  // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
-  // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
-  const subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
-
+  let client: Redis | undefined;
+  let subscriber: Redis | undefined;
   let state: RedisState = 'down';
   let announced: RedisState | undefined;
   let lastError: string | undefined;
@@ -71,23 +68,40 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     if (next === 'up') logger.info({ redis: 'up', replicaId }, 'Redis connected: this replica shares state with the others');
     else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
-  client.on('ready', () => becomes('up'));
-  client.on('close', () => becomes('down'));
-  // Without a listener, ioredis' error events would crash the process.
-  client.on('error', (error: Error) => void (lastError = error.message));
-  subscriber.on('error', () => {});
   metrics?.observeState(() => state);
 
   const handlers = new Map<string, Set<(message: string) => void>>();
-  subscriber.on('message', (channel: string, message: string) => {
-    for (const handler of handlers.get(channel) ?? []) {
-      try {
-        handler(message);
-      } catch (error) {
-        logger.error({ err: error, channel }, 'a Redis message handler failed');
+  const subscribeChannel = (name: string) =>
+    // Queued while disconnected, so this fails only when the connection is closed for good.
+    subscriber?.subscribe(name).catch((error: Error) => {
+      if (!closing) logger.warn({ err: error, channel: name }, 'Redis subscribe failed');
+    });
+
+  // ioredis is loaded only here, when REDIS_URL is set: a deployment without Redis never pays
+  // for the module (start-up time, memory). Until it is loaded the state is "down", as before
+  // any connection, so callers fall back exactly as they do during an outage.
+  void import('ioredis').then(({ Redis }) => {
+    if (closing) return;
+    client = new Redis(config.url, options);
+    // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
+    // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
+    subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
+    client.on('ready', () => becomes('up'));
+    client.on('close', () => becomes('down'));
+    // Without a listener, ioredis' error events would crash the process.
+    client.on('error', (error: Error) => void (lastError = error.message));
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel: string, message: string) => {
+      for (const handler of handlers.get(channel) ?? []) {
+        try {
+          handler(message);
+        } catch (error) {
+          logger.error({ err: error, channel }, 'a Redis message handler failed');
+        }
       }
-    }
-  });
+    });
+    for (const name of handlers.keys()) subscribeChannel(name);
+  }, (error: unknown) => logger.error({ err: error }, 'the Redis client (ioredis) could not be loaded: this replica runs on local state only'));
 
   return {
     get state() {
@@ -96,10 +110,11 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     replicaId,
     key: (name) => config.keyPrefix + name,
     async run<T>(command: string, send: (redis: Redis) => Promise<T>): Promise<T | undefined> {
-      if (state === 'down') {
+      if (state === 'down' || !client) {
         metrics?.commandFailed(command, 'down');
         return undefined;
       }
+      const redis = client;
       const started = performance.now();
       // ioredis' commandTimeout bounds each command; this one bounds the whole call (a script
       // falling back from EVALSHA to EVAL is two commands). One timer per call.
@@ -108,7 +123,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
         timer = setTimeout(resolve, config.commandTimeoutMs, TIMED_OUT);
       });
       try {
-        const result = await Promise.race([send(client), deadline]);
+        const result = await Promise.race([send(redis), deadline]);
         if (result === TIMED_OUT) {
           metrics?.commandFailed(command, 'timeout');
           return undefined;
@@ -130,24 +145,21 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
       let set = handlers.get(name);
       if (!set) {
         handlers.set(name, (set = new Set()));
-        // Queued while disconnected, so this fails only when the connection is closed for good.
-        subscriber.subscribe(name).catch((error: Error) => {
-          if (!closing) logger.warn({ err: error, channel: name }, 'Redis subscribe failed');
-        });
+        subscribeChannel(name);
       }
       set.add(onMessage);
       return () => {
         set.delete(onMessage);
         if (set.size === 0 && handlers.get(name) === set) {
           handlers.delete(name);
-          subscriber.unsubscribe(name).catch(() => {});
+          subscriber?.unsubscribe(name).catch(() => {});
         }
       };
     },
     async close() {
       closing = true;
-      client.disconnect();
-      subscriber.disconnect();
+      client?.disconnect();
+      subscriber?.disconnect();
     },
   };
 }

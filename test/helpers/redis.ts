@@ -3,6 +3,7 @@ import { createServer, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { SharedStateConfig } from '../../src/shared-state/config.js';
+import type { RedisConnection } from '../../src/shared-state/connection.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
@@ -102,10 +103,21 @@ export function capturingLogger(level = 'info'): { logger: Logger; lines: Record
 }
 
 /** Resolves once `check` holds, polling every 20 ms; rejects after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Resolves once `count` connections subscribe to `channel` (unprefixed, as the code names it).
+ * SUBSCRIBE goes out in the background, and pub/sub keeps nothing for a subscriber not there yet.
+ */
+export function subscribed(redis: RedisConnection, channel: string, count: number): Promise<void> {
+  return until(async () => {
+    const reply = (await redis.run('test_numsub', (r) => r.pubsub('NUMSUB', redis.key(channel)))) as [string, number] | undefined;
+    return (reply?.[1] ?? 0) >= count;
+  });
 }

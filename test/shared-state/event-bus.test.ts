@@ -6,7 +6,7 @@ import { providers } from '../../src/providers/registry.js';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
 import { EventBus, statusChangeSchema, type EventOrigin, type StatusChange } from '../../src/shared-state/event-bus.js';
 import { createAnswerCodec } from '../../src/shared-state/stored-answer.js';
-import { capturingLogger, redisSettings, testRedis, until } from '../helpers/redis.js';
+import { capturingLogger, redisSettings, subscribed, testRedis, until } from '../helpers/redis.js';
 
 const codec = createAnswerCodec(providers);
 const change: StatusChange = {
@@ -34,9 +34,7 @@ beforeAll(async () => {
   busOne.subscribe((event) => ownOnOne.push(event), { includeOwn: true });
   busTwo.subscribe((event, origin) => heardOnTwo.push([event, origin]));
   await until(() => one.state === 'up' && two.state === 'up');
-  // SUBSCRIBE goes out in the background once the subscriber connection is up; pub/sub keeps
-  // nothing for a subscriber that is not there yet.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await subscribed(one, 'status-events', 2);
 });
 afterAll(async () => {
   await one.close();

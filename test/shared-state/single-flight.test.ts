@@ -8,7 +8,7 @@ import { connectRedis, type RedisConnection } from '../../src/shared-state/conne
 import { SharedCache } from '../../src/shared-state/shared-cache.js';
 import { SharedSingleFlight } from '../../src/shared-state/single-flight.js';
 import { createAnswerCodec, type StoredAnswer } from '../../src/shared-state/stored-answer.js';
-import { capturingLogger, redisSettings, testRedis, until } from '../helpers/redis.js';
+import { capturingLogger, redisSettings, subscribed, testRedis, until } from '../helpers/redis.js';
 
 const codec = createAnswerCodec(providers);
 const answer: StoredAnswer = { record: normalizeBetatelWdr(betatelWdrBody.parse(BETATEL_DOCS_EXAMPLE), new Date('2025-05-01T12:00:00.000Z')), checkedAt: 1_746_100_800_000 };
@@ -49,9 +49,9 @@ afterAll(async () => {
 describe('single flight across replicas', () => {
   it('of 12 concurrent acquirers on 3 replicas exactly one wins; the 11 others get its published answer', async () => {
     const three = [await replica(), await replica(), await replica()];
-    // Subscriptions are made in the background; a message published before they exist would be
-    // lost (the poll would still find the cache entry, which this test does not write).
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A message published before the subscriptions exist would be lost (the poll would still
+    // find the cache entry, which this test does not write).
+    await subscribed(three[0]!.redis, 'flight', replicas.length);
     const attempts = await Promise.all(Array.from({ length: 12 }, (_, i) => three[i % 3]!.flight.acquire('hot', 5_000).then((a) => ({ a, r: three[i % 3]! }))));
     const winners = attempts.filter(({ a }) => a.outcome === 'won');
     expect(winners).toHaveLength(1);
@@ -79,7 +79,7 @@ describe('single flight across replicas', () => {
 
   it('a winner that failed releases with null: waiters stop waiting at once, with no answer', async () => {
     const [a, b] = [await replica(), await replica()];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await subscribed(a.redis, 'flight', replicas.length);
     const lock = await a.flight.acquire('failed', 5_000);
     const wait = b.flight.waitFor('failed', 3_000);
     const started = Date.now();
