@@ -7,10 +7,11 @@
  *
  *   npm run bench                      full run → bench/RESULTS.md, bench/results.svg
  *   npm run bench -- --quick           smoke run (< 2 min) → reports/bench-quick/
- *   options: --seconds N --reps N --latency MS --jitter MS --variants B0,S,N,P --sockets N --out DIR
+ *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/
+ *   options: --seconds N --reps N --latency MS --jitter MS --variants B0,S,N,P --workloads a,b --sockets N --out DIR
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ import { d7Id, distinctCount, makeRefs, type RefsShape } from './ids.js';
 import type { MockCounts } from './mock-child.js';
 import { MOCK_BETATEL_ACCOUNT, MOCK_BETATEL_KEY, MOCK_D7_TOKEN } from './mock-upstream.js';
 import { benchKey } from './credentials.js';
+import { renderSummary, summarize } from './profile-summary.js';
 import { renderResults, renderSvg, type Row } from './report.js';
 import type { Mark } from './server-child.js';
 import { BENCH_QUERY, type Upstream } from './variants/common.js';
@@ -33,16 +35,22 @@ const { values: args } = parseArgs({
     variants: { type: 'string', default: 'B0,S,N,P' },
     sockets: { type: 'string', default: '256' },
     out: { type: 'string' },
+    workloads: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
+// --profile: S alone, under node --cpu-prof, on the fan-out workloads; the profile is summarized
+// by package and function (bench/profile-summary.ts) into bench/profiles/.
+const profile = args.profile;
+const profileDir = join(new URL('.', import.meta.url).pathname, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
 const quick = args.quick;
 const seconds = Number(args.seconds ?? (quick ? 2 : 5));
 const reps = Number(args.reps ?? (quick ? 1 : 3));
 const latencyMs = Number(args.latency);
 const jitterMs = Number(args.jitter);
 const sockets = Number(args.sockets);
-const variants = args.variants.split(',').map((v) => v.trim());
-const outDir = args.out ?? (quick ? 'reports/bench-quick' : 'bench');
+const variants = profile ? ['S'] : args.variants.split(',').map((v) => v.trim());
+const outDir = args.out ?? (profile ? 'bench/profiles' : quick ? 'reports/bench-quick' : 'bench');
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(BENCH_DIR, 'out');
@@ -74,7 +82,8 @@ const WORKLOADS: Workload[] = [
   { name: 'c500-1', what: '500 concurrent connections, 1 fresh id each, providers alternating (peak RSS, in a fresh server process)', shape: { size: 1, repeated: 0, providers: 'mix' }, connections: 500, ownProcess: true },
 ];
 const QUICK = new Set(['fresh-1', 'fresh-10', 'fresh-100', 'repeat50-10', 'hot-1']);
-const workloads = quick ? WORKLOADS.filter((w) => QUICK.has(w.name)) : WORKLOADS;
+const chosen = args.workloads?.split(',').map((w) => w.trim()) ?? (profile ? ['fresh-10', 'fresh-100'] : undefined);
+const workloads = chosen ? WORKLOADS.filter((w) => chosen.includes(w.name)) : quick ? WORKLOADS.filter((w) => QUICK.has(w.name)) : WORKLOADS;
 
 // One run number per invocation and one request counter across it: ids never repeat across
 // requests, so S's cache answers nothing in the fan-out workloads (cache effects show only
@@ -101,6 +110,7 @@ function childOf(script: string, argv: string[], env: Record<string, string>): C
   // execArgv set explicitly: fork would pass on this process's `--import tsx`. BENCH_NODE_ARGS
   // adds flags for investigation (e.g. --cpu-prof).
   const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (env.BENCH_CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF_DIR}`);
   const child = fork(join(OUT, 'bench', script), argv, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   // S warns once per request signal with more than 10 abort listeners (batches of > 10 ids):
   // counted and reported, not repeated here.
@@ -256,7 +266,7 @@ async function main() {
       const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
       for (const variant of order) {
         const start = async () => {
-          const child = childOf('server-child.js', [variant], { BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
+          const child = childOf('server-child.js', [variant], { ...(profile && { BENCH_CPU_PROF_DIR: profileDir }), BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
           const { port } = await nextMessage<{ port: number }>(child, 'ready');
           // Warm-up (JIT, sockets): not recorded.
           await load(port, WORKLOADS[1]!, 1, mock, child);
@@ -323,6 +333,15 @@ async function main() {
   };
   const settings = { quick, seconds, reps, latencyMs, jitterMs, durationS: (Date.now() - t0) / 1000, maxListenerWarnings, sockets };
   mkdirSync(outDir, { recursive: true });
+  if (profile) {
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    const summary = summarize(files.map((f) => JSON.parse(readFileSync(join(profileDir, f), 'utf8'))));
+    const text = renderSummary(`S under ${workloads.map((w) => w.name).join(' + ')} (${files.length} profile(s), ${new Date().toISOString()})`, summary);
+    writeFileSync(join(profileDir, 'summary.md'), text);
+    console.log(text);
+    console.log(`bench: profiles and summary.md in ${profileDir}`);
+    return;
+  }
   const svgPath = join(outDir, 'results.svg');
   writeFileSync(svgPath, renderSvg(rows, variants));
   writeFileSync(join(outDir, 'RESULTS.md'), renderResults(rows, variants, machine, settings));

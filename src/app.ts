@@ -5,6 +5,7 @@ import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
+import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
@@ -13,7 +14,6 @@ import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
 import { createSharedState, type SharedState } from './shared-state/index.js';
-import { StatusService } from './status-service.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
   logger?: Logger;
@@ -28,18 +28,19 @@ export interface App {
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
   readiness: Readiness;
-  /** Closes the provider pools and flushes traces. */
+  /** Closes the provider pools. */
   close(): Promise<void>;
 }
 
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
-  const observability = createObservability(config, { ...deps, logger });
+  const observability = createObservability({ ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
-  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
+  const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
+  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, rules, metrics: observability.metrics, log: logger });
   const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
-  const security = createSecurity(config, sharedState?.buckets);
+  const security = createSecurity(config.security, config.mode, sharedState?.buckets);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -53,13 +54,20 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
     plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments), ...(sharedState ? [sharedState.healthPlugin] : [])],
-    context: () =>
-      createContext({
+    context: ({ request }) => {
+      const caller = security.callerOf(request);
+      // Authentication runs on every GraphQL request before its context is built.
+      if (!caller) throw new Error('request reached execution without authentication');
+      return createContext({
         service,
+        caller,
+        guard: security.lookupGuard(caller),
+        trace: observability.scopeOf(request),
         maxBatchSize: config.maxBatchSize,
         lookupConcurrency: config.lookupConcurrency,
         requestDeadlineMs: config.resilience.requestDeadlineMs,
-      }),
+      });
+    },
     graphiql: security.graphiql && {
       title: 'message-status-graph',
       ...playgroundOptions(exampleTabs()),
@@ -70,7 +78,6 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const close = async () => {
     await service.close();
     await sharedState?.close();
-    await observability.close();
   };
   return { yoga, service, sharedState, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -5,7 +5,7 @@ import type { PersistedDocumentsConfig } from './persisted/persisted-documents.j
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { providers } from './providers/registry.js';
-import type { CacheSettings, ResilienceSettings } from './resilience/settings.js';
+import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
 import { sharedStateEnv, sharedStateSettings, type SharedStateConfig } from './shared-state/config.js';
 

@@ -1,35 +1,51 @@
-import { setMaxListeners } from 'node:events';
-import { StatusLoader } from './status-loader.js';
-import type { StatusService } from './status-service.js';
+import type { MessageStatusRecord } from './domain/message-status.js';
+import { RequestDeadline } from './lookup/deadline.js';
+import { StatusLoader, type LookupGuard } from './lookup/loader.js';
+import type { StatusService } from './lookup/status-service.js';
+import type { Caller } from './security/scopes.js';
+
+/** The one way resolvers reach provider data: batched, deduplicated, cached and budgeted per request. */
+export interface Lookups {
+  /**
+   * The record for a provider id in canonical form (ProviderModule.parseId), null when the
+   * provider does not know it; rejects with ProviderFailure, or with the guard's GraphQL error.
+   * `maxAgeSeconds`: no data obtained more than this long before the request began.
+   */
+  load(provider: string, id: string, maxAgeSeconds?: number): Promise<MessageStatusRecord | null>;
+}
 
 /** What every resolver receives; one per GraphQL request. */
 export interface GraphQLContext {
-  loader: StatusLoader;
+  lookups: Lookups;
   maxBatchSize: number;
+  /** Who is calling (src/security/): scope-auth reads its scopes. */
+  caller: Caller;
 }
 
 export interface ContextOptions {
   service: StatusService;
+  caller: Caller;
   maxBatchSize: number;
   lookupConcurrency: number;
-  /** This request's overall deadline; lookups still running then answer TIMEOUT. */
+  /** This request's overall deadline; lookups still waiting then answer TIMEOUT. */
   requestDeadlineMs: number;
+  /** Checked before each distinct lookup (scope and per-operation budget). */
+  guard?: LookupGuard;
+  /** Per-request facts that travel with upstream calls (metrics, spans). */
+  trace?: unknown;
 }
 
 export function createContext(options: ContextOptions): GraphQLContext {
+  const startedAt = Date.now();
   return {
-    loader: new StatusLoader(options.service, options.lookupConcurrency, requestDeadline(options.requestDeadlineMs), Date.now()),
+    lookups: new StatusLoader(options.service, {
+      startedAt,
+      deadline: new RequestDeadline(startedAt + options.requestDeadlineMs),
+      concurrency: options.lookupConcurrency,
+      guard: options.guard,
+      trace: options.trace,
+    }),
     maxBatchSize: options.maxBatchSize,
+    caller: options.caller,
   };
-}
-
-/**
- * The request's deadline. Every lookup of the request listens on it until it settles (up to
- * MAX_BATCH_SIZE at once), so Node's default cap of 10 listeners would only print a false
- * leak warning.
- */
-function requestDeadline(ms: number): AbortSignal {
-  const signal = AbortSignal.timeout(ms);
-  setMaxListeners(0, signal);
-  return signal;
 }

@@ -35,7 +35,9 @@ if (config.mode === 'sandbox') {
   logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
 }
 
-const app = createApp(config, { logger });
+// The OpenTelemetry SDK and exporter load only when tracing is configured.
+const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
+const app = createApp(config, { logger, tracerProvider });
 const server = createServer(app.yoga);
 
 const shutdown = createShutdown({
@@ -45,6 +47,7 @@ const shutdown = createShutdown({
   logger,
   closeResources: async () => {
     await app.close();
+    await tracerProvider?.shutdown();
     await sandbox?.close();
   },
 });

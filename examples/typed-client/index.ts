@@ -70,6 +70,8 @@ function describe(result: Result): string {
       return `not found: ${result.message}`;
     case 'InvalidMessageId':
       return `invalid id: ${result.message}`;
+    case 'InvalidArgument':
+      return `invalid argument: ${result.message}`;
     case 'ProviderError':
       return `provider error ${result.code}${result.httpStatus ? ` (HTTP ${result.httpStatus})` : ''}${result.retryable ? `, retry${result.retryAfterSeconds ? ` after ${result.retryAfterSeconds}s` : ''}` : ''}: ${result.message}`;
     default:

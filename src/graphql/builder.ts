@@ -5,10 +5,9 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLContext } from '../context.js';
 import { scopeAuthOptions, type AuthScopes } from '../security/scope-auth.js';
-import type { SecurityContext } from '../security/plugin.js';
 
 export interface AppTypes {
-  Context: GraphQLContext & SecurityContext;
+  Context: GraphQLContext;
   AuthScopes: AuthScopes;
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;

@@ -1,7 +1,8 @@
 import { builder } from './builder.js';
 import { resolveEntityReference } from './entity-reference.js';
 import type { ProviderTypeRef } from './kit.js';
-import { checkMaxAge, findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
+import type { AnyRecord } from './kit.js';
+import { findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
 
 export interface ProviderLookupOptions {
   /** Provider key (the `Provider` enum value). */
@@ -25,7 +26,8 @@ export function defineProviderLookup(type: ProviderTypeRef, options: ProviderLoo
   builder.asEntity(type, {
     // The key field is a runtime name here, so the selection's literal type cannot be spelled out.
     key: [builder.selection<Record<string, string>>(keyField as never), builder.selection<{ id: string }>('id')],
-    resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref, { provider, keyField }),
+    // An error value is this entity's error (entities-guard.ts); Pothos types only records here.
+    resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref, { provider, keyField }) as Promise<AnyRecord>,
   });
 
   builder.queryField(options.fieldName, (t) =>
@@ -37,7 +39,7 @@ export function defineProviderLookup(type: ProviderTypeRef, options: ProviderLoo
         [keyField]: t.arg.id({ required: true, description: options.argumentDescription }),
         maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
       },
-      resolve: (_root, args, ctx) => findOrNull(ctx, provider, String(args[keyField]), keyField, checkMaxAge(args.maxAge as number | null | undefined)),
+      resolve: (_root, args, ctx) => findOrNull(ctx, provider, String(args[keyField]), keyField, args.maxAge as number | null | undefined),
     }),
   );
 }

@@ -1,5 +1,6 @@
 import { providers } from '../providers/registry.js';
 import { builder } from './builder.js';
+import { guardEntities } from './entities-guard.js';
 import type { GraphQLKit } from './kit.js';
 import { defineProviderLookup } from './provider-lookup.js';
 import { DeliveryStateEnum } from './types/delivery-state.js';
@@ -18,5 +19,5 @@ const kit: GraphQLKit = {
 
 defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));
 
-/** The subgraph schema: our types plus `_service`, `_entities` and the federation directives. */
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
+/** The subgraph schema: our types plus `_service`, `_entities` (each representation answered on its own) and the federation directives. */
+export const schema = guardEntities(builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }));

@@ -1,18 +1,17 @@
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { UpstreamObserver } from '../providers/http.js';
 import { useOperationsEndpoints } from './endpoints-plugin.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { useRequestObservability } from './request-plugin.js';
-import { createOtlpTracerProvider } from './tracing.js';
+import type { RequestScope } from './request-scope.js';
 import { upstreamObserver } from './upstream.js';
 
 export interface ObservabilityDeps {
   logger: Logger;
-  /** Overrides OTEL_EXPORTER_OTLP_ENDPOINT (tests pass one with an in-memory exporter). */
+  /** Spans go there; none: tracing off. main.ts loads the OTLP exporter only when OTEL_EXPORTER_OTLP_ENDPOINT is set (tracing.ts). */
   tracerProvider?: TracerProvider;
   readiness?: Readiness;
 }
@@ -23,22 +22,22 @@ export interface Observability {
   tracer: Tracer | undefined;
   upstream: UpstreamObserver;
   plugins: Plugin[];
-  /** Flushes spans of a tracer provider created here. */
-  close(): Promise<void>;
+  /** The scope of a request being handled: it travels with the upstream calls the request starts. */
+  scopeOf(request: Request): RequestScope | undefined;
 }
 
 /** Metrics, tracing, request logging and the operations endpoints of one app instance. */
-export function createObservability(config: Config, deps: ObservabilityDeps): Observability {
+export function createObservability(deps: ObservabilityDeps): Observability {
   const metrics = createMetrics();
   const readiness = deps.readiness ?? new Readiness();
-  const owned = deps.tracerProvider ? undefined : createOtlpTracerProvider(config.tracing);
-  const tracer = (deps.tracerProvider ?? owned)?.getTracer('message-status-graph');
+  const tracer = deps.tracerProvider?.getTracer('message-status-graph');
+  const requests = useRequestObservability({ logger: deps.logger, metrics, tracer });
   return {
     metrics,
     readiness,
     tracer,
     upstream: upstreamObserver(metrics, tracer),
-    plugins: [useOperationsEndpoints({ metrics, readiness }), useRequestObservability({ logger: deps.logger, metrics, tracer })],
-    close: async () => void (await owned?.shutdown()),
+    plugins: [useOperationsEndpoints({ metrics, readiness }), requests.plugin],
+    scopeOf: requests.scopeOf,
   };
 }

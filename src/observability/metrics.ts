@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 
 export interface OperationEvent {
@@ -19,24 +20,23 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
  * first use: the resilience layer calls these methods when it exists, and
  * until then /metrics shows no series that nothing feeds.
  */
-export interface Metrics {
+export interface Metrics extends LookupMetrics {
   readonly registry: Registry;
   requestStarted(): void;
   requestFinished(): void;
   operation(event: OperationEvent): void;
   upstream(event: UpstreamEvent): void;
-  /** A status-service cache lookup for `provider`. */
-  cacheLookup(provider: string, hit: boolean): void;
-  /** A lookup that joined an upstream call already in flight instead of making its own. */
-  sharedInFlight(provider: string): void;
-  /** Registers a gauge read at scrape time: the breaker state of every provider. */
-  observeBreakerStates(read: () => Record<string, BreakerState>): void;
+  /** The lookup layer's counters of one provider, bound once (cache, sharing, wrong message, regressions). */
+  forProvider(provider: string): ProviderLookupMetrics;
+  /** Registers a gauge read at scrape time: the breaker state (Closed, Open, HalfOpen) of every provider. */
+  observeBreakerStates(read: () => Record<string, string>): void;
   /** Registers a gauge read at scrape time: lookups waiting for a bulkhead slot, by provider. */
   observeBulkheadQueues(read: () => Record<string, number>): void;
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half_open'];
+const BREAKER_NAMES: Record<string, BreakerState> = { Closed: 'closed', Open: 'open', HalfOpen: 'half_open' };
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -76,9 +76,31 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // Children bound per label set: prom-client hashes a labels object on every inc/observe,
+  // which the upstream path would pay per call. Statuses and outcomes are bounded sets.
+  const upstreamChildren = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
+
   // Registered on first use (see the interface comment).
-  let cache: Counter<'provider' | 'result'> | undefined;
-  let shared: Counter<'provider'> | undefined;
+  let lookupCounters:
+    | { cache: Counter<'provider' | 'result'>; shared: Counter<'provider'>; wrong: Counter<'provider'>; regressions: Counter<'provider'> }
+    | undefined;
+  const lookups = () =>
+    (lookupCounters ??= {
+      cache: new Counter({ name: 'status_cache_lookups_total', help: 'Status cache lookups, by provider and result (hit, miss)', labelNames: ['provider', 'result'], registers: [registry] }),
+      shared: new Counter({ name: 'upstream_shared_inflight_total', help: 'Lookups that joined an identical upstream call already in flight', labelNames: ['provider'], registers: [registry] }),
+      wrong: new Counter({
+        name: 'upstream_wrong_message_total',
+        help: 'Provider answers about another message than the one asked for, refused as BAD_RESPONSE',
+        labelNames: ['provider'],
+        registers: [registry],
+      }),
+      regressions: new Counter({
+        name: 'status_regressions_total',
+        help: 'Provider answers, newer than what was known, that went backwards; what was known was kept',
+        labelNames: ['provider'],
+        registers: [registry],
+      }),
+    });
 
   return {
     registry,
@@ -91,26 +113,30 @@ export function createMetrics(): Metrics {
       for (const code of e.errorCodes) operationErrors.inc({ operation: e.operation, code });
     },
     upstream(e) {
-      upstreamRequests.inc({ provider: e.provider, outcome: e.outcome, status: e.status === undefined ? 'none' : String(e.status) });
-      upstreamSeconds.observe({ provider: e.provider, outcome: e.outcome }, e.durationMs / 1000);
+      const key = `${e.provider}|${e.outcome}|${e.status ?? 'none'}`;
+      let child = upstreamChildren.get(key);
+      if (!child) {
+        child = {
+          count: upstreamRequests.labels(e.provider, e.outcome, e.status === undefined ? 'none' : String(e.status)),
+          seconds: upstreamSeconds.labels(e.provider, e.outcome),
+        };
+        upstreamChildren.set(key, child);
+      }
+      child.count.inc();
+      child.seconds.observe(e.durationMs / 1000);
     },
-    cacheLookup(provider, hit) {
-      cache ??= new Counter({
-        name: 'status_cache_lookups_total',
-        help: 'Status cache lookups, by provider and result (hit, miss)',
-        labelNames: ['provider', 'result'],
-        registers: [registry],
-      });
-      cache.inc({ provider, result: hit ? 'hit' : 'miss' });
-    },
-    sharedInFlight(provider) {
-      shared ??= new Counter({
-        name: 'upstream_shared_inflight_total',
-        help: 'Lookups that joined an identical upstream call already in flight',
-        labelNames: ['provider'],
-        registers: [registry],
-      });
-      shared.inc({ provider });
+    forProvider(provider) {
+      const { cache, shared, wrong, regressions } = lookups();
+      const hit = cache.labels(provider, 'hit');
+      const miss = cache.labels(provider, 'miss');
+      const sharedChild = shared.labels(provider);
+      return {
+        cacheHit: () => hit.inc(),
+        cacheMiss: () => miss.inc(),
+        sharedInFlight: () => sharedChild.inc(),
+        wrongMessage: () => wrong.labels(provider).inc(),
+        regression: () => regressions.labels(provider).inc(),
+      };
     },
     observeBreakerStates(read) {
       new Gauge({
@@ -120,7 +146,8 @@ export function createMetrics(): Metrics {
         registers: [registry],
         collect() {
           this.reset();
-          for (const [provider, current] of Object.entries(read())) {
+          for (const [provider, name] of Object.entries(read())) {
+            const current = BREAKER_NAMES[name] ?? 'open';
             for (const state of BREAKER_STATES) this.set({ provider, state }, state === current ? 1 : 0);
           }
         },

@@ -4,8 +4,8 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
-import { requestScope, type RequestScope } from './request-scope.js';
-import { incomingTraceContext } from './tracing.js';
+import type { RequestScope } from './request-scope.js';
+import { incomingTraceContext } from './trace-context.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 // A caller's id is echoed into logs and headers, so only a short, plain token is trusted.
@@ -18,28 +18,32 @@ export interface RequestPluginOptions {
   tracer: Tracer | undefined;
 }
 
+export interface RequestObservability {
+  plugin: Plugin;
+  /** The scope of a request being handled (see request-scope.ts). */
+  scopeOf(request: Request): RequestScope | undefined;
+}
+
 /**
  * Per request: a request id (taken or made, and returned), and for GraphQL
  * operations one log line, the operation metrics and the operation span.
  */
-export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): Plugin {
-  return {
-    instrumentation: {
-      request({ request }, wrapped) {
-        const incoming = request.headers.get(REQUEST_ID_HEADER);
-        const scope: RequestScope = {
-          requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
-          started: performance.now(),
-          startedAt: Date.now(),
-          upstreamCalls: 0,
-          graphql: false,
-          errorCodes: [],
-        };
-        return requestScope.run(scope, wrapped);
-      },
+export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): RequestObservability {
+  const scopes = new WeakMap<Request, RequestScope>();
+  const plugin: Plugin = {
+    onRequest({ request }) {
+      const incoming = request.headers.get(REQUEST_ID_HEADER);
+      scopes.set(request, {
+        requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+        started: performance.now(),
+        startedAt: Date.now(),
+        upstreamCalls: 0,
+        graphql: false,
+        errorCodes: [],
+      });
     },
     onParams({ params, request }) {
-      const scope = requestScope.getStore();
+      const scope = scopes.get(request);
       if (!scope || scope.graphql) return;
       scope.graphql = true;
       scope.operation = operationLabel(params.operationName);
@@ -51,22 +55,22 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       }
     },
     onExecute({ args }) {
-      const scope = requestScope.getStore();
+      const scope = scopes.get((args.contextValue as { request: Request }).request);
       if (!scope) return;
       const operation = getOperationAST(args.document, args.operationName);
       scope.operationType = operation?.operation ?? 'unknown';
       if (operation?.name) scope.operation = operationLabel(operation.name.value);
     },
-    onResultProcess({ result }) {
-      const scope = requestScope.getStore();
+    onResultProcess({ request, result }) {
+      const scope = scopes.get(request);
       if (!scope) return;
       for (const one of Array.isArray(result) ? result : [result]) {
         const errors = (one as { errors?: readonly GraphQLError[] }).errors ?? [];
         for (const error of errors) scope.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
       }
     },
-    onResponse({ response }) {
-      const scope = requestScope.getStore();
+    onResponse({ request, response }) {
+      const scope = scopes.get(request);
       if (!scope) return;
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
       if (!scope.graphql) return;
@@ -103,6 +107,7 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       }
     },
   };
+  return { plugin, scopeOf: (request) => scopes.get(request) };
 }
 
 function operationLabel(name: string | null | undefined): string {

@@ -1,5 +1,4 @@
-import { ROOT_CONTEXT, type Context, type TextMapGetter, type TracerProvider } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -10,7 +9,10 @@ export interface TracingConfig {
   serviceName: string;
 }
 
-/** A provider exporting over OTLP/HTTP, or undefined when tracing is not configured. */
+/**
+ * A provider exporting over OTLP/HTTP, or undefined when tracing is not configured. main.ts
+ * imports this module only when an endpoint is set, so a server without tracing loads no SDK.
+ */
 export function createOtlpTracerProvider(config: TracingConfig): BasicTracerProvider | undefined {
   if (!config.otlpEndpoint) return undefined;
   // As OTEL_EXPORTER_OTLP_ENDPOINT is specified: a base URL, traces under /v1/traces.
@@ -19,17 +21,6 @@ export function createOtlpTracerProvider(config: TracingConfig): BasicTracerProv
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
   });
-}
-
-const propagator = new W3CTraceContextPropagator();
-const headerGetter: TextMapGetter<Headers> = {
-  get: (carrier, key) => carrier.get(key) ?? undefined,
-  keys: (carrier) => [...carrier.keys()],
-};
-
-/** The caller's trace context from `traceparent`/`tracestate`, or the root context. */
-export function incomingTraceContext(headers: Headers): Context {
-  return propagator.extract(ROOT_CONTEXT, headers, headerGetter);
 }
 
 export type { TracerProvider };

@@ -26,10 +26,45 @@ export interface GetJsonRequest<T> {
   schema: z.ZodType<T>;
   /** Pulls the provider's own error code and message out of a non-2xx body. */
   errorDetail?: (body: unknown) => ErrorDetail | undefined;
-  signal?: AbortSignal;
+  /** Cancels the request (attempt timeout, deadline); see UpstreamCall. */
+  call?: UpstreamCall;
 }
 
 export type GetJsonResult<T> = { found: true; data: T } | { found: false };
+
+/**
+ * One upstream attempt as the lookup policy runs it. Cheaper than an AbortSignal per call: no
+ * EventTarget, no listener lists, no DOMException; `cancel` aborts the request in flight.
+ */
+export class UpstreamCall {
+  private abort: ((reason: CancelReason) => void) | undefined;
+  cancelled: CancelReason | undefined;
+
+  /** `trace`: opaque per-request facts (the request scope), handed to the observer. */
+  constructor(readonly trace?: unknown) {}
+
+  /** Called by the transport with a way to abort what it started. */
+  onCancel(abort: (reason: CancelReason) => void): void {
+    if (this.cancelled) abort(this.cancelled);
+    else this.abort = abort;
+  }
+
+  cancel(reason: CancelReason): void {
+    if (this.cancelled) return;
+    this.cancelled = reason;
+    const abort = this.abort;
+    this.abort = undefined;
+    abort?.(reason);
+  }
+
+  /** The request is over: nothing left to abort. */
+  settle(): void {
+    this.abort = undefined;
+  }
+}
+
+/** `timeout`: the attempt ran past its own limit; `deadline`: the whole lookup ran out of time. */
+export type CancelReason = 'timeout' | 'deadline';
 
 /** What one upstream request came to; reported once per request, whatever happened. */
 export interface UpstreamEvent {
@@ -41,6 +76,8 @@ export interface UpstreamEvent {
   /** Wall-clock start, epoch milliseconds (for trace spans). */
   startedAt: number;
   durationMs: number;
+  /** The UpstreamCall's `trace`: the request that caused the call, when known. */
+  trace: unknown;
 }
 
 /** Hooks for metrics and tracing; kept as an interface so provider code imports no observability library. */
@@ -51,9 +88,20 @@ export interface UpstreamObserver {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_DETAIL_CHARS = 200;
 
+/** Why we aborted a response ourselves; carried through undici's error callback. */
+class Aborted extends Error {
+  constructor(readonly failure: ProviderFailure) {
+    super(failure.message);
+  }
+}
+
 /**
  * One provider origin: an undici Pool and the rules that turn every HTTP
  * outcome into either parsed data, "not found", or a ProviderFailure.
+ *
+ * Requests go through `Pool.dispatch` with a handler of our own rather than `Pool.request`:
+ * the body arrives as chunks into an array, with no Readable stream, async iterator or
+ * AbortSignal per call (each of which showed in the lookup path's CPU profile).
  */
 export class ProviderHttp {
   private readonly pool: Pool;
@@ -79,40 +127,72 @@ export class ProviderHttp {
   }
 
   async getJson<T>(req: GetJsonRequest<T>): Promise<GetJsonResult<T>> {
-    if (!this.observer) return this.send(req, {});
     const startedAt = Date.now();
-    const started = performance.now();
-    const seen: { status?: number } = {};
-    const report = (outcome: string, status: number | undefined) =>
-      this.observer!.onRequest({ provider: this.provider, outcome, status, startedAt, durationMs: performance.now() - started });
+    let response: RawResponse;
     try {
-      const result = await this.send(req, seen);
-      report(result.found ? 'ok' : 'not_found', seen.status);
+      response = await this.send(req);
+    } catch (error) {
+      const failure = error instanceof ProviderFailure ? error : this.transportFailure(error, req.call);
+      // A connection that broke mid-body still reports the status it began with.
+      this.report(failure.code.toLowerCase(), failure.httpStatus ?? (error as { status?: number }).status, startedAt, req);
+      throw failure;
+    }
+    try {
+      const result = this.interpret(req, response);
+      this.report(result.found ? 'ok' : 'not_found', response.status, startedAt, req);
       return result;
     } catch (error) {
-      report(error instanceof ProviderFailure ? error.code.toLowerCase() : 'unavailable', seen.status);
+      this.report((error as ProviderFailure).code.toLowerCase(), response.status, startedAt, req);
       throw error;
     }
   }
 
-  /** `seen.status` is set as soon as a response arrives, so failures after it still report the status. */
-  private async send<T>(req: GetJsonRequest<T>, seen: { status?: number }): Promise<GetJsonResult<T>> {
-    let res: Awaited<ReturnType<Pool['request']>>;
-    try {
-      res = await this.pool.request({
-        method: 'GET',
-        path: this.prefix + req.path,
-        headers: { accept: 'application/json', ...req.headers },
-        signal: req.signal,
-      });
-    } catch (error) {
-      throw this.transportFailure(error);
-    }
+  close(): Promise<void> {
+    return this.pool.close();
+  }
 
-    seen.status = res.statusCode;
-    const text = await this.readCapped(res);
-    const status = res.statusCode;
+  private report(outcome: string, status: number | undefined, startedAt: number, req: GetJsonRequest<unknown>): void {
+    this.observer?.onRequest({ provider: this.provider, outcome, status, startedAt, durationMs: Date.now() - startedAt, trace: req.call?.trace });
+  }
 
+  /** The status, the headers we read and the body text; a body over the cap is a BAD_RESPONSE. */
+  private send(req: GetJsonRequest<unknown>): Promise<RawResponse> {
+    const max = this.limits.maxBodyBytes;
+    return new Promise<RawResponse>((resolve, reject) => {
+      let status = 0;
+      let retryAfter: string | string[] | undefined;
+      let size = 0;
+      const chunks: Buffer[] = [];
+      const tooBig = (what: string) => new Aborted(this.fail('BAD_RESPONSE', what, { status }));
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (controller) => {
+          req.call?.onCancel((reason) => controller.abort(new Aborted(this.cancelled(reason))));
+        },
+        onResponseStart: (controller, statusCode, headers) => {
+          status = statusCode;
+          retryAfter = headers['retry-after'];
+          const declared = Number(headers['content-length']);
+          if (declared > max) controller.abort(tooBig(`answered with a body of ${declared} bytes, over the ${max}-byte limit`));
+        },
+        onResponseData: (controller, chunk) => {
+          size += chunk.length;
+          if (size > max) controller.abort(tooBig(`answered with a body over the ${max}-byte limit`));
+          else chunks.push(chunk);
+        },
+        onResponseEnd: () => {
+          req.call?.settle();
+          resolve({ status, retryAfter, text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8') });
+        },
+        onResponseError: (_controller, error) => {
+          req.call?.settle();
+          reject(error instanceof Aborted ? error.failure : withStatus(error, status));
+        },
+      };
+      this.pool.dispatch({ method: 'GET', path: this.prefix + req.path, headers: { accept: 'application/json', ...req.headers } }, handler);
+    });
+  }
+
+  private interpret<T>(req: GetJsonRequest<T>, { status, retryAfter, text }: RawResponse): GetJsonResult<T> {
     if (status >= 200 && status < 300) {
       const json = parseJson(text);
       if (json === undefined) throw this.fail('BAD_RESPONSE', `answered ${status} with a body that is not JSON`, { status });
@@ -123,10 +203,9 @@ export class ProviderHttp {
       }
       return { found: true, data: parsed.data };
     }
-
     const detail = safeDetail(req.errorDetail, parseJson(text), (value) => this.redact(value));
     if (status === 404) return { found: false };
-    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
     throw this.fail(codeForStatus(status), describeStatus(status, detail), {
       status,
       providerCode: detail?.code,
@@ -134,37 +213,16 @@ export class ProviderHttp {
     });
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  private cancelled(reason: CancelReason): ProviderFailure {
+    return reason === 'deadline'
+      ? this.fail('TIMEOUT', 'did not answer before the request deadline', {})
+      : this.fail('TIMEOUT', 'did not answer in time', {});
   }
 
-  private async readCapped(res: Awaited<ReturnType<Pool['request']>>): Promise<string> {
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
-      discard(res.body);
-      throw this.fail('BAD_RESPONSE', `answered with a body of ${declared} bytes, over the ${this.limits.maxBodyBytes}-byte limit`, { status: res.statusCode });
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.limits.maxBodyBytes) {
-          discard(res.body);
-          throw this.fail('BAD_RESPONSE', `answered with a body over the ${this.limits.maxBodyBytes}-byte limit`, { status: res.statusCode });
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      if (error instanceof ProviderFailure) throw error;
-      throw this.transportFailure(error);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  private transportFailure(error: unknown): ProviderFailure {
+  private transportFailure(error: unknown, call: UpstreamCall | undefined): ProviderFailure {
     const code = (error as { code?: string } | null)?.code ?? '';
     const name = (error as { name?: string } | null)?.name ?? '';
+    if (call?.cancelled) return this.cancelled(call.cancelled);
     if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
       return this.fail('TIMEOUT', 'did not answer before the request deadline', { cause: error });
     }
@@ -183,7 +241,7 @@ export class ProviderHttp {
       provider: this.provider,
       code,
       message: `${this.provider} ${what}`,
-      httpStatus: extra.status,
+      httpStatus: extra.status || undefined,
       providerCode: extra.providerCode,
       retryAfterMs: extra.retryAfterMs,
       cause: extra.cause,
@@ -195,6 +253,18 @@ export class ProviderHttp {
     for (const secret of this.secrets) if (secret) out = out.split(secret).join('[redacted]');
     return out;
   }
+}
+
+interface RawResponse {
+  status: number;
+  retryAfter: string | string[] | undefined;
+  text: string;
+}
+
+/** A transport error after the response began keeps the status it came with, for metrics only: a failure with an HTTP status would not be retried as a connection error. */
+function withStatus(error: Error, status: number): Error {
+  if (status > 0) (error as Error & { status?: number }).status = status;
+  return error;
 }
 
 function parseJson(text: string): unknown {
@@ -218,12 +288,6 @@ function safeDetail(
   // Provider codes are identifiers; anything else, or anything holding a secret, is dropped rather than echoed.
   const code = detail.code && /^[A-Za-z0-9_.-]{1,64}$/.test(detail.code) && redact(detail.code) === detail.code ? detail.code : undefined;
   return { code, message: detail.message === undefined ? undefined : redact(detail.message).slice(0, MAX_DETAIL_CHARS) };
-}
-
-/** Drops a body we will not read; the listener keeps undici's abort error from becoming an uncaught 'error' event. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => {});
-  body.destroy();
 }
 
 export function codeForStatus(status: number): ProviderErrorCode {

@@ -2,7 +2,8 @@ import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
-import type { HttpLimits, UpstreamObserver } from './http.js';
+import type { RecordMerge } from '../domain/status-merge.js';
+import type { HttpLimits, UpstreamCall, UpstreamObserver } from './http.js';
 
 /** Where one provider lives and how to authenticate to it. */
 export interface ProviderSettings<Credentials = Record<string, string>> {
@@ -13,8 +14,12 @@ export interface ProviderSettings<Credentials = Record<string, string>> {
 
 /** Looks up one message at one provider. */
 export interface ProviderClient {
-  /** The normalized record, or null when the provider does not know the id. Throws ProviderFailure. */
-  fetchStatus(id: string, signal?: AbortSignal): Promise<MessageStatusRecord | null>;
+  /**
+   * The normalized record, or null when the provider does not know the id. Throws ProviderFailure.
+   * The record's `fetchedAt` is when the request was sent (answers are ordered by it, see
+   * domain/status-merge.ts). `call` cancels the request and carries the request scope.
+   */
+  fetchStatus(id: string, call?: UpstreamCall): Promise<MessageStatusRecord | null>;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,11 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   secrets(credentials: Credentials): string[];
   /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. */
   createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient;
+  /**
+   * The status merge for this provider's records, when a record holds several messages (D7:
+   * per `msg_id`); the default compares whole records (domain/status-merge.ts).
+   */
+  mergeRecords?: RecordMerge;
   /**
    * Decodes this provider's record `details` from their JSON form (Dates as ISO text), for
    * records kept outside the process (the Redis tier); anything else fails to parse.

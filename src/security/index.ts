@@ -1,7 +1,10 @@
 import type { CORSOptions, Plugin } from 'graphql-yoga';
-import type { Config } from '../config.js';
-import { securityPlugins } from './plugin.js';
+import type { ProviderMode } from '../config.js';
+import type { LookupGuard } from '../lookup/loader.js';
+import type { SecurityConfig } from './config.js';
+import { lookupGuard, securityPlugins } from './plugin.js';
 import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
+import type { Caller } from './scopes.js';
 
 export interface SecurityLayer {
   plugins: Plugin[];
@@ -10,20 +13,24 @@ export interface SecurityLayer {
   /** Stack traces in masked errors only in sandbox with NODE_ENV=development (yoga's dev mode). */
   maskedErrors: { isDev: boolean };
   graphiql: boolean;
+  /** The authenticated caller of a GraphQL request (set before its context is built). */
+  callerOf(request: Request): Caller | undefined;
+  /** The per-operation lookup check handed to the request's loader. */
+  lookupGuard(caller: Caller): LookupGuard;
 }
 
 /**
  * Everything createApp needs from the security layer, as yoga options. With `remoteBuckets`
  * (Redis), rate limits are shared by replicas, and local whenever those cannot answer.
  */
-export function createSecurity(config: Config, remoteBuckets?: RemoteBuckets): SecurityLayer {
-  const { security } = config;
-  const isDev = config.mode === 'sandbox' && process.env.NODE_ENV === 'development';
+export function createSecurity(security: SecurityConfig, mode: ProviderMode, remoteBuckets?: RemoteBuckets): SecurityLayer {
+  const isDev = mode === 'sandbox' && process.env.NODE_ENV === 'development';
   const perMinute = security.rateLimitPerMinute;
   const local = perMinute > 0 ? new RateLimiter(perMinute) : undefined;
   const limiter = local && remoteBuckets ? new FallbackLimiter(remoteBuckets, local, perMinute) : local;
+  const { plugins, callerOf } = securityPlugins(security, { exposeErrorDetails: isDev, limiter });
   return {
-    plugins: securityPlugins(security, { exposeErrorDetails: isDev, limiter }),
+    plugins,
     // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
     cors:
       security.corsOrigins.length === 0
@@ -32,5 +39,7 @@ export function createSecurity(config: Config, remoteBuckets?: RemoteBuckets): S
     maxRequestBodySize: security.maxBodyBytes,
     maskedErrors: { isDev },
     graphiql: security.graphiql,
+    callerOf,
+    lookupGuard: (caller) => lookupGuard(caller, security.maxUpstreamLookups),
   };
 }

@@ -7,17 +7,12 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { FieldNode, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { StatusLoader } from '../status-loader.js';
+import type { LookupGuard } from '../lookup/loader.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
 import { lookupBudget } from './lookup-budget.js';
 import type { Limiter } from './rate-limit.js';
 import type { Caller } from './scopes.js';
-
-/** What the security layer adds to the GraphQL context. */
-export interface SecurityContext {
-  caller: Caller;
-}
 
 /**
  * Refuses `__schema` and `__type` (not `__typename`). By name, not by graphql's own
@@ -58,7 +53,13 @@ function clientAddress(serverContext: unknown): string {
  * (armor, introspection), then per-operation scopes in the context and the lookup budget.
  * Nothing here runs for /health, /ready or /metrics, which end earlier.
  */
-export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean; limiter: Limiter | undefined }): Plugin[] {
+export interface SecurityPlugins {
+  plugins: Plugin[];
+  /** The caller authenticated for this request; undefined before authentication ran. */
+  callerOf(request: Request): Caller | undefined;
+}
+
+export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean; limiter: Limiter | undefined }): SecurityPlugins {
   const authenticate = createAuthenticator(security);
   const { limiter } = options;
   const callers = new WeakMap<Request, Caller>();
@@ -90,23 +91,6 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
       if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
       callers.set(request, caller);
     },
-    onContextBuilding({ context, extendContext }) {
-      const caller = callers.get(context.request);
-      // onParams always runs first for a GraphQL request; no caller means a path we did not expect.
-      if (!caller) throw new Error('request reached execution without authentication');
-      const budget = lookupBudget(security.maxUpstreamLookups);
-      // Every lookup path ends in the loader, including federation's `_entities`, which the
-      // Query type's scope does not cover: status:read is checked here as well.
-      (context as unknown as { loader?: StatusLoader }).loader?.setBeforeLoad((provider, id) => {
-        if (!caller.scopes.has('status:read')) {
-          throw createGraphQLError('Not authorized to look up message statuses: requires the status:read scope', {
-            extensions: { code: 'FORBIDDEN', requiredScopes: ['status:read'] },
-          });
-        }
-        budget(provider, id);
-      });
-      extendContext({ caller } satisfies SecurityContext as never);
-    },
     onResultProcess({ result }) {
       for (const one of Array.isArray(result) ? result : [result]) {
         for (const error of (one as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors ?? []) {
@@ -126,7 +110,7 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
     },
   };
 
-  return [
+  const plugins = [
     // Browsers send JSON POSTs only after a CORS preflight; other requests need this header.
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
     auth,
@@ -137,4 +121,22 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
     costLimitPlugin({ maxCost: armor.maxCost, ...reportLimit }),
     ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),
   ] as Plugin[];
+  return { plugins, callerOf: (request) => callers.get(request) };
+}
+
+/**
+ * The loader's check before each distinct lookup of one operation: the caller's status:read
+ * scope (federation's `_entities` is not covered by the Query type's scope, and every lookup
+ * path ends in the loader) and the per-operation budget of distinct upstream lookups.
+ */
+export function lookupGuard(caller: Caller, maxUpstreamLookups: number): LookupGuard {
+  const budget = lookupBudget(maxUpstreamLookups);
+  return (provider, id) => {
+    if (!caller.scopes.has('status:read')) {
+      throw createGraphQLError('Not authorized to look up message statuses: requires the status:read scope', {
+        extensions: { code: 'FORBIDDEN', requiredScopes: ['status:read'] },
+      });
+    }
+    budget(provider, id);
+  };
 }

@@ -1,7 +1,6 @@
 import { AuthScopeFailureType, type ForbiddenResult } from '@pothos/plugin-scope-auth';
 import { createGraphQLError } from 'graphql-yoga';
-import type { SecurityContext } from './plugin.js';
-import type { Scope } from './scopes.js';
+import type { Caller, Scope } from './scopes.js';
 
 /** Pothos scope names (identifiers) for the scopes callers hold. */
 export interface AuthScopes {
@@ -23,7 +22,7 @@ function missingScopes(result: ForbiddenResult): string[] {
 
 /** The scope-auth options of the builder: scopes from the caller, FORBIDDEN naming the missing scope. */
 export const scopeAuthOptions = {
-  authScopes: (ctx: SecurityContext) => ({
+  authScopes: (ctx: { caller: Caller }) => ({
     statusRead: ctx.caller.scopes.has('status:read'),
     piiRead: ctx.caller.scopes.has('pii:read'),
     contentRead: ctx.caller.scopes.has('content:read'),

@@ -80,6 +80,7 @@ export type MessageStatusQueryVariables = Exact<{
 export type MessageStatusQuery = { messageStatus:
     | { __typename: 'BetatelWdr', id: string, provider: Provider, providerMessageId: string, state: DeliveryState, isFinal: boolean, fetchedAt: string }
     | { __typename: 'D7Report', id: string, provider: Provider, providerMessageId: string, state: DeliveryState, isFinal: boolean, fetchedAt: string }
+    | { __typename: 'InvalidArgument', message: string, retryable: boolean }
     | { __typename: 'InvalidMessageId', message: string, retryable: boolean }
     | { __typename: 'MessageNotFound', message: string, retryable: boolean }
     | { __typename: 'ProviderError', message: string, retryable: boolean, code: ProviderErrorCode }
@@ -93,6 +94,7 @@ export type MessageStatusesQueryVariables = Exact<{
 export type MessageStatusesQuery = { messageStatuses: Array<
     | { __typename: 'BetatelWdr', id: string, provider: Provider, providerMessageId: string, state: DeliveryState, isFinal: boolean, fetchedAt: string, uuid: string, to: string | null, status: string, deliveredAt: string | null }
     | { __typename: 'D7Report', id: string, provider: Provider, providerMessageId: string, state: DeliveryState, isFinal: boolean, fetchedAt: string, requestId: string, messages: Array<{ msgId: string, recipient: string | null, status: string, state: DeliveryState }> }
+    | { __typename: 'InvalidArgument', message: string, provider: Provider, providerMessageId: string, retryable: boolean }
     | { __typename: 'InvalidMessageId', message: string, provider: Provider, providerMessageId: string, retryable: boolean }
     | { __typename: 'MessageNotFound', message: string, provider: Provider, providerMessageId: string, retryable: boolean }
     | { __typename: 'ProviderError', message: string, provider: Provider, providerMessageId: string, retryable: boolean, code: ProviderErrorCode, httpStatus: number | null, providerCode: string | null, retryAfterSeconds: number | null }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createOtlpTracerProvider } from '../../src/observability/tracing.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
@@ -80,9 +81,13 @@ describe('OTLP export from configuration', () => {
     expect(createOtlpTracerProvider({ otlpEndpoint: undefined, serviceName: 'x' })).toBeUndefined();
 
     const { port } = collector.address() as AddressInfo;
-    const on = await startHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` } });
+    // As main.ts does: the provider from the configuration, handed to the app.
+    const tracing = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }).tracing;
+    const provider = createOtlpTracerProvider(tracing)!;
+    const on = await startHarness({ deps: { tracerProvider: provider } });
     await on.query(`{ d7Report(requestId: "${D7_SANDBOX.example}") { state } }`);
-    await on.close(); // flushes the batch processor
+    await on.close();
+    await provider.shutdown(); // flushes the batch processor
     expect(received.length).toBeGreaterThan(0);
     expect(received[0]!.path).toBe('/v1/traces');
     expect(received[0]!.bytes).toBeGreaterThan(0);

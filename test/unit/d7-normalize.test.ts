@@ -118,6 +118,8 @@ describe("normalizeD7Report: the docs' example body", () => {
       whatsappConversationId: 'db311b5709a13ac72c1bd9f293c68625',
       status: 'read',
       state: 'READ',
+      isFinal: true,
+      observedAt: FETCHED_AT.getTime(),
       reason: 'Read by the user',
     });
   });
@@ -169,6 +171,8 @@ describe("normalizeD7Report: the docs' example body", () => {
           whatsappConversationId: null,
           status: 'sent',
           state: 'SENT',
+          isFinal: false,
+          observedAt: FETCHED_AT.getTime(),
           reason: null,
         },
       ],

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ProviderFailure } from '../../src/domain/provider-failure.js';
 import { betatelErrorDetail } from '../../src/providers/betatel/schema.js';
 import { d7ErrorDetail } from '../../src/providers/d7/schema.js';
-import { codeForStatus, parseRetryAfter, ProviderHttp, type HttpLimits } from '../../src/providers/http.js';
+import { codeForStatus, parseRetryAfter, ProviderHttp, UpstreamCall, type HttpLimits } from '../../src/providers/http.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
@@ -316,10 +316,10 @@ describe('ProviderHttp', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
-  it('an aborted request → TIMEOUT', async () => {
-    const controller = new AbortController();
-    const pending = client().getJson({ path: '/hang', headers: {}, schema, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+  it('a request cancelled at the deadline → TIMEOUT', async () => {
+    const call = new UpstreamCall();
+    const pending = client().getJson({ path: '/hang', headers: {}, schema, call });
+    setTimeout(() => call.cancel('deadline'), 50);
     const f = await failure(pending);
     expect(f.code).toBe('TIMEOUT');
     expect(f.message).toBe('TESTPROV did not answer before the request deadline');

@@ -1,10 +1,9 @@
-import type { IRetryBackoffContext } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import { ProviderFailure } from '../../src/domain/provider-failure.js';
-import { deadlineBackoff } from '../../src/resilience/backoff.js';
-import { countsAgainstProvider, shouldRetry } from '../../src/resilience/retry-rules.js';
-import { StatusCache } from '../../src/status-cache.js';
+import { backoffDelay } from '../../src/lookup/policy/backoff.js';
+import { countsAgainstProvider, shouldRetry } from '../../src/lookup/policy/retry-rules.js';
+import { StatusCache } from '../../src/lookup/status-cache.js';
 
 const failure = (code: ProviderFailure['code'], httpStatus?: number, retryAfterMs?: number) =>
   new ProviderFailure({ provider: 'D7', code, message: 'x', httpStatus, retryAfterMs });
@@ -32,56 +31,72 @@ describe('retry rules', () => {
   });
 });
 
-describe('deadlineBackoff', () => {
-  const ctx = (attempt: number, error: unknown): IRetryBackoffContext<unknown> => ({
-    attempt,
-    signal: new AbortController().signal,
-    result: { error: error as Error },
-  });
+describe('backoffDelay', () => {
+  const far = () => Date.now() + 60_000;
 
   it('grows exponentially with jitter between half and all of the step, up to the max', () => {
-    const low = deadlineBackoff({ baseMs: 100, maxDelayMs: 1000, deadline: Date.now() + 60_000, random: () => 0 });
-    const high = deadlineBackoff({ baseMs: 100, maxDelayMs: 1000, deadline: Date.now() + 60_000, random: () => 1 });
     const e = failure('UNAVAILABLE');
-    expect([1, 2, 3, 4, 5].map((n) => low.next(ctx(n, e)).duration)).toEqual([50, 100, 200, 400, 500]);
-    expect([1, 2, 3, 4, 5].map((n) => high.next(ctx(n, e)).duration)).toEqual([100, 200, 400, 800, 1000]);
+    const low = (n: number) => backoffDelay(n, e, far(), { baseMs: 100, maxDelayMs: 1000, random: () => 0 });
+    const high = (n: number) => backoffDelay(n, e, far(), { baseMs: 100, maxDelayMs: 1000, random: () => 1 });
+    expect([1, 2, 3, 4, 5].map(low)).toEqual([50, 100, 200, 400, 500]);
+    expect([1, 2, 3, 4, 5].map(high)).toEqual([100, 200, 400, 800, 1000]);
   });
 
   it('waits at least Retry-After, and never past the deadline', () => {
-    const far = deadlineBackoff({ baseMs: 100, maxDelayMs: 1000, deadline: Date.now() + 60_000, random: () => 1 });
-    expect(far.next(ctx(1, failure('RATE_LIMITED', 429, 1500))).duration).toBe(1500);
-    const near = deadlineBackoff({ baseMs: 100, maxDelayMs: 1000, deadline: Date.now() + 300, random: () => 1 });
-    expect(near.next(ctx(1, failure('RATE_LIMITED', 429, 1500))).duration).toBeLessThanOrEqual(300);
+    const options = { baseMs: 100, maxDelayMs: 1000, random: () => 1 };
+    expect(backoffDelay(1, failure('RATE_LIMITED', 429, 1500), far(), options)).toBe(1500);
+    expect(backoffDelay(1, failure('RATE_LIMITED', 429, 1500), Date.now() + 300, options)).toBeLessThanOrEqual(300);
   });
 });
 
 describe('StatusCache', () => {
-  const rec = (id: string, isFinal: boolean): MessageStatusRecord => ({ provider: 'D7', providerMessageId: id, state: 'READ', isFinal, fetchedAt: new Date(), details: {} });
+  const rec = (id: string, isFinal: boolean, fetchedAt = Date.now()): MessageStatusRecord => ({
+    provider: 'D7',
+    providerMessageId: id,
+    state: isFinal ? 'READ' : 'SENT',
+    isFinal,
+    fetchedAt: new Date(fetchedAt),
+    details: {},
+  });
   const settings = { maxEntries: 2, finalTtlMs: 60_000, movingTtlMs: 60_000, notFoundTtlMs: 60_000 };
 
   it('holds at most maxEntries, dropping the least recently used', () => {
     const cache = new StatusCache(settings);
     const now = Date.now();
-    cache.set('a', { record: rec('a', true), fetchedAt: now });
-    cache.set('b', { record: rec('b', true), fetchedAt: now });
+    cache.merge('a', rec('a', true, now), now);
+    cache.merge('b', rec('b', true, now), now);
     cache.get('a', 0); // a is now more recent than b
-    cache.set('c', { record: null, fetchedAt: now });
+    cache.merge('c', null, now);
     expect(cache.size).toBe(2);
     expect(cache.get('b', 0)).toBeUndefined();
     expect(cache.get('a', 0)).toBeDefined();
-    expect(cache.get('c', 0)).toEqual({ record: null, fetchedAt: now });
+    expect(cache.get('c', 0)).toMatchObject({ record: null, checkedAt: now });
   });
 
   it('does not let an older answer replace a newer one', () => {
     const cache = new StatusCache(settings);
-    cache.set('a', { record: rec('a', false), fetchedAt: 2000 });
-    cache.set('a', { record: rec('a', true), fetchedAt: 1000 });
-    expect(cache.get('a', 0)?.fetchedAt).toBe(2000);
+    const now = Date.now();
+    cache.merge('a', rec('a', false, now), now);
+    const outcome = cache.merge('a', rec('a', false, now - 1000), now - 1000);
+    expect(outcome.changed).toBe(false);
+    expect(cache.get('a', 0)?.record?.fetchedAt.getTime()).toBe(now);
+  });
+
+  it('serves an entry only while fresh, but keeps it as the floor for later answers', () => {
+    const cache = new StatusCache({ ...settings, movingTtlMs: 0, finalTtlMs: 0 });
+    const now = Date.now();
+    cache.merge('a', rec('a', true, now - 10), now - 10);
+    expect(cache.get('a', 0)).toBeUndefined();
+    // A later poll that went backwards (SENT after READ) does not undo READ.
+    const outcome = cache.merge('a', rec('a', false, now), now);
+    expect(outcome).toMatchObject({ changed: false, regressed: true });
+    expect(cache.known('a')?.record?.state).toBe('READ');
+    expect(cache.known('a')?.checkedAt).toBe(now);
   });
 
   it('is off with maxEntries 0', () => {
     const cache = new StatusCache({ ...settings, maxEntries: 0 });
-    cache.set('a', { record: rec('a', true), fetchedAt: Date.now() });
+    cache.merge('a', rec('a', true), Date.now());
     expect(cache.get('a', 0)).toBeUndefined();
   });
 });

@@ -47,6 +47,15 @@ export const InvalidMessageIdType = problemType(
   "The id does not have the provider's format (D7: a UUID; Betatel: a 26-character ULID). Nothing was sent to the provider.",
 );
 
+export const InvalidArgumentType = builder.objectRef<LookupProblem>('InvalidArgument').implement({
+  description: 'An argument of the field is invalid for this lookup (e.g. a negative `maxAge`). Nothing was sent to the provider; other fields of the request are unaffected.',
+  interfaces: [LookupErrorInterface],
+  isTypeOf: (value) => value instanceof LookupProblem && value.kind === 'InvalidArgument',
+  fields: (t) => ({
+    argumentName: t.string({ description: 'The argument at fault, e.g. `maxAge`.', resolve: (p) => p.argumentName ?? '' }),
+  }),
+});
+
 export const ProviderErrorType = builder.objectRef<LookupProblem>('ProviderError').implement({
   description: 'The provider failed to answer for this message; other items of the same request are unaffected.',
   interfaces: [LookupErrorInterface],

@@ -1,9 +1,9 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { LookupProblem } from '../lookup-problem.js';
-import { checkMaxAge, lookupResult, MAX_AGE_DESCRIPTION } from '../lookup.js';
+import { lookupResult, MAX_AGE_DESCRIPTION } from '../lookup.js';
 import { builder } from '../builder.js';
 import type { ProviderTypeRef } from '../kit.js';
-import { InvalidMessageIdType, MessageNotFoundType, ProviderErrorType } from './lookup-errors.js';
+import { InvalidArgumentType, InvalidMessageIdType, MessageNotFoundType, ProviderErrorType } from './lookup-errors.js';
 import { MessageRefInput } from './message-ref.js';
 import { ProviderEnum } from './provider.js';
 import { typeNameOf } from './node.js';
@@ -13,7 +13,7 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
   const MessageStatusResult = builder.unionType('MessageStatusResult', {
     description:
       "The outcome of looking up one message: the provider's record, or a typed error for that message alone. Every member can be selected in one query; shared field names have one type.",
-    types: [...providerTypes, MessageNotFoundType, InvalidMessageIdType, ProviderErrorType],
+    types: [...providerTypes, MessageNotFoundType, InvalidMessageIdType, InvalidArgumentType, ProviderErrorType],
     resolveType: (value) => (value instanceof LookupProblem ? value.kind : typeNameOf(value)),
   });
 
@@ -26,7 +26,7 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
         id: t.arg.string({ required: true, description: "The provider's id for the message." }),
         maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
       },
-      resolve: (_root, { provider, id, maxAge }, ctx) => lookupResult(ctx, provider, id, checkMaxAge(maxAge)),
+      resolve: (_root, { provider, id, maxAge }, ctx) => lookupResult(ctx, provider, id, maxAge),
     }),
     messageStatuses: t.field({
       type: [MessageStatusResult],
@@ -37,13 +37,13 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
         maxAge: t.arg.int({ required: false, description: MAX_AGE_DESCRIPTION }),
       },
       resolve: (_root, { refs, maxAge }, ctx) => {
-        const freshness = checkMaxAge(maxAge);
         if (refs.length > ctx.maxBatchSize) {
           throw createGraphQLError(`messageStatuses accepts at most ${ctx.maxBatchSize} refs per call; got ${refs.length}`, {
             extensions: { code: 'BATCH_TOO_LARGE', maxBatchSize: ctx.maxBatchSize },
           });
         }
-        return refs.map((ref) => lookupResult(ctx, ref.provider, ref.id, freshness));
+        // A bad maxAge is an InvalidArgument item per ref: the field still answers every ref.
+        return refs.map((ref) => lookupResult(ctx, ref.provider, ref.id, maxAge));
       },
     }),
   }));

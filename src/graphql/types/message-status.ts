@@ -32,5 +32,6 @@ export const MessageStatusInterface = builder.interfaceRef<MessageStatusRecord>(
 
 builder.asEntity(MessageStatusInterface, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref),
+  // An error value is this entity's error (entities-guard.ts); Pothos types only records here.
+  resolveReference: (ref, ctx) => resolveEntityReference(ctx, ref) as Promise<MessageStatusRecord>,
 });

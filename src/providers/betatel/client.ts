@@ -14,7 +14,7 @@ export function createBetatelClient(settings: ProviderSettings<BetatelCredential
   const credentials = settings.credentials;
   const http = new ProviderHttp('BETATEL', settings.baseUrl, limits, credentials ? [credentials.apiKey, credentials.accountId] : [], observer);
   return {
-    async fetchStatus(uuid, signal) {
+    async fetchStatus(uuid, call) {
       if (!credentials) {
         throw new ProviderFailure({
           provider: 'BETATEL',
@@ -22,6 +22,7 @@ export function createBetatelClient(settings: ProviderSettings<BetatelCredential
           message: 'BETATEL is not configured on this server (set BETATEL_API_KEY and BETATEL_ACCOUNT_ID)',
         });
       }
+      const observedAt = new Date();
       const result = await http.getJson({
         path: `/api/v1/connect-hub/whatsapp/${encodeURIComponent(uuid)}/wdr`,
         headers: {
@@ -31,9 +32,9 @@ export function createBetatelClient(settings: ProviderSettings<BetatelCredential
         },
         schema: betatelWdrBody,
         errorDetail: betatelErrorDetail,
-        signal,
+        call,
       });
-      return result.found ? normalizeBetatelWdr(result.data, new Date()) : null;
+      return result.found ? normalizeBetatelWdr(result.data, observedAt) : null;
     },
     close: () => http.close(),
   };

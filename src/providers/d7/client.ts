@@ -13,18 +13,19 @@ export function createD7Client(settings: ProviderSettings<D7Credentials>, limits
   const credentials = settings.credentials;
   const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : [], observer);
   return {
-    async fetchStatus(requestId, signal) {
+    async fetchStatus(requestId, call) {
       if (!credentials) {
         throw new ProviderFailure({ provider: 'D7', code: 'NOT_CONFIGURED', message: 'D7 is not configured on this server (set D7_API_TOKEN)' });
       }
+      const observedAt = new Date();
       const result = await http.getJson({
         path: `/whatsapp/v2/report/${encodeURIComponent(requestId)}`,
         headers: { authorization: `Bearer ${credentials.token}` },
         schema: d7ReportBody,
         errorDetail: d7ErrorDetail,
-        signal,
+        call,
       });
-      return result.found ? normalizeD7Report(result.data, new Date()) : null;
+      return result.found ? normalizeD7Report(result.data, observedAt) : null;
     },
     close: () => http.close(),
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ProviderModule } from '../provider.js';
 import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
+import { mergeD7Reports } from './merge.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
 import { d7DetailsSchema } from './stored.js';
 
@@ -24,6 +25,7 @@ export const d7: ProviderModule<D7Credentials> = {
   },
   secrets: (credentials) => [credentials.token],
   createClient: createD7Client,
+  mergeRecords: mergeD7Reports,
   detailsSchema: d7DetailsSchema,
   graphql: defineD7GraphQL,
   sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },

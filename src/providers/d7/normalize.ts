@@ -1,7 +1,8 @@
-import type { DeliveryState } from '../../domain/delivery-state.js';
+import { isFinalState, type DeliveryState } from '../../domain/delivery-state.js';
 import { parseInstant } from '../../domain/instant.js';
 import type { MessageStatusRecord } from '../../domain/message-status.js';
 import { aggregateState } from './aggregate.js';
+import { dedupeMessages } from './merge.js';
 import type { D7MessageBody, D7ReportBody } from './schema.js';
 
 export interface D7ReferenceDetails {
@@ -26,6 +27,9 @@ export interface D7MessageDetails {
   /** Exactly as D7 reported it. */
   status: string;
   state: DeliveryState;
+  isFinal: boolean;
+  /** When this message's status was observed (epoch ms): its report's fetch, or a webhook event. */
+  observedAt: number;
   reason: string | null;
 }
 
@@ -58,8 +62,9 @@ export function d7State(status: string): DeliveryState {
 /** D7 sends schedule_time as null in every known example; text or epoch is accepted (see parseInstant). */
 export const parseScheduleTime = parseInstant;
 
-function normalizeMessage(m: D7MessageBody): D7MessageDetails {
+function normalizeMessage(m: D7MessageBody, observedAt: number): D7MessageDetails {
   const ref = m.reference;
+  const state = d7State(m.status);
   return {
     msgId: m.msg_id,
     originator: m.originator ?? null,
@@ -80,14 +85,17 @@ function normalizeMessage(m: D7MessageBody): D7MessageDetails {
     templateId: m.template_id ?? null,
     whatsappConversationId: m.waConvId ?? null,
     status: m.status,
-    state: d7State(m.status),
+    state,
+    isFinal: isFinalState(state),
+    observedAt,
     reason: m.reason ?? null,
   };
 }
 
-/** Pure: one validated D7 report body to the provider-neutral record. */
+/** Pure: one validated D7 report body, observed at `fetchedAt`, to the provider-neutral record. */
 export function normalizeD7Report(body: D7ReportBody, fetchedAt: Date): D7Record {
-  const messages = body.messages.map(normalizeMessage);
+  const observedAt = fetchedAt.getTime();
+  const messages = dedupeMessages(body.messages.map((m) => normalizeMessage(m, observedAt)));
   const scheduleTime = parseScheduleTime(body.schedule_time);
   const { state, isFinal } = aggregateState(
     messages.map((m) => m.state),

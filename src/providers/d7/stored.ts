@@ -35,6 +35,8 @@ export const d7DetailsSchema: z.ZodType<D7ReportDetails, unknown> = z.object({
       whatsappConversationId: text,
       status: z.string(),
       state: z.enum(DELIVERY_STATES),
+      isFinal: z.boolean(),
+      observedAt: z.number().int().nonnegative(),
       reason: text,
     }),
   ),

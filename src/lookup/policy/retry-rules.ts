@@ -1,4 +1,4 @@
-import { ProviderFailure } from '../domain/provider-failure.js';
+import { ProviderFailure } from '../../domain/provider-failure.js';
 
 /** HTTP statuses worth another try: the provider said "later", or a gateway failed. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);

@@ -1,0 +1,35 @@
+interface Flight<T> {
+  promise: Promise<T>;
+  startedAt: number;
+}
+
+/**
+ * Upstream calls in progress, by key, shared by every request that needs the
+ * same answer. A call leaves the map when it settles, so a later request
+ * starts a fresh one (or finds the answer in the cache).
+ */
+export class InFlight<T> {
+  private readonly flights = new Map<string, Flight<T>>();
+
+  /** The call for `key` started at or after `notBefore`, if any. */
+  join(key: string, notBefore: number): Promise<T> | undefined {
+    const existing = this.flights.get(key);
+    return existing && existing.startedAt >= notBefore ? existing.promise : undefined;
+  }
+
+  /** Starts the call for `key` (replacing an older one in the map, which still runs for its callers). */
+  start(key: string, startedAt: number, call: () => Promise<T>): Promise<T> {
+    const promise = call();
+    const flight: Flight<T> = { promise, startedAt };
+    this.flights.set(key, flight);
+    const leave = () => {
+      if (this.flights.get(key) === flight) this.flights.delete(key);
+    };
+    promise.then(leave, leave);
+    return promise;
+  }
+
+  get size(): number {
+    return this.flights.size;
+  }
+}

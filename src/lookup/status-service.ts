@@ -1,0 +1,185 @@
+import type { MessageStatusRecord } from '../domain/message-status.js';
+import { ProviderFailure } from '../domain/provider-failure.js';
+import type { MergeOutcome, RecordMerge } from '../domain/status-merge.js';
+import type { ProviderClient } from '../providers/provider.js';
+import { InFlight } from './in-flight.js';
+import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
+import type { CacheSettings, ResilienceSettings } from './settings.js';
+import { StatusCache } from './status-cache.js';
+
+/** What the service needs to know of a provider besides its client. */
+export interface ProviderRules {
+  /** Canonical form of a valid id (the providers' own `parseId`): answers must be about the id asked for. */
+  parseId(raw: string): string | undefined;
+  /** The provider's status merge (D7: per message); undefined compares whole records. */
+  mergeRecords?: RecordMerge;
+}
+
+/** Counters of one provider, bound once so the hot path pays an increment, not a label lookup. */
+export interface ProviderLookupMetrics {
+  cacheHit(): void;
+  cacheMiss(): void;
+  /** A lookup that joined an identical upstream call already in flight. */
+  sharedInFlight(): void;
+  /** A provider body about another message than the one asked for (refused). */
+  wrongMessage(): void;
+  /** A provider answer, newer than what is known, that went backwards (kept at what is known). */
+  regression(): void;
+}
+
+export interface LookupMetrics {
+  forProvider(provider: string): ProviderLookupMetrics;
+  observeBreakerStates(read: () => Record<string, string>): void;
+  observeBulkheadQueues(read: () => Record<string, number>): void;
+}
+
+export interface StatusServiceOptions {
+  resilience: ResilienceSettings;
+  cache: CacheSettings;
+  /** By provider key; a provider without rules accepts any answer id and merges whole records. */
+  rules?: ReadonlyMap<string, ProviderRules>;
+  metrics?: LookupMetrics;
+  log?: { warn(fields: object, message: string): void };
+}
+
+/** A lookup's outcome: the record (or null for not found) at once from the cache, else a promise. */
+export type Lookup = MessageStatusRecord | null | Promise<MessageStatusRecord | null>;
+
+/** A change of what is known about one message (a new state or new details). */
+export interface StatusChange {
+  provider: string;
+  id: string;
+  record: MessageStatusRecord;
+}
+
+interface Guarded {
+  provider: string;
+  client: ProviderClient;
+  policy: ProviderPolicy;
+  rules: ProviderRules | undefined;
+  metrics: ProviderLookupMetrics | undefined;
+}
+
+/**
+ * Shared by all requests, between the per-request loaders and the provider clients:
+ * cache → in-flight sharing → the provider's policy (bulkhead → breaker → retry → one
+ * deadline) → client. Every answer goes into the cache through the status merge, and the
+ * callers of a call get what is known after the merge.
+ */
+export class StatusService {
+  private readonly guarded = new Map<string, Guarded>();
+  private readonly cache: StatusCache;
+  private readonly inFlight = new InFlight<MessageStatusRecord | null>();
+  private readonly listeners = new Set<(change: StatusChange) => void>();
+
+  constructor(
+    clients: ReadonlyMap<string, ProviderClient>,
+    private readonly options: StatusServiceOptions,
+  ) {
+    for (const [provider, client] of clients) {
+      this.guarded.set(provider, {
+        provider,
+        client,
+        policy: createProviderPolicy(provider, options.resilience),
+        rules: options.rules?.get(provider),
+        metrics: options.metrics?.forProvider(provider),
+      });
+    }
+    this.cache = new StatusCache(options.cache);
+    // Read at scrape time, so the gauges are never stale.
+    options.metrics?.observeBreakerStates(() => this.byProvider(({ policy }) => policy.circuitState));
+    options.metrics?.observeBulkheadQueues(() => this.byProvider(({ policy }) => policy.queueLength));
+  }
+
+  /**
+   * The record, null when the provider does not know the id; rejects with ProviderFailure only.
+   * `id` is in the provider's canonical form. `notBefore` (epoch ms): no answer observed
+   * earlier is used, from the cache or from a call in flight. `trace` travels with an upstream
+   * call this lookup starts (the request scope, for metrics and spans).
+   */
+  lookup(provider: string, id: string, notBefore = Number.NEGATIVE_INFINITY, trace?: unknown): Lookup {
+    const guarded = this.guarded.get(provider);
+    if (!guarded) {
+      return Promise.reject(new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` }));
+    }
+    const key = `${provider}:${id}`;
+    const hit = this.cache.get(key, notBefore);
+    if (hit) {
+      guarded.metrics?.cacheHit();
+      // A value, not a promise: a cache hit costs no promise, timer or wrapper on the hot path.
+      return hit.record;
+    }
+    guarded.metrics?.cacheMiss();
+    const joined = this.inFlight.join(key, notBefore);
+    if (joined) {
+      guarded.metrics?.sharedInFlight();
+      return joined;
+    }
+    const startedAt = Date.now();
+    return this.inFlight.start(key, startedAt, () => this.callUpstream(guarded, key, id, startedAt, trace));
+  }
+
+  /**
+   * Merges an answer obtained outside a lookup (a webhook event, a watcher's poll) into what
+   * is known, by the status merge; the outcome says what is known afterwards.
+   */
+  offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number): MergeOutcome {
+    return this.remember(this.guarded.get(provider), `${provider}:${id}`, provider, id, record, observedAt);
+  }
+
+  /** What is known about a message, fresh or not, without any upstream call; undefined when nothing is. */
+  known(provider: string, id: string): MessageStatusRecord | null | undefined {
+    return this.cache.known(`${provider}:${id}`)?.record;
+  }
+
+  /** Hears every change of what is known; returns the way to stop. */
+  onChange(listener: (change: StatusChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Circuit state by provider (Closed, Open, HalfOpen), for diagnostics and tests. */
+  circuitState(provider: string): string | undefined {
+    return this.guarded.get(provider)?.policy.circuitState;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.guarded.values()].map(({ client }) => client.close()));
+  }
+
+  private byProvider<T>(read: (guarded: Guarded) => T): Record<string, T> {
+    return Object.fromEntries([...this.guarded].map(([provider, guarded]) => [provider, read(guarded)]));
+  }
+
+  /** One upstream call shared by every caller: it runs under its own deadline, not any caller's. */
+  private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown): Promise<MessageStatusRecord | null> {
+    const { client, policy, rules } = guarded;
+    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace);
+    if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
+    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt).answer.record;
+  }
+
+  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number): MergeOutcome {
+    const outcome = this.cache.merge(key, record, observedAt, guarded?.rules?.mergeRecords);
+    if (outcome.regressed) {
+      guarded?.metrics?.regression();
+      this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
+    }
+    if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
+      const change: StatusChange = { provider, id, record: outcome.answer.record };
+      for (const listener of this.listeners) listener(change);
+    }
+    return outcome;
+  }
+
+  /** A body about another message: a provider bug or a misrouting proxy. Refused, counted, logged once, never cached. */
+  private wrongMessage(guarded: Guarded, id: string, answeredId: string): ProviderFailure {
+    guarded.metrics?.wrongMessage();
+    this.options.log?.warn({ provider: guarded.provider, id, answeredId: answeredId.slice(0, 80) }, 'provider answered with a record for another message; refused');
+    return new ProviderFailure({
+      provider: guarded.provider,
+      code: 'BAD_RESPONSE',
+      message: `${guarded.provider} answered with a record for another message than the one asked for`,
+    });
+  }
+}
