@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import { DELIVERY_STATES } from '../domain/delivery-state.js';
 import { jsonInstant } from '../domain/json-instant.js';
-import type { MessageStatusRecord } from '../domain/message-status.js';
+import type { Answer } from '../domain/status-merge.js';
 import type { ProviderModule } from '../providers/provider.js';
 
-/** A provider's answer as shared between replicas: the record, or null for "not found". */
-export interface StoredAnswer {
-  record: MessageStatusRecord | null;
-  /** When the provider was asked (epoch ms). */
-  checkedAt: number;
-}
+/** What replicas share: the status merge's answer (the record, or null for "not found", and checkedAt). */
+export type StoredAnswer = Answer;
 
 /** Turns answers into versioned JSON entries and back. */
 export interface AnswerCodec {
