@@ -35,10 +35,11 @@ export interface SharedState {
 
 /** Connects (in the background) and builds every part; nothing here waits for Redis. */
 export function createSharedState(config: SharedStateConfig, deps: { logger: Logger; registry: Registry; replicaId?: string }): SharedState {
-  const connection = connectRedis(config, { logger: deps.logger, metrics: createRedisMetrics(deps.registry), replicaId: deps.replicaId });
+  const metrics = createRedisMetrics(deps.registry);
+  const connection = connectRedis(config, { logger: deps.logger, metrics, replicaId: deps.replicaId });
   const codec = createAnswerCodec(providers);
-  const cache = new SharedCache(connection, codec);
-  const singleFlight = new SharedSingleFlight(connection, cache, codec);
+  const cache = new SharedCache(connection, codec, metrics);
+  const singleFlight = new SharedSingleFlight(connection, cache, codec, undefined, metrics);
   return {
     connection,
     cache,

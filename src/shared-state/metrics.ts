@@ -5,10 +5,18 @@ export type RedisState = 'up' | 'down';
 /** Why a Redis command gave no answer: it failed, it took too long, or Redis was known down. */
 export type RedisFailure = 'error' | 'timeout' | 'down';
 
-/** What the Redis connection reports; `command` names come from this code, never from input. */
+/** What a shared cache read found: an entry, none, one this version cannot read, or no answer from Redis. */
+export type SharedCacheRead = 'hit' | 'miss' | 'invalid' | 'unavailable';
+
+/** Single flight across replicas: how an acquire ended, and how a wait for another replica ended. */
+export type SingleFlightEvent = 'won' | 'held' | 'unavailable' | 'answered' | 'no_answer' | 'timed_out';
+
+/** What the Redis tier reports; `command` names come from this code, never from input. */
 export interface RedisMetrics {
   commandSucceeded(command: string, durationMs: number): void;
   commandFailed(command: string, reason: RedisFailure): void;
+  sharedCacheRead(result: SharedCacheRead): void;
+  singleFlight(event: SingleFlightEvent): void;
   /** Registers a gauge read at scrape time. */
   observeState(read: () => RedisState): void;
 }
@@ -33,7 +41,21 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
     labelNames: ['command', 'reason'],
     registers: [registry],
   });
+  const cacheReads = new Counter({
+    name: 'redis_cache_reads_total',
+    help: 'Shared (Redis) cache reads, by result: hit, miss, invalid (an entry this version cannot read), unavailable (Redis did not answer)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const flights = new Counter({
+    name: 'redis_single_flight_total',
+    help: 'Single flight across replicas: locks won, held by another replica or unavailable; waits answered, ended without an answer or timed out',
+    labelNames: ['event'],
+    registers: [registry],
+  });
   return {
+    sharedCacheRead: (result) => cacheReads.inc({ result }),
+    singleFlight: (event) => flights.inc({ event }),
     commandSucceeded: (command, durationMs) => seconds.observe({ command }, durationMs / 1000),
     commandFailed: (command, reason) => failures.inc({ command, reason }),
     observeState(read) {

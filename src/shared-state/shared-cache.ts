@@ -1,4 +1,5 @@
 import type { RedisConnection } from './connection.js';
+import type { RedisMetrics } from './metrics.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 /**
@@ -10,6 +11,7 @@ export class SharedCache {
   constructor(
     private readonly redis: RedisConnection,
     private readonly codec: AnswerCodec,
+    private readonly metrics?: Pick<RedisMetrics, 'sharedCacheRead'>,
   ) {}
 
   /** The Redis name of the entry for `key` (single flight waits for it to appear). */
@@ -20,7 +22,13 @@ export class SharedCache {
   /** The stored answer, or undefined: absent, corrupt, of another version, or Redis unavailable. */
   async read(key: string): Promise<StoredAnswer | undefined> {
     const text = await this.redis.run('cache_get', (r) => r.get(this.entryKey(key)));
-    return typeof text === 'string' ? this.codec.decode(text) : undefined;
+    if (text === undefined) {
+      this.metrics?.sharedCacheRead('unavailable');
+      return undefined;
+    }
+    const answer = typeof text === 'string' ? this.codec.decode(text) : undefined;
+    this.metrics?.sharedCacheRead(answer ? 'hit' : text === null ? 'miss' : 'invalid');
+    return answer;
   }
 
   /**

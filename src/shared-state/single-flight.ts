@@ -1,5 +1,6 @@
 import type { RedisConnection } from './connection.js';
 import { Leases, type LeaseAttempt } from './lease.js';
+import type { RedisMetrics } from './metrics.js';
 import { LuaScript } from './script.js';
 import type { SharedCache } from './shared-cache.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
@@ -34,14 +35,17 @@ export class SharedSingleFlight {
     private readonly codec: AnswerCodec,
     /** How often a waiter looks at the cache entry and the lock, for a lost message or a dead holder. */
     private readonly pollMs = 250,
+    private readonly metrics?: Pick<RedisMetrics, 'singleFlight'>,
   ) {
     this.locks = new Leases(redis, 'flight');
     this.unsubscribe = redis.subscribe(CHANNEL, (message) => this.onMessage(message));
   }
 
   /** Won: call upstream, then `release`. Held: `waitFor`. Unavailable: Redis is away, call upstream. */
-  acquire(key: string, ttlMs: number): Promise<LeaseAttempt> {
-    return this.locks.acquire(key, ttlMs);
+  async acquire(key: string, ttlMs: number): Promise<LeaseAttempt> {
+    const attempt = await this.locks.acquire(key, ttlMs);
+    this.metrics?.singleFlight(attempt.outcome);
+    return attempt;
   }
 
   /**
@@ -63,9 +67,10 @@ export class SharedSingleFlight {
       if (!set) this.waiters.set(key, (set = new Set()));
       const waiting = set;
       let done = false;
-      const finish = (answer: StoredAnswer | undefined) => {
+      const finish = (answer: StoredAnswer | undefined, timedOut = false) => {
         if (done) return;
         done = true;
+        this.metrics?.singleFlight(answer ? 'answered' : timedOut ? 'timed_out' : 'no_answer');
         clearTimeout(timer);
         clearInterval(poll);
         waiting.delete(notice);
@@ -78,7 +83,7 @@ export class SharedSingleFlight {
           if (seen !== 'waiting') finish(seen);
         });
       waiting.add(notice);
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const timer = setTimeout(() => finish(undefined, true), timeoutMs);
       const poll = setInterval(look, this.pollMs);
       // The winner may have answered before this waiter existed: its entry is in the cache.
       look();

@@ -93,6 +93,8 @@ describe('Redis stopped mid-run, then back', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^redis_up 0$/m);
     expect(text).toMatch(/^redis_command_failures_total\{command="ratelimit_take",reason="down"\} [1-9]/m);
+    expect(text).toMatch(/^redis_cache_reads_total\{result="unavailable"\} [1-9]/m);
+    expect(text).toMatch(/^redis_single_flight_total\{event="unavailable"\} [1-9]/m);
   });
 
   it('after restart: back up by itself, one "up" line more, and every part works again', async () => {

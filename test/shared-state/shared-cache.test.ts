@@ -7,9 +7,12 @@ import { normalizeD7Report } from '../../src/providers/d7/normalize.js';
 import { d7ReportBody } from '../../src/providers/d7/schema.js';
 import { D7_DOCS_EXAMPLE } from '../../src/providers/d7/simulator.js';
 import { providers } from '../../src/providers/registry.js';
+import { Registry } from 'prom-client';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
+import { createRedisMetrics } from '../../src/shared-state/metrics.js';
 import { SharedCache } from '../../src/shared-state/shared-cache.js';
 import { createAnswerCodec, type StoredAnswer } from '../../src/shared-state/stored-answer.js';
+import { sample } from '../helpers/prometheus.js';
 import { capturingLogger, redisSettings, testRedis, until } from '../helpers/redis.js';
 
 const FETCHED_AT = new Date('2025-05-01T12:00:00.123Z');
@@ -27,11 +30,13 @@ const notFound: StoredAnswer = { record: null, checkedAt: 1_700_000_000_000 };
 let server: Awaited<ReturnType<typeof testRedis>>;
 let redis: RedisConnection;
 let cache: SharedCache;
+const registry = new Registry();
+const reads = async (result: string) => sample(await registry.metrics(), 'redis_cache_reads_total', { result });
 
 beforeAll(async () => {
   server = await testRedis();
   redis = connectRedis(redisSettings(server.url), { logger: capturingLogger().logger });
-  cache = new SharedCache(redis, codec);
+  cache = new SharedCache(redis, codec, createRedisMetrics(registry));
   await until(() => redis.state === 'up');
 });
 afterAll(async () => {
@@ -107,12 +112,18 @@ describe('shared cache: anything but a valid entry of this version is a miss', (
     ['a negative checkedAt', JSON.stringify({ ...valid, checkedAt: -1 })],
   ])('%s', async (name, text) => {
     expect(await plant(`bad:${name}`, text)).toBe('OK');
+    const invalid = await reads('invalid');
     expect(await cache.read(`bad:${name}`)).toBeUndefined();
+    // Counted apart from a plain miss: many of these during a deploy mean two entry versions.
+    expect(await reads('invalid')).toBe(invalid + 1);
   });
 
-  it('a valid entry planted the same way is a hit (the cases above fail for their content alone)', async () => {
+  it('a valid entry planted the same way is a hit (the cases above fail for their content alone); an absent one a miss', async () => {
     await plant('good', JSON.stringify(valid));
+    const [hits, misses] = [await reads('hit'), await reads('miss')];
     expect(await cache.read('good')).toEqual(betatelAnswer);
+    expect(await cache.read('absent')).toBeUndefined();
+    expect([await reads('hit'), await reads('miss')]).toEqual([hits + 1, misses + 1]);
   });
 
   it('a key of another type (a hash) is a miss, not an error', async () => {

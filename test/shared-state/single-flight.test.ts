@@ -4,10 +4,13 @@ import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
 import { BETATEL_DOCS_EXAMPLE } from '../../src/providers/betatel/simulator.js';
 import { providers } from '../../src/providers/registry.js';
 import type { SharedStateConfig } from '../../src/shared-state/config.js';
+import { Registry } from 'prom-client';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
+import { createRedisMetrics } from '../../src/shared-state/metrics.js';
 import { SharedCache } from '../../src/shared-state/shared-cache.js';
 import { SharedSingleFlight } from '../../src/shared-state/single-flight.js';
 import { createAnswerCodec, type StoredAnswer } from '../../src/shared-state/stored-answer.js';
+import { sample } from '../helpers/prometheus.js';
 import { capturingLogger, redisSettings, subscribed, testRedis, until } from '../helpers/redis.js';
 
 const codec = createAnswerCodec(providers);
@@ -23,11 +26,15 @@ interface Replica {
 let server: Awaited<ReturnType<typeof testRedis>>;
 let settings: SharedStateConfig;
 const replicas: Replica[] = [];
+// One registry for every replica of this file: the counts below add up over them.
+const registry = new Registry();
+const metrics = createRedisMetrics(registry);
+const flights = async (event: string) => sample(await registry.metrics(), 'redis_single_flight_total', { event });
 
 async function replica(): Promise<Replica> {
   const redis = connectRedis(settings, { logger: capturingLogger().logger });
   const cache = new SharedCache(redis, codec);
-  const one = { redis, cache, flight: new SharedSingleFlight(redis, cache, codec, 50) };
+  const one = { redis, cache, flight: new SharedSingleFlight(redis, cache, codec, 50, metrics) };
   replicas.push(one);
   await until(() => redis.state === 'up');
   return one;
@@ -63,6 +70,7 @@ describe('single flight across replicas', () => {
     await winner.flight.release('hot', (won as { token: string }).token, answer);
     const answers = await Promise.all(waits);
     expect(answers).toEqual(Array(11).fill(answer));
+    expect([await flights('won'), await flights('held'), await flights('answered')]).toEqual([1, 11, 11]);
     // Published, not found by the timeout or a dead-lock expiry.
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(await three[1]!.flight.acquire('hot', 5_000)).toMatchObject({ outcome: 'won' });
@@ -93,7 +101,9 @@ describe('single flight across replicas', () => {
     expect((await dead.flight.acquire('orphan', 400)).outcome).toBe('won');
     const started = Date.now();
     expect((await b.flight.acquire('orphan', 400)).outcome).toBe('held');
+    const noAnswer = await flights('no_answer');
     expect(await b.flight.waitFor('orphan', 5_000)).toBeUndefined();
+    expect(await flights('no_answer')).toBe(noAnswer + 1);
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(300);
     expect(waited).toBeLessThan(1_500);
@@ -113,7 +123,9 @@ describe('single flight across replicas', () => {
     const [a, b] = [await replica(), await replica()];
     await a.flight.acquire('slow', 10_000);
     const started = Date.now();
+    const timedOut = await flights('timed_out');
     expect(await b.flight.waitFor('slow', 300)).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(await flights('timed_out')).toBe(timedOut + 1);
   });
 });
