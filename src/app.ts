@@ -14,6 +14,7 @@ import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
+import { createSharedState, type SharedState } from './shared-state/index.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
   logger?: Logger;
@@ -22,6 +23,8 @@ export interface AppDeps extends Partial<ObservabilityDeps> {
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   service: StatusService;
+  /** The Redis tier when REDIS_URL is set (today only the rate limits use it). */
+  sharedState: SharedState | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
@@ -37,7 +40,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, rules, metrics: observability.metrics, log: logger });
-  const security = createSecurity(config.security, config.mode);
+  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
+  const security = createSecurity(config.security, config.mode, sharedState?.buckets);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -50,7 +54,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments), useCompiledExecution()],
+    plugins: [
+      ...observability.plugins,
+      ...security.plugins,
+      useApolloInlineTrace(),
+      ...usePersistedDocuments(config.persistedDocuments),
+      useCompiledExecution(),
+      ...(sharedState ? [sharedState.healthPlugin] : []),
+    ],
     context: ({ request }) => {
       const caller = security.callerOf(request);
       // Authentication runs on every GraphQL request before its context is built.
@@ -72,5 +83,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     renderGraphiQL: offlineGraphiQL(),
   });
 
-  return { yoga, service, logger, metrics: observability.metrics, readiness: observability.readiness, close: () => service.close() };
+  const close = async () => {
+    await service.close();
+    await sharedState?.close();
+  };
+  return { yoga, service, sharedState, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

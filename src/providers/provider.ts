@@ -71,6 +71,11 @@ export interface ProviderModule<Credentials = Record<string, string>> {
    * per `msg_id`); the default compares whole records (domain/status-merge.ts).
    */
   mergeRecords?: RecordMerge;
+  /**
+   * Decodes this provider's record `details` from their JSON form (Dates as ISO text), for
+   * records kept outside the process (the Redis tier); anything else fails to parse.
+   */
+  detailsSchema: z.ZodType<unknown, unknown>;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
   graphql(kit: GraphQLKit): ProviderTypeRef;
   sandbox: {

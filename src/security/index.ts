@@ -3,6 +3,7 @@ import type { ProviderMode } from '../config.js';
 import type { LookupGuard } from '../lookup/loader.js';
 import type { SecurityConfig } from './config.js';
 import { lookupGuard, securityPlugins } from './plugin.js';
+import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
 import type { Caller } from './scopes.js';
 
 export interface SecurityLayer {
@@ -18,10 +19,16 @@ export interface SecurityLayer {
   lookupGuard(caller: Caller): LookupGuard;
 }
 
-/** Everything createApp needs from the security layer, as yoga options. */
-export function createSecurity(security: SecurityConfig, mode: ProviderMode): SecurityLayer {
+/**
+ * Everything createApp needs from the security layer, as yoga options. With `remoteBuckets`
+ * (Redis), rate limits are shared by replicas, and local whenever those cannot answer.
+ */
+export function createSecurity(security: SecurityConfig, mode: ProviderMode, remoteBuckets?: RemoteBuckets): SecurityLayer {
   const isDev = mode === 'sandbox' && process.env.NODE_ENV === 'development';
-  const { plugins, callerOf } = securityPlugins(security, { exposeErrorDetails: isDev });
+  const perMinute = security.rateLimitPerMinute;
+  const local = perMinute > 0 ? new RateLimiter(perMinute) : undefined;
+  const limiter = local && remoteBuckets ? new FallbackLimiter(remoteBuckets, local, perMinute) : local;
+  const { plugins, callerOf } = securityPlugins(security, { exposeErrorDetails: isDev, limiter });
   return {
     plugins,
     // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".

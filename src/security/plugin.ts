@@ -11,7 +11,7 @@ import type { LookupGuard } from '../lookup/loader.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
 import { lookupBudget } from './lookup-budget.js';
-import { RateLimiter } from './rate-limit.js';
+import type { Limiter } from './rate-limit.js';
 import type { Caller } from './scopes.js';
 
 /**
@@ -59,9 +59,9 @@ export interface SecurityPlugins {
   callerOf(request: Request): Caller | undefined;
 }
 
-export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean }): SecurityPlugins {
+export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean; limiter: Limiter | undefined }): SecurityPlugins {
   const authenticate = createAuthenticator(security);
-  const limiter = security.rateLimitPerMinute > 0 ? new RateLimiter(security.rateLimitPerMinute) : undefined;
+  const { limiter } = options;
   const callers = new WeakMap<Request, Caller>();
   const { armor } = security;
   const rateLimited = (retryAfterSeconds: number) =>
@@ -81,13 +81,13 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
         }
         if (!(error instanceof AuthenticationError)) throw error;
         // Failed attempts count against the client's address, so guessing keys is throttled too.
-        const verdict = limiter?.take(`unauthenticated:${address}`);
+        const verdict = await limiter?.take(`unauthenticated:${address}`);
         if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
         throw createGraphQLError(error.message, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
         });
       }
-      const verdict = limiter?.take(caller.id);
+      const verdict = await limiter?.take(caller.id);
       if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
       callers.set(request, caller);
     },

@@ -4,6 +4,7 @@ import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
 import { mergeD7Reports } from './merge.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
+import { d7DetailsSchema } from './stored.js';
 
 // Any UUID version: D7's examples look like v4 (request_id) and v1 (msg_id).
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +26,7 @@ export const d7: ProviderModule<D7Credentials> = {
   secrets: (credentials) => [credentials.token],
   createClient: createD7Client,
   mergeRecords: mergeD7Reports,
+  detailsSchema: d7DetailsSchema,
   graphql: defineD7GraphQL,
   sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },
 };

@@ -1,0 +1,165 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { SharedStateConfig } from './config.js';
+import type { RedisMetrics, RedisState } from './metrics.js';
+
+export type { RedisState };
+
+/**
+ * The Redis client of one replica, made so that Redis can never hold a request up: no offline
+ * queue (a command while disconnected fails at once), a deadline on every command, reconnects
+ * with backoff by itself. `run` turns every failure into `undefined`, for callers to fall back on.
+ */
+export interface RedisConnection {
+  readonly state: RedisState;
+  /** Unique per replica (per process and app instance): tells its own messages and locks apart. */
+  readonly replicaId: string;
+  /** The prefixed Redis name of a key or channel. */
+  key(name: string): string;
+  /**
+   * Runs one command (or a short pipeline/script) with the command timeout. Resolves its result,
+   * or undefined when Redis is down, slow or answers an error: never rejects, never waits longer.
+   * `command` labels the metrics: a fixed name from the caller's code.
+   */
+  run<T>(command: string, send: (redis: Redis) => Promise<T>): Promise<T | undefined>;
+  /** Publishes on `channel` (prefixed here); resolves the number of receivers, undefined when Redis did not answer. */
+  publish(channel: string, message: string): Promise<number | undefined>;
+  /** Delivers every message of `channel` to `onMessage` until the returned function is called. */
+  subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  /** Closes both connections; no log line about Redis going away. */
+  close(): Promise<void>;
+}
+
+export interface ConnectionDeps {
+  logger: Logger;
+  metrics?: RedisMetrics;
+  replicaId?: string;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+// Reconnect after 100 ms, doubling up to 2 s: quick after a blip, cheap during an outage.
+const backoff = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
+
+export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): RedisConnection {
+  const { logger, metrics } = deps;
+  const replicaId = deps.replicaId ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const options: RedisOptions = {
+    commandTimeout: config.commandTimeoutMs,
+    enableOfflineQueue: false,
+    // Commands in flight when the socket drops fail instead of being replayed after a reconnect
+    // (their callers have already fallen back).
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: Math.max(1_000, config.commandTimeoutMs * 10),
+    retryStrategy: backoff,
+  };
+  let client: Redis | undefined;
+  let subscriber: Redis | undefined;
+  let state: RedisState = 'down';
+  let announced: RedisState | undefined;
+  let lastError: string | undefined;
+  let closing = false;
+  // One line per change of state, never one per failed command or reconnect attempt.
+  const becomes = (next: RedisState) => {
+    state = next;
+    if (closing || announced === next) return;
+    announced = next;
+    if (next === 'up') logger.info({ redis: 'up', replicaId }, 'Redis connected: this replica shares state with the others');
+    else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
+  };
+  metrics?.observeState(() => state);
+
+  const handlers = new Map<string, Set<(message: string) => void>>();
+  const subscribeChannel = (name: string) =>
+    // Queued while disconnected, so this fails only when the connection is closed for good.
+    subscriber?.subscribe(name).catch((error: Error) => {
+      if (!closing) logger.warn({ err: error, channel: name }, 'Redis subscribe failed');
+    });
+
+  // ioredis is loaded only here, when REDIS_URL is set: a deployment without Redis never pays
+  // for the module (start-up time, memory). Until it is loaded the state is "down", as before
+  // any connection, so callers fall back exactly as they do during an outage.
+  void import('ioredis').then(({ Redis }) => {
+    if (closing) return;
+    client = new Redis(config.url, options);
+    // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
+    // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
+    subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
+    client.on('ready', () => becomes('up'));
+    client.on('close', () => becomes('down'));
+    // Without a listener, ioredis' error events would crash the process.
+    client.on('error', (error: Error) => void (lastError = error.message));
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel: string, message: string) => {
+      for (const handler of handlers.get(channel) ?? []) {
+        try {
+          handler(message);
+        } catch (error) {
+          logger.error({ err: error, channel }, 'a Redis message handler failed');
+        }
+      }
+    });
+    for (const name of handlers.keys()) subscribeChannel(name);
+  }, (error: unknown) => logger.error({ err: error }, 'the Redis client (ioredis) could not be loaded: this replica runs on local state only'));
+
+  return {
+    get state() {
+      return state;
+    },
+    replicaId,
+    key: (name) => config.keyPrefix + name,
+    async run<T>(command: string, send: (redis: Redis) => Promise<T>): Promise<T | undefined> {
+      if (state === 'down' || !client) {
+        metrics?.commandFailed(command, 'down');
+        return undefined;
+      }
+      const redis = client;
+      const started = performance.now();
+      // ioredis' commandTimeout bounds each command; this one bounds the whole call (a script
+      // falling back from EVALSHA to EVAL is two commands). One timer per call.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(resolve, config.commandTimeoutMs, TIMED_OUT);
+      });
+      try {
+        const result = await Promise.race([send(redis), deadline]);
+        if (result === TIMED_OUT) {
+          metrics?.commandFailed(command, 'timeout');
+          return undefined;
+        }
+        metrics?.commandSucceeded(command, performance.now() - started);
+        return result;
+      } catch (error) {
+        metrics?.commandFailed(command, (error as Error).message === 'Command timed out' ? 'timeout' : 'error');
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    publish(channel, message) {
+      return this.run('publish', (redis) => redis.publish(config.keyPrefix + channel, message));
+    },
+    subscribe(channel, onMessage) {
+      const name = config.keyPrefix + channel;
+      let set = handlers.get(name);
+      if (!set) {
+        handlers.set(name, (set = new Set()));
+        subscribeChannel(name);
+      }
+      set.add(onMessage);
+      return () => {
+        set.delete(onMessage);
+        if (set.size === 0 && handlers.get(name) === set) {
+          handlers.delete(name);
+          subscriber?.unsubscribe(name).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      closing = true;
+      client?.disconnect();
+      subscriber?.disconnect();
+    },
+  };
+}

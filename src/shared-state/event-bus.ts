@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { RedisConnection } from './connection.js';
+import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
+
+/** Who sent an event: this replica (`own`) or another one. */
+export interface EventOrigin {
+  replicaId: string;
+  own: boolean;
+}
+
+const envelope = z.object({ v: z.literal(1), from: z.string(), event: z.unknown() });
+
+/**
+ * JSON events on one Redis channel, heard by every replica. Each message names the replica that
+ * sent it, so a replica that already acted on its own event can skip it. Messages are checked on
+ * receipt: anything that fails `schema` is dropped. Pub/sub is at most once: a replica that is
+ * disconnected when an event is published never hears it.
+ */
+export class EventBus<T> {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly channel: string,
+    /** Decodes the JSON form of an event (what `JSON.stringify` made of it) back to an event. */
+    private readonly schema: z.ZodType<T, unknown>,
+  ) {}
+
+  /** True once Redis took the event; false when Redis is unavailable (only local listeners can know). Never rejects. */
+  async publish(event: T): Promise<boolean> {
+    const sent = await this.redis.publish(this.channel, JSON.stringify({ v: 1, from: this.redis.replicaId, event }));
+    return sent !== undefined;
+  }
+
+  /** Calls `listener` for every valid event of other replicas (and this one's with `includeOwn`), until the returned function is called. */
+  subscribe(listener: (event: T, origin: EventOrigin) => void, options: { includeOwn?: boolean } = {}): () => void {
+    return this.redis.subscribe(this.channel, (message) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(message);
+      } catch {
+        return;
+      }
+      const outer = envelope.safeParse(value);
+      if (!outer.success) return;
+      const own = outer.data.from === this.redis.replicaId;
+      if (own && !options.includeOwn) return;
+      const event = this.schema.safeParse(outer.data.event);
+      if (event.success) listener(event.data, { replicaId: outer.data.from, own });
+    });
+  }
+}
+
+/** A message status that changed (webhook or watcher poll): the cache key it belongs to and the new answer. */
+export interface StatusChange {
+  key: string;
+  answer: StoredAnswer;
+}
+
+/** The JSON form of a StatusChange, with the record checked by its provider's details schema. */
+export const statusChangeSchema = (codec: AnswerCodec): z.ZodType<StatusChange, unknown> => z.object({ key: z.string(), answer: codec.answer });

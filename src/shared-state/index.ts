@@ -1,0 +1,56 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { providers } from '../providers/registry.js';
+import type { SharedStateConfig } from './config.js';
+import { connectRedis, type RedisConnection } from './connection.js';
+import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
+import { useRedisHealth } from './health-plugin.js';
+import { Leases } from './lease.js';
+import { createRedisMetrics } from './metrics.js';
+import { RedisBuckets } from './rate-limit.js';
+import { SharedCache } from './shared-cache.js';
+import { SharedSingleFlight } from './single-flight.js';
+import { createAnswerCodec } from './stored-answer.js';
+
+/**
+ * The Redis tier of one replica (REDIS_URL set). Every part answers undefined or false when Redis
+ * is down or slow, for the caller to do what one process alone does.
+ */
+export interface SharedState {
+  connection: RedisConnection;
+  /** Second cache tier under the process LRU. */
+  cache: SharedCache;
+  /** One upstream call per key across replicas. */
+  singleFlight: SharedSingleFlight;
+  /** Status changes heard by every replica. */
+  statusEvents: EventBus<StatusChange>;
+  /** One holder per key across replicas (watchers). */
+  leases: Leases;
+  /** Rate-limit buckets shared by replicas (wired into the security layer). */
+  buckets: RedisBuckets;
+  /** Yoga plugin: the Redis state in /health. */
+  healthPlugin: ReturnType<typeof useRedisHealth>;
+  close(): Promise<void>;
+}
+
+/** Connects (in the background) and builds every part; nothing here waits for Redis. */
+export function createSharedState(config: SharedStateConfig, deps: { logger: Logger; registry: Registry; replicaId?: string }): SharedState {
+  const metrics = createRedisMetrics(deps.registry);
+  const connection = connectRedis(config, { logger: deps.logger, metrics, replicaId: deps.replicaId });
+  const codec = createAnswerCodec(providers);
+  const cache = new SharedCache(connection, codec, metrics);
+  const singleFlight = new SharedSingleFlight(connection, cache, codec, undefined, metrics);
+  return {
+    connection,
+    cache,
+    singleFlight,
+    statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(codec)),
+    leases: new Leases(connection, 'watcher'),
+    buckets: new RedisBuckets(connection),
+    healthPlugin: useRedisHealth(() => connection.state),
+    async close() {
+      singleFlight.close();
+      await connection.close();
+    },
+  };
+}

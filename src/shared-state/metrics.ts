@@ -1,0 +1,72 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export type RedisState = 'up' | 'down';
+
+/** Why a Redis command gave no answer: it failed, it took too long, or Redis was known down. */
+export type RedisFailure = 'error' | 'timeout' | 'down';
+
+/** What a shared cache read found: an entry, none, one this version cannot read, or no answer from Redis. */
+export type SharedCacheRead = 'hit' | 'miss' | 'invalid' | 'unavailable';
+
+/** Single flight across replicas: how an acquire ended, and how a wait for another replica ended. */
+export type SingleFlightEvent = 'won' | 'held' | 'unavailable' | 'answered' | 'no_answer' | 'timed_out';
+
+/** What the Redis tier reports; `command` names come from this code, never from input. */
+export interface RedisMetrics {
+  commandSucceeded(command: string, durationMs: number): void;
+  commandFailed(command: string, reason: RedisFailure): void;
+  sharedCacheRead(result: SharedCacheRead): void;
+  singleFlight(event: SingleFlightEvent): void;
+  /** Registers a gauge read at scrape time. */
+  observeState(read: () => RedisState): void;
+}
+
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+
+/**
+ * Redis series on the app's registry. Only created when REDIS_URL is set, so a deployment
+ * without Redis shows none of them.
+ */
+export function createRedisMetrics(registry: Registry): RedisMetrics {
+  const seconds = new Histogram({
+    name: 'redis_command_duration_seconds',
+    help: 'Latency of Redis commands that answered, by command',
+    labelNames: ['command'],
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'redis_command_failures_total',
+    help: 'Redis commands that gave no answer (the caller fell back to local behaviour), by command and reason (error, timeout, down)',
+    labelNames: ['command', 'reason'],
+    registers: [registry],
+  });
+  const cacheReads = new Counter({
+    name: 'redis_cache_reads_total',
+    help: 'Shared (Redis) cache reads, by result: hit, miss, invalid (an entry this version cannot read), unavailable (Redis did not answer)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const flights = new Counter({
+    name: 'redis_single_flight_total',
+    help: 'Single flight across replicas: locks won, held by another replica or unavailable; waits answered, ended without an answer or timed out',
+    labelNames: ['event'],
+    registers: [registry],
+  });
+  return {
+    sharedCacheRead: (result) => cacheReads.inc({ result }),
+    singleFlight: (event) => flights.inc({ event }),
+    commandSucceeded: (command, durationMs) => seconds.observe({ command }, durationMs / 1000),
+    commandFailed: (command, reason) => failures.inc({ command, reason }),
+    observeState(read) {
+      new Gauge({
+        name: 'redis_up',
+        help: '1 while this replica is connected to Redis and sharing state, 0 while it runs on local state only',
+        registers: [registry],
+        collect() {
+          this.set(read() === 'up' ? 1 : 0);
+        },
+      });
+    },
+  };
+}

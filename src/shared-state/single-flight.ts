@@ -1,0 +1,126 @@
+import type { RedisConnection } from './connection.js';
+import { Leases, type LeaseAttempt } from './lease.js';
+import type { RedisMetrics } from './metrics.js';
+import { LuaScript } from './script.js';
+import type { SharedCache } from './shared-cache.js';
+import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
+
+// One channel for every key: each replica subscribes once at start, so waiting on a key costs
+// no SUBSCRIBE round trip and no race with a publish that comes before it.
+const CHANNEL = 'flight';
+
+// One command, so a release is bounded by one command timeout: publish the answer, then end
+// the lock only if this token still holds it (after a pause past its lifetime, another may).
+const RELEASE = new LuaScript(`
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`);
+
+type Notice = (answer: StoredAnswer | null) => void;
+
+/**
+ * Single flight across replicas: a short lock per key (`acquire`) names the one replica that
+ * calls upstream; the others `waitFor` its answer, published on release, or its cache entry.
+ * A holder that dies never releases: its lock expires after `ttlMs`, and waiters stop waiting
+ * as soon as they see the lock gone, so it costs one lock lifetime at most.
+ */
+export class SharedSingleFlight {
+  private readonly locks: Leases;
+  private readonly waiters = new Map<string, Set<Notice>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly cache: SharedCache,
+    private readonly codec: AnswerCodec,
+    /** How often a waiter looks at the cache entry and the lock, for a lost message or a dead holder. */
+    private readonly pollMs = 250,
+    private readonly metrics?: Pick<RedisMetrics, 'singleFlight'>,
+  ) {
+    this.locks = new Leases(redis, 'flight');
+    this.unsubscribe = redis.subscribe(CHANNEL, (message) => this.onMessage(message));
+  }
+
+  /** Won: call upstream, then `release`. Held: `waitFor`. Unavailable: Redis is away, call upstream. */
+  async acquire(key: string, ttlMs: number): Promise<LeaseAttempt> {
+    const attempt = await this.locks.acquire(key, ttlMs);
+    this.metrics?.singleFlight(attempt.outcome);
+    return attempt;
+  }
+
+  /**
+   * Gives waiters the answer (null after a failure: they stop waiting and call upstream
+   * themselves), then ends the lock if `token` still holds it. Never rejects.
+   */
+  async release(key: string, token: string, answer: StoredAnswer | null): Promise<void> {
+    const message = `{"key":${JSON.stringify(key)},"answer":${answer ? this.codec.encode(answer) : 'null'}}`;
+    await this.redis.run('flight_release', (r) => RELEASE.run(r, [this.locks.leaseKey(key)], [token, this.redis.key(CHANNEL), message]));
+  }
+
+  /**
+   * The winner's answer, or undefined: it failed, its lock is gone without an answer (released
+   * or expired), Redis is unavailable, or `timeoutMs` passed. Never rejects.
+   */
+  waitFor(key: string, timeoutMs: number): Promise<StoredAnswer | undefined> {
+    return new Promise((resolve) => {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      const waiting = set;
+      let done = false;
+      const finish = (answer: StoredAnswer | undefined, timedOut = false) => {
+        if (done) return;
+        done = true;
+        this.metrics?.singleFlight(answer ? 'answered' : timedOut ? 'timed_out' : 'no_answer');
+        clearTimeout(timer);
+        clearInterval(poll);
+        waiting.delete(notice);
+        if (waiting.size === 0 && this.waiters.get(key) === waiting) this.waiters.delete(key);
+        resolve(answer);
+      };
+      const notice: Notice = (answer) => finish(answer ?? undefined);
+      const look = () =>
+        void this.look(key).then((seen) => {
+          if (seen !== 'waiting') finish(seen);
+        });
+      waiting.add(notice);
+      const timer = setTimeout(() => finish(undefined, true), timeoutMs);
+      const poll = setInterval(look, this.pollMs);
+      // The winner may have answered before this waiter existed: its entry is in the cache.
+      look();
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** The cache entry when there is one; undefined when the lock is gone too, or Redis did not answer. */
+  private async look(key: string): Promise<StoredAnswer | undefined | 'waiting'> {
+    const replies = await this.redis.run('flight_look', (r) => r.pipeline().get(this.cache.entryKey(key)).exists(this.locks.leaseKey(key)).exec());
+    if (!replies) return undefined;
+    const [[, entry], [, lockExists]] = replies as [[Error | null, unknown], [Error | null, unknown]];
+    const answer = typeof entry === 'string' ? this.codec.decode(entry) : undefined;
+    if (answer) return answer;
+    return lockExists === 1 ? 'waiting' : undefined;
+  }
+
+  private onMessage(message: string): void {
+    let parsed: { key?: unknown; answer?: unknown };
+    try {
+      parsed = JSON.parse(message) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (typeof parsed.key !== 'string') return;
+    const waiting = this.waiters.get(parsed.key);
+    if (!waiting) return;
+    let answer: StoredAnswer | null = null;
+    if (parsed.answer !== null) {
+      const decoded = this.codec.fromJson(parsed.answer);
+      // An answer this version cannot read (another version's replica): the poll decides instead.
+      if (!decoded) return;
+      answer = decoded;
+    }
+    for (const notice of [...waiting]) notice(answer);
+  }
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
+import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
+import { BETATEL_DOCS_EXAMPLE } from '../../src/providers/betatel/simulator.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { connectRedis } from '../../src/shared-state/connection.js';
+import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
+import type { StoredAnswer } from '../../src/shared-state/stored-answer.js';
+import { capturingLogger, redisSettings, startOwnRedis, until, type OwnRedis } from '../helpers/redis.js';
+
+const TIMEOUT_MS = 200;
+const answer: StoredAnswer = { record: normalizeBetatelWdr(betatelWdrBody.parse(BETATEL_DOCS_EXAMPLE), new Date('2025-05-01T12:00:00.000Z')), checkedAt: 1_746_100_800_000 };
+
+let own: OwnRedis;
+let shared: SharedState;
+const { logger, lines } = capturingLogger();
+const metrics = createMetrics();
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  own = await startOwnRedis();
+  shared = createSharedState(redisSettings(own.url, { commandTimeoutMs: TIMEOUT_MS }), { logger, registry: metrics.registry });
+  await until(() => shared.connection.state === 'up');
+});
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await shared.close();
+  await own.stop();
+});
+
+const redisLines = (level: number) => lines.filter((l) => l.level === level && typeof l.redis === 'string');
+const WARN = 40;
+const INFO = 30;
+
+/** Every call of every part, as a request path would make them. */
+function everyCall(round: number): Promise<unknown>[] {
+  return [
+    shared.cache.read(`k${round}`),
+    Promise.resolve(shared.cache.write(`k${round}`, answer, 10_000)),
+    shared.singleFlight.acquire(`k${round}`, 1_000),
+    shared.singleFlight.waitFor(`k${round}`, 2_000),
+    shared.singleFlight.release(`k${round}`, 'token', answer),
+    shared.statusEvents.publish({ key: `k${round}`, answer }),
+    shared.leases.acquire(`k${round}`, 1_000),
+    shared.leases.renew(`k${round}`, 'token', 1_000),
+    shared.leases.release(`k${round}`, 'token'),
+    shared.buckets.take('client', 10),
+  ];
+}
+
+describe('Redis stopped mid-run, then back', () => {
+  it('works while up, and logged exactly one "up" line', async () => {
+    expect(await shared.buckets.take('client', 10)).toEqual({ ok: true });
+    expect(redisLines(INFO)).toHaveLength(1);
+    expect(redisLines(WARN)).toHaveLength(0);
+  });
+
+  it('while Redis is frozen (slow): every call gives up at the timeout, without rejecting or logging', async () => {
+    own.pause();
+    try {
+      const started = performance.now();
+      const results = await Promise.allSettled(everyCall(100));
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+      expect(elapsed).toBeLessThan(TIMEOUT_MS + 150);
+      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([undefined, undefined, { outcome: 'unavailable' }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+    } finally {
+      own.resume();
+    }
+    expect(await metrics.registry.metrics()).toMatch(/^redis_command_failures_total\{command="ratelimit_take",reason="timeout"\} 1$/m);
+    expect(redisLines(WARN)).toHaveLength(0);
+    // Thawed, it answers again on the same connection.
+    expect(await shared.buckets.take('client', 10)).toEqual({ ok: true });
+  });
+
+  it('while down: every call resolves (no answer) within the timeout, none rejects, one "down" line for all of them', async () => {
+    await own.stop();
+    // Calls made at once, while the client has not yet noticed, and after it has.
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      const results = await Promise.allSettled(everyCall(round));
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 150);
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      const values = results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
+      expect(values).toEqual([undefined, undefined, { outcome: 'unavailable' }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(shared.connection.state).toBe('down');
+    expect(redisLines(WARN)).toHaveLength(1);
+    expect(redisLines(WARN)[0]).toMatchObject({ redis: 'down' });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^redis_up 0$/m);
+    expect(text).toMatch(/^redis_command_failures_total\{command="ratelimit_take",reason="down"\} [1-9]/m);
+    expect(text).toMatch(/^redis_cache_reads_total\{result="unavailable"\} [1-9]/m);
+    expect(text).toMatch(/^redis_single_flight_total\{event="unavailable"\} [1-9]/m);
+  });
+
+  it('after restart: back up by itself, one "up" line more, and every part works again', async () => {
+    await own.start();
+    await until(() => shared.connection.state === 'up', 5_000);
+    expect(redisLines(INFO)).toHaveLength(2);
+    expect(redisLines(WARN)).toHaveLength(1);
+
+    // Sent before the read below on the same connection, so Redis has it when the read comes.
+    shared.cache.write('after', answer, 10_000);
+    expect(await shared.buckets.take('client', 10)).toEqual({ ok: true });
+    expect(await shared.cache.read('after')).toEqual(answer);
+    const lock = await shared.singleFlight.acquire('after', 1_000);
+    expect(lock.outcome).toBe('won');
+    expect(await shared.statusEvents.publish({ key: 'after', answer })).toBe(true);
+    expect(await metrics.registry.metrics()).toMatch(/^redis_up 1$/m);
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('Redis that never answers from the start', () => {
+  it('one "down" line, calls resolve undefined at once, closing logs nothing more', async () => {
+    const nothing = await startOwnRedis();
+    await nothing.stop();
+    const captured = capturingLogger();
+    const redis = connectRedis(redisSettings(nothing.url), { logger: captured.logger });
+    const stop = redis.subscribe('anything', () => {});
+    await until(() => captured.lines.length > 0, 5_000);
+    // Several reconnect attempts later, still one line.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const started = performance.now();
+    expect(await redis.run('probe', (r) => r.ping())).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(20);
+    stop();
+    await redis.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(captured.lines).toEqual([expect.objectContaining({ level: WARN, redis: 'down' })]);
+  });
+});
