@@ -14,6 +14,8 @@ import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
+import { redisLookupTier } from './shared-state/lookup-tier.js';
+import { bridgeStatusChanges } from './shared-state/status-bridge.js';
 import { createSharedState, type SharedState } from './shared-state/index.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
@@ -39,8 +41,16 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const observability = createObservability({ ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
-  const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, rules, metrics: observability.metrics, log: logger });
   const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
+  const service = new StatusService(clients, {
+    resilience: config.resilience,
+    cache: config.cache,
+    rules,
+    metrics: observability.metrics,
+    log: logger,
+    shared: sharedState && redisLookupTier(sharedState.cache, sharedState.singleFlight, config.sharedState!),
+  });
+  const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
@@ -85,6 +95,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
 
   const close = async () => {
     await service.close();
+    unbridge?.();
     await sharedState?.close();
   };
   return { yoga, service, sharedState, logger, metrics: observability.metrics, readiness: observability.readiness, close };

@@ -29,6 +29,12 @@ export class InFlight<T> {
     return promise;
   }
 
+  /** The flight started as `promise` now guarantees data observed from `startedAt` on (it went upstream). */
+  upgrade(key: string, promise: Promise<T>, startedAt: number): void {
+    const flight = this.flights.get(key);
+    if (flight?.promise === promise) flight.startedAt = startedAt;
+  }
+
   get size(): number {
     return this.flights.size;
   }

@@ -43,11 +43,16 @@ export class StatusCache {
     const outcome = mergeAnswers(current, record, observedAt, rule);
     if (this.lru) {
       const { answer } = outcome;
-      const ttl = answer.record === null ? this.settings.notFoundTtlMs : answer.record.isFinal ? this.settings.finalTtlMs : this.settings.movingTtlMs;
+      const ttl = this.lifetimeOf(answer);
       // Lifetimes count from the newest observation, so a late, older answer extends nothing.
       this.lru.set(key, { record: answer.record, checkedAt: answer.checkedAt, freshUntil: answer.checkedAt + ttl });
     }
     return outcome;
+  }
+
+  /** How long an answer is served: by finality (a final state will not change, a moving one will, not-found may soon be found). */
+  lifetimeOf(answer: Answer): number {
+    return answer.record === null ? this.settings.notFoundTtlMs : answer.record.isFinal ? this.settings.finalTtlMs : this.settings.movingTtlMs;
   }
 
   get size(): number {

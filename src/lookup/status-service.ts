@@ -3,6 +3,7 @@ import { ProviderFailure } from '../domain/provider-failure.js';
 import type { MergeOutcome, RecordMerge } from '../domain/status-merge.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
+import type { SharedTier } from './shared-tier.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
 import type { CacheSettings, ResilienceSettings } from './settings.js';
 import { StatusCache } from './status-cache.js';
@@ -40,6 +41,8 @@ export interface StatusServiceOptions {
   rules?: ReadonlyMap<string, ProviderRules>;
   metrics?: LookupMetrics;
   log?: { warn(fields: object, message: string): void };
+  /** A tier shared with other replicas (Redis), consulted on a local miss; none: this process alone. */
+  shared?: SharedTier;
 }
 
 /** A lookup's outcome: the record (or null for not found) at once from the cache, else a promise. */
@@ -50,6 +53,8 @@ export interface StatusChange {
   provider: string;
   id: string;
   record: MessageStatusRecord;
+  /** When the newest answer taken into account was observed (epoch ms). */
+  checkedAt: number;
 }
 
 interface Guarded {
@@ -116,7 +121,13 @@ export class StatusService {
       return joined;
     }
     const startedAt = Date.now();
-    return this.inFlight.start(key, startedAt, () => this.callUpstream(guarded, key, id, startedAt, trace));
+    const shared = this.options.shared;
+    if (!shared) return this.inFlight.start(key, startedAt, () => this.callUpstream(guarded, key, id, startedAt, trace));
+    // With a shared tier the flight may be answered by another replica's data, observed no
+    // earlier than this caller demands: it is joinable only by callers demanding no more
+    // (its guarantee is `notBefore`), until it goes upstream itself.
+    const flight = this.inFlight.start(key, notBefore, () => this.sharedOrUpstream(shared, guarded, key, id, notBefore, trace, () => this.inFlight.upgrade(key, flight, Date.now())));
+    return flight;
   }
 
   /**
@@ -124,7 +135,14 @@ export class StatusService {
    * is known, by the status merge; the outcome says what is known afterwards.
    */
   offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number): MergeOutcome {
-    return this.remember(this.guarded.get(provider), `${provider}:${id}`, provider, id, record, observedAt);
+    const guarded = this.guarded.get(provider);
+    const key = `${provider}:${id}`;
+    // A record about another message is refused here too (a webhook or a replica's entry).
+    if (record && guarded?.rules && guarded.rules.parseId(record.providerMessageId) !== id) {
+      const known = this.cache.known(key);
+      return { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false };
+    }
+    return this.remember(guarded, key, provider, id, record, observedAt);
   }
 
   /** What is known about a message, fresh or not, without any upstream call; undefined when nothing is. */
@@ -151,6 +169,44 @@ export class StatusService {
     return Object.fromEntries([...this.guarded].map(([provider, guarded]) => [provider, read(guarded)]));
   }
 
+  /**
+   * A local miss with a shared tier: another replica's stored answer, else the answer of the
+   * replica holding the claim for this key, else an upstream call of our own (claimed, so
+   * other replicas wait for it). Whatever comes from the tier passes the status merge.
+   */
+  private async sharedOrUpstream(
+    shared: SharedTier,
+    guarded: Guarded,
+    key: string,
+    id: string,
+    notBefore: number,
+    trace: unknown,
+    goingUpstream: () => void,
+  ): Promise<MessageStatusRecord | null> {
+    // Usable: fresh enough for this caller, and about this message (a foreign entry is a miss).
+    const usable = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined): answer is { record: MessageStatusRecord | null; checkedAt: number } =>
+      answer !== undefined && answer.checkedAt > notBefore && (answer.record === null || !guarded.rules || guarded.rules.parseId(answer.record.providerMessageId) === id);
+    const stored = await shared.read(key);
+    if (usable(stored)) return this.offer(guarded.provider, id, stored.record, stored.checkedAt).answer.record;
+    const claim = await shared.claim(key);
+    if (claim.outcome === 'held') {
+      const published = await shared.waitFor(key);
+      if (usable(published)) return this.offer(guarded.provider, id, published.record, published.checkedAt).answer.record;
+    }
+    goingUpstream();
+    const startedAt = Date.now();
+    try {
+      const record = await this.callUpstream(guarded, key, id, startedAt, trace);
+      const known = this.cache.known(key);
+      if (known) shared.write(key, known, this.cache.lifetimeOf(known));
+      if (claim.outcome === 'won') shared.release(key, claim.token, known ?? null);
+      return record;
+    } catch (error) {
+      if (claim.outcome === 'won') shared.release(key, claim.token, null);
+      throw error;
+    }
+  }
+
   /** One upstream call shared by every caller: it runs under its own deadline, not any caller's. */
   private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown): Promise<MessageStatusRecord | null> {
     const { client, policy, rules } = guarded;
@@ -166,8 +222,15 @@ export class StatusService {
       this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
-      const change: StatusChange = { provider, id, record: outcome.answer.record };
-      for (const listener of this.listeners) listener(change);
+      const change: StatusChange = { provider, id, record: outcome.answer.record, checkedAt: outcome.answer.checkedAt };
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          // A listener's bug must not fail the lookup that fed it.
+          this.options.log?.warn({ provider, id, err: error }, 'status change listener failed');
+        }
+      }
     }
     return outcome;
   }

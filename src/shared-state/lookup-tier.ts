@@ -1,0 +1,15 @@
+import type { SharedTier } from '../lookup/shared-tier.js';
+import type { SharedStateConfig } from './config.js';
+import type { SharedCache } from './shared-cache.js';
+import type { SharedSingleFlight } from './single-flight.js';
+
+/** The lookup path's shared tier over Redis: the cache tier and single flight, with the configured lock figures. */
+export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateConfig, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
+  return {
+    read: (key) => cache.read(key),
+    write: (key, answer, ttlMs) => cache.write(key, answer, ttlMs),
+    claim: (key) => flights.acquire(key, config.lockTtlMs),
+    release: (key, token, answer) => void flights.release(key, token, answer),
+    waitFor: (key) => flights.waitFor(key, config.lockWaitMs),
+  };
+}

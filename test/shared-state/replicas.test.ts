@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { startOwnRedis, testRedis, uniquePrefix, until, type OwnRedis } from '../helpers/redis.js';
+
+// Issue 15: several replicas behave as one service through Redis, and stopping Redis never costs an answer.
+
+let counter = 0;
+const freshId = () => `00000000-0000-4000-b000-${String(++counter).padStart(12, '0')}`;
+const query = (h: Harness, id: string) => h.query<{ d7Report: { requestId: string; state: string } | null }>(`query($id: ID!) { d7Report(requestId: $id) { requestId state } }`, { id });
+
+/** Three app instances on one Redis, all calling the first one's D7 simulator, so its request log counts every upstream call. */
+async function replicasOn(url: string): Promise<Harness[]> {
+  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('replicas'), RATE_LIMIT_PER_MINUTE: '0' };
+  const first = await startHarness({ env });
+  const d7 = first.sandbox.simulators.D7!.url;
+  const rest = [await startHarness({ env, baseUrls: { D7: d7 } }), await startHarness({ env, baseUrls: { D7: d7 } })];
+  const all = [first, ...rest];
+  await until(() => all.every((h) => h.app.sharedState?.connection.state === 'up'));
+  return all;
+}
+
+describe('three replicas on one Redis', () => {
+  let redis: { url: string; close(): Promise<void> };
+  let replicas: Harness[];
+  beforeAll(async () => {
+    redis = await testRedis();
+    replicas = await replicasOn(redis.url);
+  });
+  afterAll(async () => {
+    for (const h of replicas) await h.close();
+    await redis.close();
+  });
+
+  const upstream = (id: string) => replicas[0]!.d7.requests.filter((r) => r === id).length;
+
+  it('300 concurrent lookups of one id spread over 3 replicas make 1 upstream call', async () => {
+    const id = freshId();
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => query(replicas[i % 3]!, id)));
+    expect(answers.every((a) => a.data?.d7Report?.requestId === id)).toBe(true);
+    expect(upstream(id)).toBe(1);
+  });
+
+  it('an answer fetched by one replica is served by the others with no upstream call', async () => {
+    const id = freshId();
+    const first = await query(replicas[0]!, id);
+    const others = [await query(replicas[1]!, id), await query(replicas[2]!, id)];
+    expect(others.map((a) => a.data?.d7Report)).toEqual([first.data?.d7Report, first.data?.d7Report]);
+    expect(upstream(id)).toBe(1);
+  });
+
+  it('what one replica learns reaches the others through the events (their listeners hear it)', async () => {
+    const id = freshId();
+    const heard: string[] = [];
+    const off = replicas[2]!.app.service.onChange((change) => {
+      if (change.id === id) heard.push(change.record.state);
+    });
+    const answer = await query(replicas[0]!, id);
+    await until(() => heard.length > 0);
+    off();
+    expect(heard).toEqual([answer.data!.d7Report!.state]);
+    expect(replicas[2]!.app.service.known('D7', id)).toBeTruthy();
+  });
+});
+
+describe('Redis stopped mid-run', () => {
+  let own: OwnRedis;
+  let replicas: Harness[];
+  beforeAll(async () => {
+    own = await startOwnRedis();
+    replicas = await replicasOn(own.url);
+  });
+  afterAll(async () => {
+    for (const h of replicas) await h.close();
+    await own.stop().catch(() => undefined);
+  });
+
+  it('every request is still answered with data, no replica fails, and sharing resumes when Redis is back', async () => {
+    const before = freshId();
+    await Promise.all(replicas.map((h) => query(h, before)));
+    await own.stop();
+    await until(() => replicas.every((h) => h.app.sharedState?.connection.state === 'down'));
+    const during = freshId();
+    const answers = await Promise.all(replicas.map((h) => query(h, during)));
+    expect(answers.map((a) => a.data?.d7Report?.requestId)).toEqual([during, during, during]);
+    // Sharing is only local now: each replica calls for itself.
+    expect(replicas[0]!.d7.requests.filter((r) => r === during).length).toBe(3);
+    expect((await replicas[1]!.get('/health')).status).toBe(200);
+
+    await own.start();
+    await until(() => replicas.every((h) => h.app.sharedState?.connection.state === 'up'), 15_000);
+    const after = freshId();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => query(replicas[i % 3]!, after)));
+    expect(replicas[0]!.d7.requests.filter((r) => r === after).length).toBe(1);
+  }, 40_000);
+});
