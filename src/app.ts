@@ -2,7 +2,7 @@ import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { exampleTabs } from './graphql/examples.js';
+import { exampleTabs } from './playground/examples.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
-import { sortSdl } from '../../src/graphql/sort-sdl.js';
+import { sortSdl } from '../../scripts/sort-sdl.js';
 import { MessageStatusesDocument } from '../../operations/generated/graphql.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
