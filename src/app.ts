@@ -36,6 +36,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
   const security = createSecurity(config);
+  const graphiqlPage = offlineGraphiQL();
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -48,7 +49,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments), graphiqlPage.plugin],
     context: () =>
       createContext({
         service,
@@ -60,7 +61,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       title: 'message-status-graph',
       ...playgroundOptions(exampleTabs()),
     },
-    renderGraphiQL: offlineGraphiQL(),
+    renderGraphiQL: graphiqlPage.render,
   });
 
   const close = async () => {
