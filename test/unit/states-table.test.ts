@@ -33,7 +33,7 @@ describe.each([
   });
 
   it('lists every status the normalizer knows, nothing more', () => {
-    const documented = table.flatMap((row) => row[column].statuses.map((status) => [status, row.state]));
+    const documented = table.flatMap((row) => row[column].statuses.map((status) => [status, row.state] as const));
     expect(new Map(documented)).toEqual(new Map(statusTable));
   });
 
