@@ -15,7 +15,7 @@ import { matchesEtag, type CompressedPage } from './compressed-page.js';
  */
 export function useCachedPage(page: () => CompressedPage | undefined): Plugin {
   return {
-    onResponse({ request, response, setResponse, fetchAPI }) {
+    async onResponse({ request, response, setResponse, fetchAPI }) {
       const compressed = page();
       if (!compressed || request.method !== 'GET' || !response.headers.get('content-type')?.startsWith('text/html')) return;
       // The other plugins' headers (x-request-id, CORS) stay; length and encoding are ours.
@@ -33,7 +33,7 @@ export function useCachedPage(page: () => CompressedPage | undefined): Plugin {
         return;
       }
       const encoding = preferredEncoding(request.headers.get('accept-encoding'));
-      const body = compressed.bodies[encoding];
+      const body = await compressed.body(encoding);
       if (encoding !== 'identity') headers.set('content-encoding', encoding);
       headers.set('content-length', String(body.length));
       setResponse(new fetchAPI.Response(body, { status: response.status, headers }));

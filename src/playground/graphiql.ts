@@ -1,5 +1,5 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { compressPage, type CompressedPage } from './compressed-page.js';
+import { compressedPage, type CompressedPage } from './compressed-page.js';
 import { useCachedPage } from './cached-page-plugin.js';
 
 /**
@@ -35,8 +35,8 @@ export function playgroundOptions(tabs: Tab[]): Pick<GraphiQLOptions, 'defaultTa
  * GraphiQL with its JS, CSS and editor workers inlined in the page (from
  * @graphql-yoga/render-graphiql), instead of yoga's default page that loads them from a
  * CDN: it works with no internet, behind firewalls and under a strict CSP for hosts.
- * The page is ~9 MB and the same for the same options, so it is rendered and compressed
- * once per options; `plugin` sends that copy (see useCachedPage).
+ * The page is ~9 MB and the same for the same options, so it is rendered once per options
+ * and compressed once per encoding; `plugin` sends those copies (see useCachedPage).
  */
 export function offlineGraphiQL(): { render: (options: GraphiQLOptions) => Promise<string>; plugin: Plugin } {
   let last: { key: string; page: Promise<{ page: string; compressed: CompressedPage }> } | undefined;
@@ -44,8 +44,8 @@ export function offlineGraphiQL(): { render: (options: GraphiQLOptions) => Promi
   const render = async (options: GraphiQLOptions) => {
     const key = JSON.stringify(options);
     if (last?.key !== key) {
-      // Shared by concurrent first views, so the page is rendered and compressed once.
-      last = { key, page: renderAndCompress(options) };
+      // Shared by concurrent first views, so the page is rendered once.
+      last = { key, page: renderPage(options) };
     }
     const { page, compressed } = await last.page;
     current = compressed;
@@ -54,10 +54,10 @@ export function offlineGraphiQL(): { render: (options: GraphiQLOptions) => Promi
   return { render, plugin: useCachedPage(() => current) };
 }
 
-async function renderAndCompress(options: GraphiQLOptions): Promise<{ page: string; compressed: CompressedPage }> {
+async function renderPage(options: GraphiQLOptions): Promise<{ page: string; compressed: CompressedPage }> {
   // Imported on the first page view: the bundle adds about 50 MB of RSS, which a server
   // with GraphiQL off (live mode's default) should not carry.
   const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const page = renderGraphiQL(options);
-  return { page, compressed: await compressPage(page) };
+  return { page, compressed: compressedPage(page) };
 }
