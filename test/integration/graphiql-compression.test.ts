@@ -12,11 +12,12 @@ afterAll(() => h.close());
 const page = (headers: Record<string, string> = {}) => h.app.yoga.fetch('http://test.local/graphql', { headers: { accept: 'text/html', ...headers } });
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
 
-describe('the GraphiQL page on the wire', () => {
+// The first request for each encoding compresses 9 MB: CPU-bound, slow on a loaded machine.
+describe('the GraphiQL page on the wire', { timeout: 60_000 }, () => {
   let identity: Buffer;
   beforeAll(async () => {
     identity = await bytes(await page());
-  });
+  }, 60_000);
 
   it('is sent as it is, with its length, to a client that asks for no encoding', async () => {
     const res = await page();
