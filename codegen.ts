@@ -8,21 +8,17 @@ const typedDocuments = {
 };
 
 /**
- * Typed documents (TypedDocumentNode) for the project's own operations: for the tests and
- * GraphiQL tabs, and for the example frontend, whose output also holds the persisted
- * documents manifest (sha256 → document) that the server trusts.
+ * Typed documents (TypedDocumentNode) for the project's own operations, written once beside
+ * them: the tests and the example frontend import them, and the output's persisted documents
+ * manifest (sha256 → document) is the one the server trusts by default. The package ships
+ * the manifest only (package.json `files`), not the TypeScript.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['operations/**/*.graphql'],
   ignoreNoDocuments: false,
   generates: {
-    'test/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: typedDocuments,
-    },
-    'examples/typed-client/generated/': {
+    'operations/generated/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: typedDocuments,

@@ -100,9 +100,8 @@ function buildChildren(): void {
   // Files the compiled code reads relative to itself (schema for N and P, GraphiQL tabs and
   // the persisted documents manifest for S).
   cpSync(join(ROOT, 'schema.graphql'), join(OUT, 'schema.graphql'));
+  // operations/ holds the manifest too (operations/generated/persisted-documents.json).
   cpSync(join(ROOT, 'operations'), join(OUT, 'operations'), { recursive: true });
-  const manifest = 'examples/typed-client/generated/persisted-documents.json';
-  cpSync(join(ROOT, manifest), join(OUT, manifest));
 }
 
 let maxListenerWarnings = 0;

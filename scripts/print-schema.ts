@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { schema } from '../src/graphql/schema.js';
-import { sortSdl } from '../src/graphql/sort-sdl.js';
+import { sortSdl } from './sort-sdl.js';
 
 /** Writes schema.graphql, sorted (see sortSdl); with --check, fails when the committed file differs from the code. */
 const target = new URL('../schema.graphql', import.meta.url);

@@ -2,7 +2,6 @@ import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { exampleTabs } from './graphql/examples.js';
 import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -11,6 +10,7 @@ import { createObservability, type ObservabilityDeps } from './observability/ind
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { usePersistedDocuments } from './persisted/persisted-documents.js';
+import { exampleTabs } from './playground/examples.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
@@ -52,6 +52,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
   const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
+  const graphiqlPage = offlineGraphiQL();
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -71,6 +72,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...usePersistedDocuments(config.persistedDocuments),
       useCompiledExecution(),
       ...(sharedState ? [sharedState.healthPlugin] : []),
+      graphiqlPage.plugin,
     ],
     context: ({ request }) => {
       const caller = security.callerOf(request);
@@ -90,7 +92,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       title: 'message-status-graph',
       ...playgroundOptions(exampleTabs()),
     },
-    renderGraphiQL: offlineGraphiQL(),
+    renderGraphiQL: graphiqlPage.render,
   });
 
   const close = async () => {

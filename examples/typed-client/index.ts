@@ -12,7 +12,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { MessageStatusesDocument, type MessageRef, type MessageStatusesQuery, type Provider } from './generated/graphql.js';
+import { MessageStatusesDocument, type MessageRef, type MessageStatusesQuery, type Provider } from '../../operations/generated/graphql.js';
 
 const endpoint = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
 const credentials: Record<string, string> = {

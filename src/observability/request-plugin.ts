@@ -30,17 +30,22 @@ export interface RequestObservability {
  */
 export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): RequestObservability {
   const scopes = new WeakMap<Request, RequestScope>();
+  const open = (request: Request): RequestScope => {
+    const incoming = request.headers.get(REQUEST_ID_HEADER);
+    const scope: RequestScope = {
+      requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+      started: performance.now(),
+      startedAt: Date.now(),
+      upstreamCalls: 0,
+      graphql: false,
+      errorCodes: [],
+    };
+    scopes.set(request, scope);
+    return scope;
+  };
   const plugin: Plugin = {
     onRequest({ request }) {
-      const incoming = request.headers.get(REQUEST_ID_HEADER);
-      scopes.set(request, {
-        requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
-        started: performance.now(),
-        startedAt: Date.now(),
-        upstreamCalls: 0,
-        graphql: false,
-        errorCodes: [],
-      });
+      open(request);
     },
     onParams({ params, request }) {
       const scope = scopes.get(request);
@@ -70,8 +75,8 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       }
     },
     onResponse({ request, response }) {
-      const scope = scopes.get(request);
-      if (!scope) return;
+      // Answers yoga gives before the plugins' onRequest (the GraphiQL page) still get an id.
+      const scope = scopes.get(request) ?? open(request);
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
       if (!scope.graphql) return;
       metrics.requestFinished();

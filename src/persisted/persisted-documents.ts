@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
@@ -19,8 +20,11 @@ export interface PersistedDocumentsConfig {
   manifestPath: string | undefined;
 }
 
-/** The manifest codegen writes for the project's operations (same depth from src/ and dist/). */
-export const DEFAULT_MANIFEST = new URL('../../examples/typed-client/generated/persisted-documents.json', import.meta.url).pathname;
+/**
+ * The manifest `npm run codegen` writes beside the project's operations. Same depth from
+ * src/persisted/ and dist/persisted/, so a checkout, the npm package and the container find it.
+ */
+export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../operations/generated/persisted-documents.json', import.meta.url));
 
 const ID = /^sha256:[0-9a-f]{64}$/;
 const manifestSchema = z.record(z.string().regex(ID, 'expected "sha256:" and 64 hex digits'), z.string().min(1));

@@ -1,4 +1,6 @@
-import type { GraphiQLOptions } from 'graphql-yoga';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { compressedPage, type CompressedPage } from './compressed-page.js';
+import { useCachedPage } from './cached-page-plugin.js';
 
 /**
  * What the headers editor holds at first: how to authenticate (README "Security"), commented
@@ -33,18 +35,29 @@ export function playgroundOptions(tabs: Tab[]): Pick<GraphiQLOptions, 'defaultTa
  * GraphiQL with its JS, CSS and editor workers inlined in the page (from
  * @graphql-yoga/render-graphiql), instead of yoga's default page that loads them from a
  * CDN: it works with no internet, behind firewalls and under a strict CSP for hosts.
- * The page is ~9 MB and the same for the same options, so it is rendered once per options.
+ * The page is ~9 MB and the same for the same options, so it is rendered once per options
+ * and compressed once per encoding; `plugin` sends those copies (see useCachedPage).
  */
-export function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
-  let last: { key: string; page: string } | undefined;
-  return async (options) => {
+export function offlineGraphiQL(): { render: (options: GraphiQLOptions) => Promise<string>; plugin: Plugin } {
+  let last: { key: string; page: Promise<{ page: string; compressed: CompressedPage }> } | undefined;
+  let current: CompressedPage | undefined;
+  const render = async (options: GraphiQLOptions) => {
     const key = JSON.stringify(options);
     if (last?.key !== key) {
-      // Imported on the first page view: the bundle adds about 50 MB of RSS, which a server
-      // with GraphiQL off (live mode's default) should not carry.
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      last = { key, page: renderGraphiQL(options) };
+      // Shared by concurrent first views, so the page is rendered once.
+      last = { key, page: renderPage(options) };
     }
-    return last.page;
+    const { page, compressed } = await last.page;
+    current = compressed;
+    return page;
   };
+  return { render, plugin: useCachedPage(() => current) };
+}
+
+async function renderPage(options: GraphiQLOptions): Promise<{ page: string; compressed: CompressedPage }> {
+  // Imported on the first page view: the bundle adds about 50 MB of RSS, which a server
+  // with GraphiQL off (live mode's default) should not carry.
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  const page = renderGraphiQL(options);
+  return { page, compressed: compressedPage(page) };
 }

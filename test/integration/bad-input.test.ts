@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MessageStatusesDocument } from '../generated/graphql.js';
+import { MessageStatusesDocument } from '../../operations/generated/graphql.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;

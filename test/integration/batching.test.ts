@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
-import { sortSdl } from '../../src/graphql/sort-sdl.js';
-import { MessageStatusesDocument } from '../generated/graphql.js';
+import { sortSdl } from '../../scripts/sort-sdl.js';
+import { MessageStatusesDocument } from '../../operations/generated/graphql.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const D7_A = '11111111-1111-4111-8111-111111111111';

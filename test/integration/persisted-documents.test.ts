@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { D7ReportDocument, MessageStatusesDocument } from '../../examples/typed-client/generated/graphql.js';
+import { D7ReportDocument, MessageStatusesDocument } from '../../operations/generated/graphql.js';
 import { createApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
-import { BetatelWdrDocument, D7ReportDocument, MessageStatusDocument, NodeDocument } from '../generated/graphql.js';
+import { BetatelWdrDocument, D7ReportDocument, MessageStatusDocument, NodeDocument } from '../../operations/generated/graphql.js';
 import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../helpers/auth.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

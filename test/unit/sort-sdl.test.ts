@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortSdl } from '../../src/graphql/sort-sdl.js';
+import { sortSdl } from '../../scripts/sort-sdl.js';
 
 describe('sortSdl', () => {
   it('sorts types, fields, arguments, enum values, interfaces and union members; keeps schema extensions first', () => {

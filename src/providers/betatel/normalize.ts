@@ -20,7 +20,7 @@ export interface BetatelWdrDetails {
 export type BetatelRecord = MessageStatusRecord<BetatelWdrDetails>;
 
 // A Map, not an object literal: a status like "constructor" must not hit Object.prototype.
-const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
+export const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
   PENDING: 'PENDING',
   SENT: 'SENT',
   DELIVERED: 'DELIVERED',

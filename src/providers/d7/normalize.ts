@@ -43,7 +43,7 @@ export interface D7ReportDetails {
 export type D7Record = MessageStatusRecord<D7ReportDetails>;
 
 // A Map, not an object literal: a status like "constructor" must not hit Object.prototype.
-const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
+export const STATUS_TABLE: ReadonlyMap<string, DeliveryState> = new Map(Object.entries({
   processed: 'PENDING',
   scheduled: 'SCHEDULED',
   sent: 'SENT',

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { encodeGlobalId } from '../graphql/global-id.js';
 import { BETATEL_SANDBOX } from '../providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../providers/d7/simulator.js';
-import { encodeGlobalId } from './global-id.js';
 
-// Same depth from src/graphql and dist/graphql: the project's operations/ folder.
+// Same depth from src/playground/ and dist/playground/: the project's operations/ folder
+// (a checkout, the npm package and the container all carry it).
 const OPERATIONS = new URL('../../operations/', import.meta.url);
 
 const VARIABLES: Record<string, unknown> = {

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# The container runs what the npm package holds (package.json `files`), with the lockfile's
+# production dependencies: build stage = `npm pack` (prepack compiles dist/), runtime stage =
+# the unpacked package + `npm ci --omit=dev`. See README "Deploy".
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# Scripts off: tsc needs none (esbuild's postinstall is for tsx, a dev tool).
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY . .
+RUN npm pack --pack-destination /tmp \
+ && mkdir /package \
+ && tar -xzf /tmp/message-status-graph-*.tgz -C /package --strip-components=1
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /package/ ./
+COPY package-lock.json ./
+# The only install script among production dependencies (@apollo/protobufjs) prints a
+# version warning; nothing needs compiling.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+# Code stays root-owned and read-only to the server; it writes nothing to disk (logs go to stdout).
+USER node
+EXPOSE 4000
+# Liveness; an orchestrator should route traffic by /ready (503 while starting and stopping).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+# node is PID 1 and gets SIGTERM itself (not through npm or a shell): graceful shutdown,
+# SHUTDOWN_GRACE_MS, then exit 0. Give the orchestrator's stop timeout more than that.
+CMD ["node", "dist/bin.js"]
