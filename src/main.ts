@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { applyServerLimits, httpServerOptions } from './http/server-options.js';
 import { createLogger } from './logger.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
@@ -36,7 +37,9 @@ if (config.mode === 'sandbox') {
 }
 
 const app = createApp(config, { logger });
-const server = createServer(app.yoga);
+// Timeouts and a connection cap, so slow or silent clients cannot hold sockets (README "Configuration").
+const server = createServer(httpServerOptions(config.server), app.yoga);
+applyServerLimits(server, config.server);
 
 const shutdown = createShutdown({
   server,
