@@ -1,10 +1,11 @@
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { corsFor } from './csrf.js';
 import { securityPlugins } from './plugin.js';
 
 export interface SecurityLayer {
   plugins: Plugin[];
-  cors: CORSOptions;
+  cors: (request: Request) => CORSOptions;
   maxRequestBodySize: number;
   /** Stack traces in masked errors only in sandbox with NODE_ENV=development (yoga's dev mode). */
   maskedErrors: { isDev: boolean };
@@ -17,11 +18,7 @@ export function createSecurity(config: Config): SecurityLayer {
   const isDev = config.mode === 'sandbox' && process.env.NODE_ENV === 'development';
   return {
     plugins: securityPlugins(security, { exposeErrorDetails: isDev }),
-    // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
-    cors:
-      security.corsOrigins.length === 0
-        ? false
-        : { origin: security.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-graphql-yoga-csrf'], methods: ['GET', 'POST'] },
+    cors: corsFor(security.corsOrigins),
     maxRequestBodySize: security.maxBodyBytes,
     maskedErrors: { isDev },
     graphiql: security.graphiql,
