@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
+import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
 import { useTolerantRequestParsing } from './http/request-parsing.js';
 import { createLogger, type Logger } from './logger.js';
@@ -50,7 +51,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [useTolerantRequestParsing(), usePlainAnswers(), ...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [useTolerantRequestParsing(), usePlainAnswers(), useStableErrorCodes(), ...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
     context: () =>
       createContext({
         service,
