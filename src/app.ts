@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
+import { knownOperationNames } from './persisted/operation-names.js';
 import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
@@ -35,7 +36,7 @@ export interface App {
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
-  const observability = createObservability(config, { ...deps, logger });
+  const observability = createObservability(config, { knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, metrics: observability.metrics });
   const security = createSecurity(config);

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { UpstreamObserver } from '../providers/http.js';
 import { useOperationsEndpoints } from './endpoints-plugin.js';
+import { operationLabels } from './labels.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { useRequestObservability } from './request-plugin.js';
@@ -15,6 +16,8 @@ export interface ObservabilityDeps {
   /** Overrides OTEL_EXPORTER_OTLP_ENDPOINT (tests pass one with an in-memory exporter). */
   tracerProvider?: TracerProvider;
   readiness?: Readiness;
+  /** Operation names that are always metric labels (the manifest's, the project's); see labels.ts. */
+  knownOperationNames?: readonly string[];
 }
 
 export interface Observability {
@@ -38,7 +41,7 @@ export function createObservability(config: Config, deps: ObservabilityDeps): Ob
     readiness,
     tracer,
     upstream: upstreamObserver(metrics, tracer),
-    plugins: [useOperationsEndpoints({ metrics, readiness }), useRequestObservability({ logger: deps.logger, metrics, tracer })],
+    plugins: [useOperationsEndpoints({ metrics, readiness }), useRequestObservability({ logger: deps.logger, metrics, tracer, labels: operationLabels(deps.knownOperationNames ?? []), graphqlEndpoint: '/graphql' })],
     close: async () => void (await owned?.shutdown()),
   };
 }

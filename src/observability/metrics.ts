@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamEvent } from '../providers/http.js';
+import { errorCodeLabel } from './labels.js';
 
 export interface OperationEvent {
+  /** A bounded label (see labels.ts), never a name straight from the client. */
   operation: string;
   type: string;
   durationMs: number;
@@ -24,6 +26,8 @@ export interface Metrics {
   requestStarted(): void;
   requestFinished(): void;
   operation(event: OperationEvent): void;
+  /** A request to /graphql refused before its GraphQL parameters were read (malformed JSON, batch, CSRF, 415). */
+  refused(status: number, code: string): void;
   upstream(event: UpstreamEvent): void;
   /** A status-service cache lookup for `provider`. */
   cacheLookup(provider: string, hit: boolean): void;
@@ -62,6 +66,12 @@ export function createMetrics(): Metrics {
     labelNames: ['operation', 'code'],
     registers: [registry],
   });
+  const refused = new Counter({
+    name: 'graphql_requests_refused_total',
+    help: 'Requests to /graphql refused before their GraphQL parameters were read, by HTTP status and extensions.code',
+    labelNames: ['status', 'code'],
+    registers: [registry],
+  });
   const upstreamRequests = new Counter({
     name: 'upstream_requests_total',
     help: 'Requests to providers, by provider, outcome and HTTP status ("none" when no response arrived)',
@@ -88,7 +98,11 @@ export function createMetrics(): Metrics {
       const outcome = e.errorCodes.length > 0 ? 'error' : 'success';
       operations.inc({ operation: e.operation, type: e.type, outcome });
       operationSeconds.observe({ operation: e.operation, type: e.type }, e.durationMs / 1000);
-      for (const code of e.errorCodes) operationErrors.inc({ operation: e.operation, code });
+      for (const code of e.errorCodes) operationErrors.inc({ operation: e.operation, code: errorCodeLabel(code) });
+    },
+    refused(status, code) {
+      // A status is a three-digit number the server chose; the code is bounded like any other.
+      refused.inc({ status: String(status), code: errorCodeLabel(code) });
     },
     upstream(e) {
       upstreamRequests.inc({ provider: e.provider, outcome: e.outcome, status: e.status === undefined ? 'none' : String(e.status) });

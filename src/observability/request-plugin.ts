@@ -3,6 +3,8 @@ import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api
 import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
+import { codeForStatus } from '../http/plain-answers.js';
+import type { OperationLabels } from './labels.js';
 import type { Metrics } from './metrics.js';
 import { requestScope, type RequestScope } from './request-scope.js';
 import { incomingTraceContext } from './tracing.js';
@@ -10,19 +12,31 @@ import { incomingTraceContext } from './tracing.js';
 export const REQUEST_ID_HEADER = 'x-request-id';
 // A caller's id is echoed into logs and headers, so only a short, plain token is trusted.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const MAX_OPERATION_NAME = 100;
 
 export interface RequestPluginOptions {
   logger: Logger;
   metrics: Metrics;
   tracer: Tracer | undefined;
+  labels: OperationLabels;
+  /** Path of the GraphQL endpoint: requests to it refused before parsing are logged and counted too. */
+  graphqlEndpoint: string;
 }
 
 /**
  * Per request: a request id (taken or made, and returned), and for GraphQL
  * operations one log line, the operation metrics and the operation span.
  */
-export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): Plugin {
+export function useRequestObservability({ logger, metrics, tracer, labels, graphqlEndpoint }: RequestPluginOptions): Plugin {
+  /** One log line and one count for a request that never became a GraphQL operation. */
+  const refusedBeforeParsing = (scope: RequestScope, status: number) => {
+    const code = scope.errorCodes[0] ?? codeForStatus(status) ?? 'UNKNOWN';
+    metrics.refused(status, code);
+    logger.info(
+      { requestId: scope.requestId, durationMs: Math.round((performance.now() - scope.started) * 10) / 10, outcome: 'refused', errorCodes: [...new Set(scope.errorCodes.length > 0 ? scope.errorCodes : [code])], status },
+      'graphql request refused',
+    );
+  };
+
   return {
     instrumentation: {
       request({ request }, wrapped) {
@@ -42,7 +56,7 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       const scope = requestScope.getStore();
       if (!scope || scope.graphql) return;
       scope.graphql = true;
-      scope.operation = operationLabel(params.operationName);
+      scope.operationName = params.operationName;
       metrics.requestStarted();
       if (tracer) {
         const parent = incomingTraceContext(request.headers);
@@ -55,7 +69,8 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       if (!scope) return;
       const operation = getOperationAST(args.document, args.operationName);
       scope.operationType = operation?.operation ?? 'unknown';
-      if (operation?.name) scope.operation = operationLabel(operation.name.value);
+      scope.executed = true;
+      if (operation?.name) scope.operationName = operation.name.value;
     },
     onResultProcess({ result }) {
       const scope = requestScope.getStore();
@@ -65,14 +80,17 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
         for (const error of errors) scope.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
       }
     },
-    onResponse({ response }) {
+    onResponse({ request, response }) {
       const scope = requestScope.getStore();
       if (!scope) return;
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
-      if (!scope.graphql) return;
+      if (!scope.graphql) {
+        if (response.status >= 400 && new URL(request.url).pathname === graphqlEndpoint) refusedBeforeParsing(scope, response.status);
+        return;
+      }
       metrics.requestFinished();
       const durationMs = performance.now() - scope.started;
-      const operation = scope.operation ?? 'anonymous';
+      const operation = scope.executed ? labels.executed(scope.operationName) : labels.refused(scope.operationName);
       const type = scope.operationType ?? 'unknown';
       const outcome = scope.errorCodes.length > 0 ? 'error' : 'success';
       metrics.operation({ operation, type, durationMs, errorCodes: scope.errorCodes });
@@ -105,6 +123,4 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
   };
 }
 
-function operationLabel(name: string | null | undefined): string {
-  return name ? name.slice(0, MAX_OPERATION_NAME) : 'anonymous';
-}
+
