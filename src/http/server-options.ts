@@ -1,5 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { int } from '../env-values.js';
 
 /**
