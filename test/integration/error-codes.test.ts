@@ -42,6 +42,21 @@ describe('errors a client can cause carry a stable extensions.code', () => {
     expect(a.errors.find((e) => e.extensions?.code === 'OPERATION_NOT_SUPPORTED')!.message).toMatch(/answers queries only/);
   });
 
+  it.each([
+    ['an operationName that names no operation', { query: 'query A { __typename } query B { __typename }', operationName: 'C' }],
+    ['two operations and no operationName', { query: 'query A { __typename } query B { __typename }' }],
+  ])('%s: 400 OPERATION_RESOLUTION_FAILURE (as the README lists)', async (_name, body) => {
+    const a = await ask(body, 'application/json');
+    expect(a.status).toBe(400);
+    expect(codes(a)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+  });
+
+  it('a body over MAX_BODY_BYTES: 413 REQUEST_ENTITY_TOO_LARGE', async () => {
+    const a = await ask({ query: `{ __typename } # ${'x'.repeat(110_000)}` });
+    expect(a.status).toBe(413);
+    expect(codes(a)).toEqual(['REQUEST_ENTITY_TOO_LARGE']);
+  });
+
   it('_entities with a __typename that is not an entity: BAD_USER_INPUT for that entity', async () => {
     const a = await ask({ query: 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [{ __typename: 'Query' }] } });
     expect(a.data).toEqual({ _entities: [null] });
