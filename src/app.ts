@@ -4,11 +4,15 @@ import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
+import { useStableErrorCodes } from './http/error-codes.js';
+import { usePlainAnswers } from './http/plain-answers.js';
+import { useTolerantRequestParsing } from './http/request-parsing.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
+import { knownOperationNames } from './persisted/operation-names.js';
 import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { exampleTabs } from './playground/examples.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
@@ -38,7 +42,7 @@ export interface App {
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
-  const observability = createObservability({ ...deps, logger });
+  const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
   const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
@@ -66,6 +70,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
     plugins: [
+      useTolerantRequestParsing(),
+      usePlainAnswers(),
+      useStableErrorCodes(),
       ...observability.plugins,
       ...security.plugins,
       useApolloInlineTrace(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { int } from './env-values.js';
+import { serverEnv, serverLimitProblems, serverLimits, type ServerLimits } from './http/server-options.js';
 import type { TracingConfig } from './observability/tracing.js';
 import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
@@ -45,7 +46,7 @@ const commonEnv = {
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env))];
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -63,6 +64,8 @@ export interface Config {
   logFormat: 'json' | 'pretty' | undefined;
   /** How long in-flight requests may run after SIGTERM/SIGINT before their connections are cut. */
   shutdownGraceMs: number;
+  /** Timeouts and connection cap of the HTTP server (src/http/server-options.ts). */
+  server: ServerLimits;
   tracing: TracingConfig;
   /** Sandbox only: how long the simulators' documented slow ids wait. */
   sandboxSlowMs: number;
@@ -90,13 +93,15 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, securityEnv, sharedStateEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
+  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   // Provider checks run even when a value failed above, so every problem is reported at once.
-  const values = (parsed.success ? parsed.data : present) as z.infer<z.ZodObject<typeof commonEnv>> & Record<string, unknown>;
+  const values = (parsed.success ? parsed.data : present) as z.infer<z.ZodObject<typeof commonEnv & typeof serverEnv>> & Record<string, unknown>;
+  const server = serverLimits(values);
+  if (parsed.success) problems.push(...serverLimitProblems(server));
 
   const settings: Record<string, ProviderSettings<unknown>> = {};
   const secrets: string[] = [];
@@ -128,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lookupConcurrency: values.LOOKUP_CONCURRENCY,
     logFormat: values.LOG_FORMAT,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    server,
     tracing: { otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
     sandboxSlowMs: values.SANDBOX_SLOW_MS,
     persistedDocuments: { mode: values.PERSISTED_DOCUMENTS, manifestPath: values.PERSISTED_DOCUMENTS_MANIFEST },

@@ -10,3 +10,12 @@ export const int = (min: number, max: number) =>
     .regex(/^\d+$/, 'expected a whole number')
     .transform(Number)
     .pipe(z.number().min(min).max(max));
+
+/**
+ * Shortest secret (provider token or key) accepted. Every configured secret is scrubbed from
+ * every log line, so a one-letter "token" would turn each of its letters into "[redacted]";
+ * and a real provider credential is far longer. API keys of this service have their own, higher minimum.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+export const secret = () => z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (a secret this short is guessable, and scrubbing it would mangle the logs)`);

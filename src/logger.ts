@@ -16,8 +16,9 @@ export function createLogger(options: { level: string; secrets?: readonly string
       censor: '[redacted]',
     },
     hooks: {
-      // Last line of defence: a secret inside an error object or any field, as written (JSON-escaped).
-      ...(secrets.length > 0 && { streamWrite: (line: string) => scrubSecrets(line, secrets) }),
+      // Last line of defence: a secret inside an error object or any field. Values only: a
+      // field name is never a secret, and rewriting one would break the line's shape.
+      ...(secrets.length > 0 && { streamWrite: (line: string) => scrubLogLine(line, secrets) }),
       logMethod(args, method) {
         if (secrets.length > 0) {
           args = args.map((arg) => (typeof arg === 'string' ? secrets.reduce((text, s) => text.split(s).join('[redacted]'), arg) : arg)) as typeof args;
@@ -28,6 +29,29 @@ export function createLogger(options: { level: string; secrets?: readonly string
     ...(pretty && !options.destination && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
   }, options.destination);
   return logger;
+}
+
+function scrubValues(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return secrets.reduce((text, s) => (text.includes(s) ? text.split(s).join('[redacted]') : text), value);
+  if (Array.isArray(value)) return value.map((v) => scrubValues(v, secrets));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValues(v, secrets)]));
+  return value;
+}
+
+/**
+ * One pino line (JSON and a newline) with every secret removed from its string values, keys
+ * untouched. Costs a parse and a stringify per line, paid only when secrets are configured
+ * (live mode); a line that is not JSON is scrubbed as text.
+ */
+export function scrubLogLine(line: string, secrets: readonly string[]): string {
+  // Cheap exit: most lines hold no secret at all (the JSON-escaped form is checked too).
+  if (!secrets.some((s) => line.includes(s) || line.includes(JSON.stringify(s).slice(1, -1)))) return line;
+  try {
+    const newline = line.endsWith('\n') ? '\n' : '';
+    return JSON.stringify(scrubValues(JSON.parse(line), secrets)) + newline;
+  } catch {
+    return scrubSecrets(line, secrets);
+  }
 }
 
 /** Replaces every secret, raw or JSON-escaped, with `[redacted]`. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { applyServerLimits, httpServerOptions } from './http/server-options.js';
 import { createLogger } from './logger.js';
 import { installProcessGuards } from './process-guards.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
@@ -40,7 +41,9 @@ if (config.mode === 'sandbox') {
 const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
 const app = createApp(config, { logger, tracerProvider });
 installProcessGuards(logger, () => app.metrics.unhandledRejection());
-const server = createServer(app.yoga);
+// Timeouts and a connection cap, so slow or silent clients cannot hold sockets (README "Configuration").
+const server = createServer(httpServerOptions(config.server), app.yoga);
+applyServerLimits(server, config.server);
 
 const shutdown = createShutdown({
   server,

@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { UpstreamObserver } from '../providers/http.js';
 import { useOperationsEndpoints } from './endpoints-plugin.js';
+import { operationLabels } from './labels.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { useRequestObservability } from './request-plugin.js';
@@ -14,6 +15,8 @@ export interface ObservabilityDeps {
   /** Spans go there; none: tracing off. main.ts loads the OTLP exporter only when OTEL_EXPORTER_OTLP_ENDPOINT is set (tracing.ts). */
   tracerProvider?: TracerProvider;
   readiness?: Readiness;
+  /** Operation names that are always metric labels (the manifest's, the project's); see labels.ts. */
+  knownOperationNames?: readonly string[];
 }
 
 export interface Observability {
@@ -31,7 +34,7 @@ export function createObservability(deps: ObservabilityDeps): Observability {
   const metrics = createMetrics();
   const readiness = deps.readiness ?? new Readiness();
   const tracer = deps.tracerProvider?.getTracer('message-status-graph');
-  const requests = useRequestObservability({ logger: deps.logger, metrics, tracer });
+  const requests = useRequestObservability({ logger: deps.logger, metrics, tracer, labels: operationLabels(deps.knownOperationNames ?? []), graphqlEndpoint: '/graphql' });
   return {
     metrics,
     readiness,

@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
+import { errorCodeLabel } from './labels.js';
 
 export interface OperationEvent {
+  /** A bounded label (see labels.ts), never a name straight from the client. */
   operation: string;
   type: string;
   durationMs: number;
@@ -25,6 +27,8 @@ export interface Metrics extends LookupMetrics {
   requestStarted(): void;
   requestFinished(): void;
   operation(event: OperationEvent): void;
+  /** A request to /graphql refused before its GraphQL parameters were read (malformed JSON, batch, CSRF, 415). */
+  refused(status: number, code: string): void;
   upstream(event: UpstreamEvent): void;
   /** An unhandled promise rejection (a bug; see src/process-guards.ts). */
   unhandledRejection(): void;
@@ -62,6 +66,12 @@ export function createMetrics(): Metrics {
     name: 'graphql_operation_errors_total',
     help: 'GraphQL errors in responses, by operation name and extensions.code',
     labelNames: ['operation', 'code'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'graphql_requests_refused_total',
+    help: 'Requests to /graphql refused before their GraphQL parameters were read, by HTTP status and extensions.code',
+    labelNames: ['status', 'code'],
     registers: [registry],
   });
   const upstreamRequests = new Counter({
@@ -118,7 +128,11 @@ export function createMetrics(): Metrics {
       const outcome = e.errorCodes.length > 0 ? 'error' : 'success';
       operations.inc({ operation: e.operation, type: e.type, outcome });
       operationSeconds.observe({ operation: e.operation, type: e.type }, e.durationMs / 1000);
-      for (const code of e.errorCodes) operationErrors.inc({ operation: e.operation, code });
+      for (const code of e.errorCodes) operationErrors.inc({ operation: e.operation, code: errorCodeLabel(code) });
+    },
+    refused(status, code) {
+      // A status is a three-digit number the server chose; the code is bounded like any other.
+      refused.inc({ status: String(status), code: errorCodeLabel(code) });
     },
     upstream(e) {
       const key = `${e.provider}|${e.outcome}|${e.status ?? 'none'}`;

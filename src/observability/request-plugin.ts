@@ -3,6 +3,8 @@ import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api
 import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
+import { codeForStatus } from '../http/plain-answers.js';
+import type { OperationLabels } from './labels.js';
 import type { Metrics } from './metrics.js';
 import type { RequestScope } from './request-scope.js';
 import { incomingTraceContext } from './trace-context.js';
@@ -10,12 +12,14 @@ import { incomingTraceContext } from './trace-context.js';
 export const REQUEST_ID_HEADER = 'x-request-id';
 // A caller's id is echoed into logs and headers, so only a short, plain token is trusted.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const MAX_OPERATION_NAME = 100;
 
 export interface RequestPluginOptions {
   logger: Logger;
   metrics: Metrics;
   tracer: Tracer | undefined;
+  labels: OperationLabels;
+  /** Path of the GraphQL endpoint: requests to it refused before parsing are logged and counted too. */
+  graphqlEndpoint: string;
 }
 
 export interface RequestObservability {
@@ -28,7 +32,16 @@ export interface RequestObservability {
  * Per request: a request id (taken or made, and returned), and for GraphQL
  * operations one log line, the operation metrics and the operation span.
  */
-export function useRequestObservability({ logger, metrics, tracer }: RequestPluginOptions): RequestObservability {
+export function useRequestObservability({ logger, metrics, tracer, labels, graphqlEndpoint }: RequestPluginOptions): RequestObservability {
+  /** One log line and one count for a request that never became a GraphQL operation. */
+  const refusedBeforeParsing = (scope: RequestScope, status: number) => {
+    const code = scope.errorCodes[0] ?? codeForStatus(status) ?? 'UNKNOWN';
+    metrics.refused(status, code);
+    logger.info(
+      { requestId: scope.requestId, durationMs: Math.round((performance.now() - scope.started) * 10) / 10, outcome: 'refused', errorCodes: [...new Set(scope.errorCodes.length > 0 ? scope.errorCodes : [code])], status },
+      'graphql request refused',
+    );
+  };
   const scopes = new WeakMap<Request, RequestScope>();
   const open = (request: Request): RequestScope => {
     const incoming = request.headers.get(REQUEST_ID_HEADER);
@@ -51,7 +64,7 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       const scope = scopes.get(request);
       if (!scope || scope.graphql) return;
       scope.graphql = true;
-      scope.operation = operationLabel(params.operationName);
+      scope.operationName = params.operationName;
       metrics.requestStarted();
       if (tracer) {
         const parent = incomingTraceContext(request.headers);
@@ -64,7 +77,8 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       if (!scope) return;
       const operation = getOperationAST(args.document, args.operationName);
       scope.operationType = operation?.operation ?? 'unknown';
-      if (operation?.name) scope.operation = operationLabel(operation.name.value);
+      scope.executed = true;
+      if (operation?.name) scope.operationName = operation.name.value;
     },
     onResultProcess({ request, result }) {
       const scope = scopes.get(request);
@@ -78,10 +92,13 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
       // Answers yoga gives before the plugins' onRequest (the GraphiQL page) still get an id.
       const scope = scopes.get(request) ?? open(request);
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
-      if (!scope.graphql) return;
+      if (!scope.graphql) {
+        if (response.status >= 400 && new URL(request.url).pathname === graphqlEndpoint) refusedBeforeParsing(scope, response.status);
+        return;
+      }
       metrics.requestFinished();
       const durationMs = performance.now() - scope.started;
-      const operation = scope.operation ?? 'anonymous';
+      const operation = scope.executed ? labels.executed(scope.operationName) : labels.refused(scope.operationName);
       const type = scope.operationType ?? 'unknown';
       const outcome = scope.errorCodes.length > 0 ? 'error' : 'success';
       metrics.operation({ operation, type, durationMs, errorCodes: scope.errorCodes });
@@ -115,6 +132,4 @@ export function useRequestObservability({ logger, metrics, tracer }: RequestPlug
   return { plugin, scopeOf: (request) => scopes.get(request) };
 }
 
-function operationLabel(name: string | null | undefined): string {
-  return name ? name.slice(0, MAX_OPERATION_NAME) : 'anonymous';
-}
+

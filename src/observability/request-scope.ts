@@ -9,8 +9,11 @@ export interface RequestScope {
   startedAt: number;
   /** Provider HTTP requests made while handling this request. */
   upstreamCalls: number;
-  operation?: string;
+  /** The operation name as the client sent it (params) or as executed (document): not yet a label. */
+  operationName?: unknown;
   operationType?: string;
+  /** Set once the operation reached execution: only then may its name take a new label. */
+  executed?: boolean;
   /** Set once the request turned out to be a GraphQL operation. */
   graphql: boolean;
   errorCodes: string[];

@@ -35,11 +35,25 @@ function jwtVerifier(settings: JwtSettings) {
       if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
         throw new AuthenticationUnavailableError('bearer tokens cannot be verified right now (the JWKS is unavailable); retry later');
       }
-      // jose's codes name the failed check, never the token.
+      // What an integrator needs is the claim that failed (aud, iss, exp, nbf) and why; jose's
+      // claim errors carry both and never the token itself (its payload is not quoted).
+      if (error instanceof joseErrors.JWTClaimValidationFailed || error instanceof joseErrors.JWTExpired) {
+        throw new AuthenticationError(`invalid bearer token: the "${error.claim}" claim ${claimProblem(error.claim, error.reason)} (${error.code})`);
+      }
       throw new AuthenticationError(`invalid bearer token (${error.code})`);
     }
     return { kind: 'jwt', id: `jwt:${payload.sub ?? 'unknown'}`, scopes: scopesFromClaim(payload[settings.scopesClaim]) };
   };
+}
+
+/** A sentence about a failed claim, from jose's `reason` (`missing`, `check_failed`, `unexpected`). */
+function claimProblem(claim: string, reason: string): string {
+  if (reason === 'missing') return 'is missing';
+  if (claim === 'exp') return 'says the token has expired';
+  if (claim === 'nbf') return 'says the token is not valid yet';
+  if (claim === 'iat') return 'is in the future or too old';
+  if (claim === 'aud' || claim === 'iss') return `does not match the configured JWT_${claim === 'aud' ? 'AUDIENCE' : 'ISSUER'}`;
+  return 'failed its check';
 }
 
 /**

@@ -2,13 +2,14 @@ import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { ProviderMode } from '../config.js';
 import type { LookupGuard } from '../lookup/loader.js';
 import type { SecurityConfig } from './config.js';
+import { corsFor } from './csrf.js';
 import { lookupGuard, securityPlugins } from './plugin.js';
 import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
 import type { Caller } from './scopes.js';
 
 export interface SecurityLayer {
   plugins: Plugin[];
-  cors: CORSOptions;
+  cors: (request: Request) => CORSOptions;
   maxRequestBodySize: number;
   /** Stack traces in masked errors only in sandbox with NODE_ENV=development (yoga's dev mode). */
   maskedErrors: { isDev: boolean };
@@ -31,11 +32,7 @@ export function createSecurity(security: SecurityConfig, mode: ProviderMode, rem
   const { plugins, callerOf } = securityPlugins(security, { exposeErrorDetails: isDev, limiter });
   return {
     plugins,
-    // An empty allow-list must be `false`: yoga treats an empty origin list as "any origin".
-    cors:
-      security.corsOrigins.length === 0
-        ? false
-        : { origin: security.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-graphql-yoga-csrf'], methods: ['GET', 'POST'] },
+    cors: corsFor(security.corsOrigins),
     maxRequestBodySize: security.maxBodyBytes,
     maskedErrors: { isDev },
     graphiql: security.graphiql,

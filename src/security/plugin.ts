@@ -4,12 +4,13 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { FieldNode, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LookupGuard } from '../lookup/loader.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
+import { useCsrfPrevention } from './csrf.js';
+import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
 import type { Limiter } from './rate-limit.js';
 import type { Caller } from './scopes.js';
@@ -64,6 +65,7 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
   const { limiter } = options;
   const callers = new WeakMap<Request, Caller>();
   const { armor } = security;
+  const introspectionDepth = introspectionDepthRule(armor.maxDepth);
   const rateLimited = (retryAfterSeconds: number) =>
     createGraphQLError(`rate limit of ${security.rateLimitPerMinute} requests per minute exceeded; retry in ${retryAfterSeconds} s`, {
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
@@ -107,16 +109,19 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
     },
     onValidate({ addValidationRule }) {
       if (!security.introspection) addValidationRule(noIntrospection);
+      else addValidationRule(introspectionDepth);
     },
   };
 
   const plugins = [
     // Browsers send JSON POSTs only after a CORS preflight; other requests need this header.
-    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    useCsrfPrevention(),
     auth,
     maxTokensPlugin({ n: armor.maxTokens, ...reportLimit }),
+    // Introspection is bounded by introspectionDepthRule (armor skips it).
     maxDepthPlugin({ n: armor.maxDepth, flattenFragments: true, ...reportLimit }),
-    maxAliasesPlugin({ n: armor.maxAliases, ...reportLimit }),
+    // Armor exempts `__typename` aliases by default, yet 300 of them cost 300 result entries.
+    maxAliasesPlugin({ n: armor.maxAliases, allowList: [], ...reportLimit }),
     maxDirectivesPlugin({ n: armor.maxDirectives, ...reportLimit }),
     costLimitPlugin({ maxCost: armor.maxCost, ...reportLimit }),
     ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),

@@ -54,12 +54,15 @@ interface Claims {
   sub?: string;
   scope?: string | string[];
   exp?: number | string;
+  nbf?: number;
   key?: CryptoKey;
   alg?: string;
   kid?: string;
 }
-async function token({ iss = ISSUER, aud = AUDIENCE, sub = 'user-1', scope = 'status:read', exp = '5m', key = signingKey, kid = 'k1' }: Claims = {}) {
-  return new SignJWT({ scope }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(iss).setAudience(aud).setSubject(sub).setIssuedAt().setExpirationTime(exp).sign(key);
+async function token({ iss = ISSUER, aud = AUDIENCE, sub = 'user-1', scope = 'status:read', exp = '5m', nbf, key = signingKey, kid = 'k1' }: Claims = {}) {
+  const jwt = new SignJWT({ scope }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(iss).setAudience(aud).setSubject(sub).setIssuedAt().setExpirationTime(exp);
+  if (nbf !== undefined) jwt.setNotBefore(nbf);
+  return jwt.sign(key);
 }
 
 async function ask(headers: Record<string, string>) {
@@ -120,9 +123,11 @@ describe('JWT (JWKS on loopback)', () => {
   });
 
   it.each([
-    ['wrong issuer', { iss: 'https://evil.test/' }, /ERR_JWT_CLAIM_VALIDATION_FAILED/],
-    ['wrong audience', { aud: 'another-service' }, /ERR_JWT_CLAIM_VALIDATION_FAILED/],
-    ['expired', { exp: Math.floor(Date.now() / 1000) - 3600 }, /ERR_JWT_EXPIRED/],
+    // The claim that failed is named (what an integrator needs), the token never quoted.
+    ['wrong issuer', { iss: 'https://evil.test/' }, /^invalid bearer token: the "iss" claim does not match the configured JWT_ISSUER \(ERR_JWT_CLAIM_VALIDATION_FAILED\)$/],
+    ['wrong audience', { aud: 'another-service' }, /^invalid bearer token: the "aud" claim does not match the configured JWT_AUDIENCE \(ERR_JWT_CLAIM_VALIDATION_FAILED\)$/],
+    ['expired', { exp: Math.floor(Date.now() / 1000) - 3600 }, /^invalid bearer token: the "exp" claim says the token has expired \(ERR_JWT_EXPIRED\)$/],
+    ['not valid yet', { nbf: Math.floor(Date.now() / 1000) + 3600 }, /^invalid bearer token: the "nbf" claim says the token is not valid yet \(ERR_JWT_CLAIM_VALIDATION_FAILED\)$/],
     ['signed by another key', { key: undefined as unknown as CryptoKey, kid: 'k1' }, /ERR_JWS_SIGNATURE_VERIFICATION_FAILED/],
     ['unknown kid', { kid: 'nope' }, /ERR_JWKS_NO_MATCHING_KEY/],
   ])('%s: 401', async (_name, claims, message) => {

@@ -180,7 +180,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^MAX_BATCH_SIZE/), expect.stringMatching(/^PERSISTED_DOCUMENTS: "require" needs live mode/)]);
-    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require', D7_API_TOKEN: 't' }).persistedDocuments).toEqual({ mode: 'require', manifestPath: undefined });
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require', D7_API_TOKEN: 'd7-token-long-enough' }).persistedDocuments).toEqual({ mode: 'require', manifestPath: undefined });
     expect(loadConfig({}).persistedDocuments.mode).toBe('allow');
     expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'sometimes' })).toThrow(/PERSISTED_DOCUMENTS/);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configVariables } from '../../src/config.js';
+import { ERROR_CODES } from '../../src/observability/labels.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -38,6 +39,14 @@ describe('the README operations section matches the server', () => {
     const paths = tableKeys(section('### Endpoints'));
     expect(paths.sort()).toEqual(['/graphql', '/health', '/metrics', '/ready']);
     for (const path of paths) expect((await h.get(path, { accept: 'text/html' })).status, path).not.toBe(404);
+  });
+
+  it('the errors table names every code the metrics know, and every code it names is known', () => {
+    const table = section('### Errors');
+    const named = new Set([...table.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
+    for (const code of ERROR_CODES) if (code !== 'UNKNOWN') expect(named, code).toContain(code);
+    // Configuration names and the http header are the only other capitalised words in backticks.
+    for (const code of named) if (!/^(MAX_|PERSISTED_DOCUMENTS|JWT_)/.test(code)) expect(ERROR_CODES, code).toContain(code);
   });
 
   it('documents every configuration variable in the README table and .env.example', () => {

@@ -144,12 +144,15 @@ describe('the server process', () => {
   });
 
   it('exits 1 listing every configuration problem at once', async () => {
-    const proc = start({ PORT: 'abc', MAX_BATCH_SIZE: '0', BETATEL_API_KEY: 'k' });
+    const proc = start({ PORT: 'abc', MAX_BATCH_SIZE: '0', BETATEL_API_KEY: 'k', D7_API_TOKEN: 'x' });
     running = proc.child;
     expect(await proc.exited).toBe(1);
     const out = proc.output();
     expect(out).toMatch(/PORT/);
     expect(out).toMatch(/MAX_BATCH_SIZE/);
     expect(out).toMatch(/BETATEL_ACCOUNT_ID/);
+    // Secrets too short to be real (or to scrub without mangling the logs), reported with the rest.
+    expect(out).toMatch(/D7_API_TOKEN: must be at least 8 characters/);
+    expect(out).toMatch(/BETATEL_API_KEY: must be at least 8 characters/);
   });
 });

@@ -93,15 +93,15 @@ describe('loadConfig: mode', () => {
   });
 
   it('live when the Betatel key and account are set', () => {
-    const config = loadConfig({ BETATEL_API_KEY: 'bt-key', BETATEL_ACCOUNT_ID: 'acct-1' });
+    const config = loadConfig({ BETATEL_API_KEY: 'bt-key-long-enough', BETATEL_ACCOUNT_ID: 'acct-1' });
     expect(config.mode).toBe('live');
     expect(config.modeSource).toBe('credentials');
-    expect(config.providers.BETATEL?.credentials).toStrictEqual({ apiKey: 'bt-key', accountId: 'acct-1' });
+    expect(config.providers.BETATEL?.credentials).toStrictEqual({ apiKey: 'bt-key-long-enough', accountId: 'acct-1' });
     expect(config.providers.D7?.credentials).toBeUndefined();
   });
 
   it('PROVIDER_MODE=sandbox overrides credentials', () => {
-    const config = loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 't' });
+    const config = loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'd7-token-long-enough' });
     expect(config.mode).toBe('sandbox');
     expect(config.modeSource).toBe('PROVIDER_MODE');
   });
@@ -152,7 +152,7 @@ describe('loadConfig: empty strings count as unset', () => {
   });
 
   it('an empty BETATEL_ACCOUNT_ID next to a key is still missing', () => {
-    const error = configError({ BETATEL_API_KEY: 'k', BETATEL_ACCOUNT_ID: '' });
+    const error = configError({ BETATEL_API_KEY: 'bt-key-long-enough', BETATEL_ACCOUNT_ID: '' });
     expect(error.problems.some((p) => p.startsWith('BETATEL_ACCOUNT_ID'))).toBe(true);
   });
 
@@ -202,11 +202,11 @@ describe('loadConfig: problems', () => {
   });
 
   it('BETATEL_API_KEY without BETATEL_ACCOUNT_ID is a problem', () => {
-    const error = configError({ BETATEL_API_KEY: 'bt-key' });
+    const error = configError({ BETATEL_API_KEY: 'bt-key-long-enough' });
     expect(error.problems).toStrictEqual(['BETATEL_ACCOUNT_ID: required when BETATEL_API_KEY is set']);
     expect(error.message).toContain('BETATEL_ACCOUNT_ID');
     // The problem names the variable, never echoes the key.
-    expect(error.message).not.toContain('bt-key');
+    expect(error.message).not.toContain('bt-key-long-enough');
   });
 
   it('BETATEL_ACCOUNT_ID without BETATEL_API_KEY is a problem', () => {
@@ -215,7 +215,7 @@ describe('loadConfig: problems', () => {
   });
 
   it('reports schema problems and provider problems together', () => {
-    const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', BETATEL_API_KEY: 'bt-key' });
+    const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', BETATEL_API_KEY: 'bt-key-long-enough' });
     expect(error.problems).toHaveLength(3);
     expect(error.problems.some((p) => p.startsWith('PORT:'))).toBe(true);
     expect(error.problems.some((p) => p.startsWith('LOG_LEVEL:'))).toBe(true);
@@ -231,12 +231,12 @@ describe('loadConfig: secrets', () => {
   });
 
   it('collects only what is configured', () => {
-    expect(loadConfig({ D7_API_TOKEN: 'd7-only' }).secrets).toStrictEqual(['d7-only']);
-    expect(loadConfig({ BETATEL_API_KEY: 'k', BETATEL_ACCOUNT_ID: 'a' }).secrets).toStrictEqual(['k']);
+    expect(loadConfig({ D7_API_TOKEN: 'd7-only-token' }).secrets).toStrictEqual(['d7-only-token']);
+    expect(loadConfig({ BETATEL_API_KEY: 'betatel-key', BETATEL_ACCOUNT_ID: 'a' }).secrets).toStrictEqual(['betatel-key']);
   });
 
   it('keeps secrets even when PROVIDER_MODE forces sandbox', () => {
-    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok' }).secrets).toStrictEqual(['tok']);
+    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345' }).secrets).toStrictEqual(['tok-12345']);
   });
 });
 

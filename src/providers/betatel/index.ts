@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '../../env-values.js';
 import type { ProviderModule } from '../provider.js';
 import { createBetatelClient, type BetatelCredentials } from './client.js';
 import { defineBetatelGraphQL } from './graphql.js';
@@ -15,7 +16,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   idFormat: 'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P',
   parseId: (raw) => (ULID.test(raw) ? raw.toUpperCase() : undefined),
   env: {
-    BETATEL_API_KEY: z.string().min(1).optional(),
+    BETATEL_API_KEY: secret().optional(),
     BETATEL_ACCOUNT_ID: z.string().min(1).optional(),
     BETATEL_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.betatel.com'),
   },

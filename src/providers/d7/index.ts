@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '../../env-values.js';
 import type { ProviderModule } from '../provider.js';
 import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
@@ -16,7 +17,7 @@ export const d7: ProviderModule<D7Credentials> = {
   idFormat: 'a UUID such as f44e3f43-6d4e-4e46-becd-21993f3dcb8e',
   parseId: (raw) => (UUID.test(raw) ? raw.toLowerCase() : undefined),
   env: {
-    D7_API_TOKEN: z.string().min(1).optional(),
+    D7_API_TOKEN: secret().optional(),
     D7_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.d7networks.com'),
   },
   settings(env) {

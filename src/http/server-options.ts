@@ -1,0 +1,59 @@
+import type { Server, ServerOptions } from 'node:http';
+import type { z } from 'zod';
+import { int } from '../env-values.js';
+
+/**
+ * Node's defaults suit a trusted network, not the open one: no connection cap, 300 s to
+ * send a request, and a client that drips headers or never sends a byte holds a socket
+ * (and its memory) for minutes. These bound every phase of a client's request.
+ */
+export const serverEnv = {
+  // Headers of a normal request arrive in one packet; 10 s tolerates a slow mobile link.
+  HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  // Whole request, body included: bodies are at most MAX_BODY_BYTES (100 KiB), so 30 s is ample.
+  REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  // Idle keep-alive sockets; above the 4 s idle timeout of common clients and proxies, so they close first.
+  KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  // Each socket costs a descriptor and buffers; 2000 is far above what two cores serve at once.
+  MAX_CONNECTIONS: int(1, 1_000_000).default(2_000),
+};
+
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
+export function serverLimits(values: z.infer<z.ZodObject<typeof serverEnv>>): ServerLimits {
+  return {
+    headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: values.MAX_CONNECTIONS,
+  };
+}
+
+/** Problems between the variables (reported with every other configuration problem). */
+export function serverLimitProblems(limits: ServerLimits): string[] {
+  // Node refuses a headersTimeout above requestTimeout (the request timer already covers headers).
+  return limits.headersTimeoutMs > limits.requestTimeoutMs ? ['HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS'] : [];
+}
+
+/** Options for http.createServer. */
+export function httpServerOptions(limits: ServerLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks the header and request timers only this often (default 30 s), so a timeout
+    // could otherwise take up to 30 s longer than configured. A quarter of the shortest keeps
+    // the lag small; the sweep is one pass over the open connections.
+    connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+  };
+}
+
+/** What createServer's options cannot set: the connection cap (sockets beyond it are closed at once). */
+export function applyServerLimits(server: Server, limits: ServerLimits): void {
+  server.maxConnections = limits.maxConnections;
+}

@@ -1,0 +1,45 @@
+import { createGraphQLError, type CORSOptions, type Plugin } from 'graphql-yoga';
+import { mediaType } from '../http/request-parsing.js';
+
+/** The headers that prove a request was preflighted (a browser cannot add them cross-site without CORS). */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
+// Requests a browser sends cross-site without a preflight: a GET, a form, text/plain (the fetch spec's "simple" requests).
+const SIMPLE_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/**
+ * CSRF prevention as @graphql-yoga/plugin-csrf-prevention does it, plus a stable code and a
+ * message naming the headers. It runs when the request is parsed, so an OPTIONS preflight
+ * (answered earlier, by CORS) never meets it.
+ */
+export function useCsrfPrevention(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      const type = mediaType(request.headers.get('content-type'));
+      if (type !== undefined && !SIMPLE_TYPES.has(type)) return;
+      if (CSRF_HEADERS.some((name) => request.headers.has(name))) return;
+      throw createGraphQLError(`Required CSRF header(s) not present: a GET, form or text/plain request must carry ${CSRF_HEADERS.join(' or ')}`, {
+        extensions: { code: 'CSRF_HEADER_MISSING', http: { status: 403 } },
+      });
+    },
+  };
+}
+
+/**
+ * CORS options per request: a listed origin gets the Access-Control-Allow-* headers; any other
+ * origin gets none. An OPTIONS preflight is always answered 204 by yoga's CORS handling, so a
+ * preflight from an unlisted origin is a plain CORS refusal (the browser sees no allow headers),
+ * not the CSRF 403 it would meet if it reached request parsing.
+ */
+export function corsFor(origins: readonly string[]): (request: Request) => CORSOptions {
+  const allowed = new Set(origins);
+  const options: CORSOptions = {
+    origin: [...origins],
+    credentials: false,
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', ...CSRF_HEADERS],
+    methods: ['GET', 'POST'],
+  };
+  return (request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && allowed.has(origin) ? { ...options, origin } : false;
+  };
+}
