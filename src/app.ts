@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
+import { useWebhooks } from './live/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
@@ -37,6 +38,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, rules, metrics: observability.metrics, log: logger });
   const security = createSecurity(config.security, config.mode);
+  const webhooks = useWebhooks({ config: config.webhooks, providers, service, registry: observability.metrics.registry, logger });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -49,7 +51,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
-    plugins: [...observability.plugins, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
+    plugins: [...observability.plugins, webhooks, ...security.plugins, useApolloInlineTrace(), ...usePersistedDocuments(config.persistedDocuments)],
     context: ({ request }) => {
       const caller = security.callerOf(request);
       // Authentication runs on every GraphQL request before its context is built.

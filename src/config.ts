@@ -4,6 +4,7 @@ import type { TracingConfig } from './observability/tracing.js';
 import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
+import { webhookEnv, webhookSettings, type WebhookConfig } from './live/webhook-config.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
@@ -44,7 +45,7 @@ const commonEnv = {
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...Object.keys(securityEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+  return [...Object.keys(commonEnv), ...Object.keys(securityEnv), ...providers.flatMap((p) => Object.keys(p.env)), ...Object.keys(webhookEnv)];
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -74,6 +75,8 @@ export interface Config {
   providers: Record<string, ProviderSettings<unknown>>;
   /** Client authentication, scopes and request limits (src/security/). */
   security: SecurityConfig;
+  /** Provider webhook endpoints (src/live/). */
+  webhooks: WebhookConfig;
   /** Every secret value configured, for redaction. */
   secrets: string[];
 }
@@ -87,7 +90,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, securityEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
+  const shape = Object.assign({}, commonEnv, securityEnv, webhookEnv, ...providers.map((p) => p.env)) as typeof commonEnv & z.ZodRawShape;
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
@@ -110,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const security = securitySettings(values, mode);
   problems.push(...security.problems);
   secrets.push(...security.secrets);
+  const webhooks = webhookSettings(values);
+  secrets.push(...webhooks.secrets);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -151,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     providers: settings,
     security: security.settings,
+    webhooks: webhooks.settings,
     secrets,
   };
 }

@@ -3,6 +3,7 @@ import type { ProviderModule } from '../provider.js';
 import { createBetatelClient, type BetatelCredentials } from './client.js';
 import { defineBetatelGraphQL } from './graphql.js';
 import { BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
+import { betatelWebhook } from './webhook.js';
 
 // A ULID: 26 chars of Crockford base32 (no I L O U), first char 0-7, any case.
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
@@ -30,6 +31,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   },
   secrets: (credentials) => [credentials.apiKey],
   createClient: createBetatelClient,
+  webhook: betatelWebhook,
   graphql: defineBetatelGraphQL,
   sandbox: { credentials: BETATEL_SANDBOX_CREDENTIALS, createSimulator: createBetatelSimulator, ids: BETATEL_SANDBOX_IDS },
 };
