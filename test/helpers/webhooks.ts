@@ -13,15 +13,15 @@ export interface WebhookInit {
   address?: string;
 }
 
-/** Sends a request to a webhook path of the app in-process; a non-string body is sent as JSON. */
+/** Sends a request to a webhook path of the app in-process; a body other than text or bytes is sent as JSON. */
 export function postWebhook(h: Harness, path: string, body?: unknown, init: WebhookInit = {}): Promise<Response> {
   const method = init.method ?? 'POST';
-  const text = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
+  const text = body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   const serverContext = { req: { socket: { remoteAddress: init.address ?? '192.0.2.1' } } };
   return Promise.resolve(
     h.app.yoga.fetch(
       `http://test.local${path}`,
-      { method, headers: { 'content-type': 'application/json', ...init.headers }, ...(method !== 'GET' && method !== 'HEAD' && { body: text }) },
+      { method, headers: { 'content-type': 'application/json', ...init.headers }, ...(method !== 'GET' && method !== 'HEAD' && { body: text as BodyInit | undefined }) },
       serverContext as never,
     ),
   );
