@@ -200,6 +200,15 @@ describe('webhook events update what the service knows', () => {
     expect(answer.data?.betatelWdr.state).toBe('DELIVERED');
     expect(h.betatel.requests).toHaveLength(1);
   });
+
+  it('refuses a Betatel body naming no ULID with 400, fetching nothing', async () => {
+    h.resetCounts();
+    const res = await postWebhook(h, betatelPath(), { uuid: 'not-a-ulid', status: 'READ' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: `the message id is not ${'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P'}` });
+    await sleep(20);
+    expect(h.betatel.requests).toEqual([]);
+  });
 });
 
 describe('a webhook is fresher than a lagging GET', () => {
