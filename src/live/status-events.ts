@@ -33,7 +33,8 @@ export class StatusEvents {
       case 'patch': {
         const pending = this.fetching.get(`${provider}:${id}`);
         let known = pending ? await pending : this.service.known(provider, id);
-        if (known === undefined) known = await this.fetchOnce(provider, id);
+        // Nothing known, or a "not found" the event contradicts: fetch the record (unless a fetch just answered).
+        if (!pending && !known) known = await this.fetchOnce(provider, id);
         // After a fetch, what is known may hold more than the fetch answered (other events merged meanwhile).
         const base = this.service.known(provider, id) ?? known;
         if (!base) return 'not_found';

@@ -178,6 +178,29 @@ describe('webhook events update what the service knows', () => {
     }
   });
 
+  it('an event for a message cached as not found fetches it again, and applies nothing when the provider still does not know it', async () => {
+    const id = D7_SANDBOX.notFound;
+    h.resetCounts();
+    expect((await h.query<{ d7Report: null }>(REPORT, { id })).data?.d7Report).toBeNull();
+    const before = await appliedCount(h, { provider: 'D7', result: 'not_found' });
+    expect((await postWebhook(h, d7Path(), d7Event(id, generatedMsgId(id, 0), 'delivered', Date.now()))).status).toBe(202);
+    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'not_found' })) === before + 1);
+    expect(h.d7.requests).toEqual([id, id]);
+    expect(h.app.service.known('D7', id)).toBeNull();
+  });
+
+  it('an event whose fetch fails is counted and logged as failed, and its redelivery is applied, not a duplicate', async () => {
+    const id = D7_SANDBOX.serverError;
+    const failedBefore = await appliedCount(h, { provider: 'D7', result: 'failed' });
+    const event = d7Event(id, generatedMsgId(id, 0), 'delivered', Date.now());
+    expect((await postWebhook(h, d7Path(), event)).status).toBe(202);
+    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'failed' })) === failedBefore + 1, 5_000, 'the failed fetch');
+    expect(h.app.service.known('D7', id)).toBeUndefined();
+    const again = await postWebhook(h, d7Path(), event);
+    expect(await again.json()).toEqual({ status: 'accepted' });
+    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'failed' })) === failedBefore + 2, 5_000, 'the second failed fetch');
+  });
+
   it('takes a Betatel WDR record as it is, with no GET', async () => {
     const uuid = freshUlid();
     h.resetCounts();
