@@ -42,9 +42,9 @@ const STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> 
 
 /**
  * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
- * In order: an endpoint exists only for a provider with a token configured (else 404), the
- * source address's rate limit (429, counted before the token so guessing is throttled), the
- * token in constant time (401), POST only (405), the body cap (413), JSON and the provider's
+ * In order: the source address's rate limit (429; every /webhooks/ request counts, so guessing
+ * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
+ * (else 404), the token in constant time (401), POST only (405), the body cap (413), JSON and the provider's
  * schema and id format (400); then 202 at once and the event is applied after the answer.
  * No answer quotes the body, and no log line holds the body or the path (the token is in it).
  */
@@ -60,6 +60,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      // Every GraphQL request passes here: it pays one prefix check.
       if (!url.pathname.startsWith('/webhooks/')) return;
       const answer = (status: number, body: object, headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } }));
@@ -73,9 +74,10 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
         answer(STATUS[outcome], { error: message }, headers);
       };
 
-      if (!route || !endpoint) return refuse('not_found', 'no such webhook endpoint');
+      // First, so a flood of any /webhooks/ path (scanners, token guessing) costs a bucket lookup.
       const verdict = limiter?.take(`webhook:${address}`);
       if (verdict && !verdict.ok) return refuse('rate_limited', 'too many webhook requests', { 'retry-after': String(verdict.retryAfterSeconds) });
+      if (!route || !endpoint) return refuse('not_found', 'no such webhook endpoint');
       if (!endpoint.matches(route[2]!)) return refuse('unauthorized', 'wrong webhook token');
       if (request.method !== 'POST') return refuse('method_not_allowed', 'webhooks are POST only', { allow: 'POST' });
 

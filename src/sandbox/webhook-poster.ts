@@ -87,6 +87,7 @@ export class WebhookPoster {
     }
   }
 
+  // The simulator plays the provider calling us, not our provider I/O: plain fetch, not providers/http.ts.
   private async post(url: string, body: unknown): Promise<void> {
     try {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });

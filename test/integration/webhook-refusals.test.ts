@@ -130,9 +130,12 @@ describe('refused webhooks change nothing and make no upstream call', () => {
     );
   });
 
-  it(`more than ${RATE} requests a minute from one address are 429 (wrong tokens count too); another address is unaffected`, async () => {
+  it(`more than ${RATE} requests a minute from one address are 429 (wrong tokens and paths count too); another address is unaffected`, async () => {
     const noisy = nextAddress();
-    for (let i = 0; i < RATE; i++) expect((await postWebhook(h, d7Path(WRONG_TOKEN), valid(), { address: noisy })).status).toBe(401);
+    for (let i = 0; i < RATE; i++) {
+      const path = i % 2 ? d7Path(WRONG_TOKEN) : `/webhooks/guess-${i}/${WRONG_TOKEN}`;
+      expect((await postWebhook(h, path, valid(), { address: noisy })).status).toBe(i % 2 ? 401 : 404);
+    }
     lines.length = 0;
     const res = await refused(429, 'rate_limited', () => postWebhook(h, d7Path(), valid(), { address: noisy }));
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
