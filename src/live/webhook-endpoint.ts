@@ -30,7 +30,8 @@ interface Endpoint {
   matches(token: string): boolean;
 }
 
-const STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> = {
+/** The answer of each refusal (README "Webhooks" lists them). */
+export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> = {
   not_found: 404,
   unauthorized: 401,
   method_not_allowed: 405,
@@ -70,8 +71,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const providerLabel = endpoint?.provider.key ?? 'unknown';
       const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
         metrics.received(providerLabel, outcome);
-        logger.warn({ provider: providerLabel, outcome, status: STATUS[outcome], address, method: request.method }, 'webhook refused');
-        answer(STATUS[outcome], { error: message }, headers);
+        logger.warn({ provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method }, 'webhook refused');
+        answer(REFUSAL_STATUS[outcome], { error: message }, headers);
       };
 
       // First, so a flood of any /webhooks/ path (scanners, token guessing) costs a bucket lookup.

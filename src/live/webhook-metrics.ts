@@ -1,19 +1,12 @@
 import { Counter, type Registry } from 'prom-client';
 
 /** How a webhook request was answered (a bounded set: it is a metrics label). */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'duplicate'
-  | 'not_found'
-  | 'unauthorized'
-  | 'method_not_allowed'
-  | 'rate_limited'
-  | 'too_large'
-  | 'malformed'
-  | 'invalid';
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'not_found', 'unauthorized', 'method_not_allowed', 'rate_limited', 'too_large', 'malformed', 'invalid'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /** What applying an accepted event did to what is known (after the 202). */
-export type WebhookApplied = 'changed' | 'unchanged' | 'fetched' | 'not_found' | 'failed';
+export const WEBHOOK_APPLIED = ['changed', 'unchanged', 'fetched', 'not_found', 'failed'] as const;
+export type WebhookApplied = (typeof WEBHOOK_APPLIED)[number];
 
 export interface WebhookMetrics {
   received(provider: string, outcome: WebhookOutcome): void;
