@@ -7,6 +7,7 @@ import { schema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
 import { useTolerantRequestParsing } from './http/request-parsing.js';
+import { useWebhooks } from './live/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
@@ -57,6 +58,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
+  const webhooks = useWebhooks({ config: config.webhooks, providers, service, registry: observability.metrics.registry, logger });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -74,6 +76,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       usePlainAnswers(),
       useStableErrorCodes(),
       ...observability.plugins,
+      webhooks,
       ...security.plugins,
       useApolloInlineTrace(),
       ...usePersistedDocuments(config.persistedDocuments),

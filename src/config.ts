@@ -5,6 +5,7 @@ import type { TracingConfig } from './observability/tracing.js';
 import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
+import { webhookEnv, webhookSettings, type WebhookConfig } from './live/webhook-config.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
@@ -46,7 +47,7 @@ const commonEnv = {
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env))];
+  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env)), ...Object.keys(webhookEnv)];
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -80,6 +81,8 @@ export interface Config {
   security: SecurityConfig;
   /** Redis shared by replicas (src/shared-state/); undefined when REDIS_URL is unset. */
   sharedState: SharedStateConfig | undefined;
+  /** Provider webhook endpoints (src/live/). */
+  webhooks: WebhookConfig;
   /** Every secret value configured, for redaction. */
   secrets: string[];
 }
@@ -93,7 +96,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
+  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
@@ -121,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sharedState = sharedStateSettings(values);
   problems.push(...sharedState.problems);
   secrets.push(...sharedState.secrets);
+  const webhooks = webhookSettings(values);
+  secrets.push(...webhooks.secrets);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -164,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providers: settings,
     security: security.settings,
     sharedState: sharedState.settings,
+    webhooks: webhooks.settings,
     secrets,
   };
 }

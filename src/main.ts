@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyServerLimits, httpServerOptions } from './http/server-options.js';
 import { createLogger } from './logger.js';
 import { installProcessGuards } from './process-guards.js';
-import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
+import { loopbackOrigin, sandboxWebhookTokens, startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
 import { createShutdown } from './shutdown.js';
 
@@ -31,7 +31,7 @@ const logger = createLogger({
 
 let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
-  sandbox = await startSandbox({ slowMs: config.sandboxSlowMs });
+  sandbox = await startSandbox({ slowMs: config.sandboxSlowMs, webhooks: { tokens: sandboxWebhookTokens(config) } });
   config = withSandboxProviders(config, sandbox);
   const urls = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, s]) => [key, s.url]));
   logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
@@ -70,6 +70,7 @@ process.on('SIGINT', () => onSignal('SIGINT'));
 server.listen(config.port, config.host, () => {
   app.readiness.markReady();
   const { port } = server.address() as AddressInfo;
+  sandbox?.postWebhooksTo(loopbackOrigin(config.host, port));
   const banner = startupBanner(config, { host: config.host, port });
   logger.info(banner.fields, banner.text);
   const access = accessSummary(config.security);

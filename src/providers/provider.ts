@@ -29,6 +29,8 @@ export interface ProviderSimulator {
   /** Ids looked up so far, in order (one entry per upstream request). */
   readonly requests: readonly string[];
   reset(): void;
+  /** Stops posting sandbox webhooks (timers, tracked records). */
+  close(): void;
 }
 
 export interface SimulatorOptions {
@@ -36,6 +38,47 @@ export interface SimulatorOptions {
   now?: () => number;
   /** How long the documented "slow" id waits before answering. */
   slowMs?: number;
+  /** Sandbox webhooks: POST an event to the service as each generated record served advances. Off when absent. */
+  webhooks?: SimulatorWebhookOptions;
+}
+
+export interface SimulatorWebhookOptions {
+  /** Where to POST (the service's webhook URL with its token); read at every tick, undefined while the service is not listening yet. */
+  url: () => string | undefined;
+  /** How often the tracked records are checked for a new status, in ms (default 250). */
+  tickMs?: number;
+  /** Most records tracked at once; records first served beyond it post nothing (default 1000). */
+  maxTracked?: number;
+}
+
+/**
+ * What one webhook body means for what is known, in provider-neutral terms (src/live/ applies it
+ * through the status merge). `id` is the message id as the body names it; src/live/ passes it
+ * through the provider's `parseId`. `eventAt` is the provider's event time (epoch ms) when the
+ * body has one; it is clamped to the time of receipt.
+ */
+export type WebhookUpdate =
+  /** The body is a whole record, observed at `observedAt`. */
+  | { kind: 'record'; id: string; eventAt?: number; record(observedAt: number): MessageStatusRecord }
+  /** The body changes part of a record: applied onto what is known, fetched first when nothing is. */
+  | { kind: 'patch'; id: string; eventAt?: number; apply(known: MessageStatusRecord, observedAt: number): MessageStatusRecord }
+  /** The body only says something changed: fetch the record (once, shared). */
+  | { kind: 'fetch'; id: string };
+
+/** A parsed webhook body, or why it is refused (a 400; `reason` never quotes the body). */
+export type WebhookParse = { ok: true; update: WebhookUpdate; eventKey?: string } | { ok: false; reason: string };
+
+/** How a provider pushes status changes to `POST /webhooks/{key in lower case}/{token}`. */
+export interface ProviderWebhook {
+  /** Environment variable holding the secret path segment; unset, the endpoint does not exist. */
+  tokenVariable: string;
+  /** The token the sandbox simulator posts with in sandbox mode (public, like the sandbox credentials). */
+  sandboxToken: string;
+  /**
+   * Pure: a JSON body (of any shape) to an update. `eventKey` names the event itself (the same
+   * event delivered twice has the same key, and is applied once); none: never deduplicated.
+   */
+  parse(body: unknown): WebhookParse;
 }
 
 /** A documented sandbox id and what it does. */
@@ -76,6 +119,8 @@ export interface ProviderModule<Credentials = Record<string, string>> {
    * records kept outside the process (the Redis tier); anything else fails to parse.
    */
   detailsSchema: z.ZodType<unknown, unknown>;
+  /** Status pushes from the provider (src/live/ serves them); none: the provider has no webhook. */
+  webhook?: ProviderWebhook;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
   graphql(kit: GraphQLKit): ProviderTypeRef;
   sandbox: {

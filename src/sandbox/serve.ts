@@ -21,6 +21,7 @@ export async function serveSimulator(simulator: ProviderSimulator, port = 0, hos
     simulator,
     close: () =>
       new Promise<void>((resolve) => {
+        simulator.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -44,7 +44,8 @@ const reportLimit = {
   ],
 };
 
-function clientAddress(serverContext: unknown): string {
+/** The source address of a request served by the node adapter; "unknown" in-process (yoga.fetch). */
+export function clientAddress(serverContext: unknown): string {
   return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
 }
 

@@ -3,8 +3,8 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { ProviderSimulator, SimulatorOptions } from '../../src/providers/provider.js';
-import { startSandbox, withSandboxProviders, type Sandbox } from '../../src/sandbox/start-sandbox.js';
+import type { ProviderSimulator } from '../../src/providers/provider.js';
+import { startSandbox, withSandboxProviders, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
 import { ALL_SCOPES } from './auth.js';
 
 export interface GraphQLResponse<T> {
@@ -38,7 +38,7 @@ export interface Harness {
 export async function startHarness(
   options: {
     env?: Record<string, string>;
-    simulator?: SimulatorOptions;
+    simulator?: SandboxOptions;
     /** Points a provider (by key) at another server, e.g. a fault-injecting one; its sandbox credentials stay. */
     baseUrls?: Record<string, string>;
     deps?: AppDeps;

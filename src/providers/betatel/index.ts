@@ -5,6 +5,7 @@ import { createBetatelClient, type BetatelCredentials } from './client.js';
 import { defineBetatelGraphQL } from './graphql.js';
 import { BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
 import { betatelDetailsSchema } from './stored.js';
+import { betatelWebhook } from './webhook.js';
 
 // A ULID: 26 chars of Crockford base32 (no I L O U), first char 0-7, any case.
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
@@ -33,6 +34,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   secrets: (credentials) => [credentials.apiKey],
   createClient: createBetatelClient,
   detailsSchema: betatelDetailsSchema,
+  webhook: betatelWebhook,
   graphql: defineBetatelGraphQL,
   sandbox: { credentials: BETATEL_SANDBOX_CREDENTIALS, createSimulator: createBetatelSimulator, ids: BETATEL_SANDBOX_IDS },
 };

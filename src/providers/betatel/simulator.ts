@@ -1,5 +1,6 @@
 import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText } from '../../sandbox/simulator-kit.js';
 import { sandboxIds } from '../../sandbox/scenarios.js';
+import { WebhookPoster, type EventsOf } from '../../sandbox/webhook-poster.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
 import type { BetatelCredentials } from './client.js';
 
@@ -69,6 +70,9 @@ function generatedWdr(uuid: string, createdAt: number, elapsedMs: number) {
   };
 }
 
+// A generated record's last change (DELETED) is due 20 s after it was first served.
+const SETTLED_AFTER_MS = 20_000;
+
 /** A loopback stand-in for Betatel's WhatsApp delivery record API. */
 export function createBetatelSimulator(options: SimulatorOptions = {}): ProviderSimulator {
   const now = options.now ?? Date.now;
@@ -76,13 +80,21 @@ export function createBetatelSimulator(options: SimulatorOptions = {}): Provider
   const firstSeen = new FirstSeen(now);
   const requests: string[] = [];
   const generated = (uuid: string) => generatedWdr(uuid, firstSeen.at(uuid), firstSeen.elapsedMs(uuid));
+  // The assumed push format (README "Webhooks"): the whole WDR record, as GET answers it.
+  const eventsOf: EventsOf = (uuid) => {
+    const wdr = generated(uuid);
+    return { events: [{ key: uuid, status: wdr.status, body: wdr }], settled: firstSeen.elapsedMs(uuid) >= SETTLED_AFTER_MS };
+  };
+  const poster = options.webhooks && new WebhookPoster(options.webhooks, eventsOf);
 
   return {
     requests,
     reset() {
       requests.length = 0;
       firstSeen.reset();
+      poster?.reset();
     },
+    close: () => poster?.close(),
     handler(req, res) {
       const raw = req.method === 'GET' ? matchPath(req, /^\/api\/v1\/connect-hub\/whatsapp\/([^/]+)\/wdr$/) : undefined;
       if (raw === undefined) return sendJson(res, 404, { message: 'Route not found' });
@@ -113,7 +125,8 @@ export function createBetatelSimulator(options: SimulatorOptions = {}): Provider
         case BETATEL_SANDBOX.wrongShape:
           return sendJson(res, 200, { uuid, status: 42 });
         default:
-          return sendJson(res, 200, generated(uuid));
+          sendJson(res, 200, generated(uuid));
+          return poster?.track(uuid);
       }
     },
   };

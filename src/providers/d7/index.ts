@@ -3,19 +3,18 @@ import { secret } from '../../env-values.js';
 import type { ProviderModule } from '../provider.js';
 import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
+import { parseD7Uuid } from './ids.js';
 import { mergeD7Reports } from './merge.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
 import { d7DetailsSchema } from './stored.js';
-
-// Any UUID version: D7's examples look like v4 (request_id) and v1 (msg_id).
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { d7Webhook } from './webhook.js';
 
 export const d7: ProviderModule<D7Credentials> = {
   key: 'D7',
   label: 'D7 Networks',
   typeName: 'D7Report',
   idFormat: 'a UUID such as f44e3f43-6d4e-4e46-becd-21993f3dcb8e',
-  parseId: (raw) => (UUID.test(raw) ? raw.toLowerCase() : undefined),
+  parseId: parseD7Uuid,
   env: {
     D7_API_TOKEN: secret().optional(),
     D7_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.d7networks.com'),
@@ -28,6 +27,7 @@ export const d7: ProviderModule<D7Credentials> = {
   createClient: createD7Client,
   mergeRecords: mergeD7Reports,
   detailsSchema: d7DetailsSchema,
+  webhook: d7Webhook,
   graphql: defineD7GraphQL,
   sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },
 };

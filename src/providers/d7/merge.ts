@@ -30,7 +30,8 @@ export const mergeD7Reports: RecordMerge = (knownRecord, incomingRecord) => {
   const messages = incoming.details.messages.map((m) => {
     const prev = rest.get(m.msgId);
     rest.delete(m.msgId);
-    if (prev && !supersedes(observed(m), observed(prev))) return prev;
+    // The very object already known (a webhook patch carries the report's other messages along) is nothing new.
+    if (prev && (prev === m || !supersedes(observed(m), observed(prev)))) return prev;
     took = true;
     return m;
   });

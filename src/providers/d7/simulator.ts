@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText, uuidFrom } from '../../sandbox/simulator-kit.js';
 import { sandboxIds } from '../../sandbox/scenarios.js';
+import { WebhookPoster, type EventsOf } from '../../sandbox/webhook-poster.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
 import type { D7Credentials } from './client.js';
 
@@ -114,6 +115,33 @@ function generatedReport(requestId: string, elapsedMs: number) {
   };
 }
 
+// Every generated message has its last status 12 s after its start (index seconds after the report's).
+const settledAfterMs = (report: ReturnType<typeof generatedReport>) => 12_000 + report.messages.length * 1000;
+
+/** The DELIVERY_EVENTS postback D7 would send for one message of a generated report (PROVIDERS.md). */
+function deliveryEvent(requestId: string, m: ReturnType<typeof message>, at: number) {
+  return {
+    event_type: 'DELIVERY_EVENTS',
+    timestamp: at,
+    date: new Date(at).toISOString(),
+    request_id: requestId,
+    msg_id: m.msg_id,
+    status: m.status,
+    recipient: m.recipient,
+    originator: m.originator,
+    conversation_type: m.conversation_type,
+    message_type: m.message_type,
+    waConvId: m.waConvId,
+    cust_ref: m.reference.cust_ref,
+    message_tag1: m.reference.message_tag1,
+    message_tag2: m.reference.message_tag2,
+    message_tag3: m.reference.message_tag3,
+    message_tag4: m.reference.message_tag4,
+    message_tag5: m.reference.message_tag5,
+    conversation_id: m.reference.conversation_id,
+  };
+}
+
 function detail(res: ServerResponse, status: number, code: string, text: string, headers: Record<string, string> = {}) {
   sendJson(res, status, { detail: { code, message: text } }, headers);
 }
@@ -124,13 +152,22 @@ export function createD7Simulator(options: SimulatorOptions = {}): ProviderSimul
   const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
   const firstSeen = new FirstSeen(now);
   const requests: string[] = [];
+  const eventsOf: EventsOf = (id) => {
+    const elapsed = firstSeen.elapsedMs(id);
+    const report = generatedReport(id, elapsed);
+    const at = now();
+    return { events: report.messages.map((m) => ({ key: m.msg_id, status: m.status, body: deliveryEvent(id, m, at) })), settled: elapsed >= settledAfterMs(report) };
+  };
+  const poster = options.webhooks && new WebhookPoster(options.webhooks, eventsOf);
 
   return {
     requests,
     reset() {
       requests.length = 0;
       firstSeen.reset();
+      poster?.reset();
     },
+    close: () => poster?.close(),
     handler(req, res) {
       const raw = req.method === 'GET' ? matchPath(req, /^\/whatsapp\/v[12]\/report\/([^/]+)$/) : undefined;
       if (raw === undefined) return sendJson(res, 404, { detail: 'Not Found' });
@@ -167,7 +204,8 @@ export function createD7Simulator(options: SimulatorOptions = {}): ProviderSimul
         case D7_SANDBOX.wrongShape:
           return sendJson(res, 200, { request_id: id, messages: 'none' });
         default:
-          return sendJson(res, 200, generatedReport(id, firstSeen.elapsedMs(id)));
+          sendJson(res, 200, generatedReport(id, firstSeen.elapsedMs(id)));
+          return poster?.track(id);
       }
     },
   };

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { int } from '../env-values.js';
+import { providers } from '../providers/registry.js';
+
+// The token is a path segment: URL-safe characters only, so it needs no encoding and no decoding.
+const token = z
+  .string()
+  .regex(/^[A-Za-z0-9._~-]*$/, 'use only A-Z a-z 0-9 . _ ~ - (it is a URL path segment)')
+  .min(24, 'at least 24 characters')
+  .max(256, 'at most 256 characters');
+
+/** Variables of the webhook endpoints: each provider's token variable, and the rate limit. */
+export const webhookEnv: z.ZodRawShape = {
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6_000),
+  ...Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.webhook.tokenVariable, token.optional()]] : []))),
+};
+
+export interface WebhookConfig {
+  /** By provider key; a provider without a token has no endpoint (404). */
+  tokens: Readonly<Record<string, string>>;
+  /** Webhook requests per minute per source address; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+/** From the parsed variables (raw strings when another variable failed; problems are reported by zod then). */
+export function webhookSettings(values: Record<string, unknown>): { settings: WebhookConfig; secrets: string[] } {
+  const tokens: Record<string, string> = {};
+  for (const p of providers) {
+    const value = p.webhook && values[p.webhook.tokenVariable];
+    if (typeof value === 'string') tokens[p.key] = value;
+  }
+  const rate = values.WEBHOOK_RATE_LIMIT_PER_MINUTE;
+  return { settings: { tokens, rateLimitPerMinute: typeof rate === 'number' ? rate : 6_000 }, secrets: Object.values(tokens) };
+}

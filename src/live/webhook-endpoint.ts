@@ -1,0 +1,115 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import type { AnyProviderModule } from '../providers/registry.js';
+import type { ProviderWebhook } from '../providers/provider.js';
+import { RateLimiter } from '../security/rate-limit.js';
+import { clientAddress } from '../security/plugin.js';
+import { parseJson, readCapped } from './read-body.js';
+import { RecentEvents } from './recent-events.js';
+import type { StatusEvents } from './status-events.js';
+import type { WebhookConfig } from './webhook-config.js';
+import type { WebhookMetrics, WebhookOutcome } from './webhook-metrics.js';
+import { tokenMatcher } from './webhook-token.js';
+
+/** Largest webhook body read; larger is 413. A delivery event is well under 2 KiB. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+
+const PATH = /^\/webhooks\/([^/]*)\/([^/]*)$/;
+
+export interface WebhookEndpointOptions {
+  config: WebhookConfig;
+  providers: readonly AnyProviderModule[];
+  events: StatusEvents;
+  metrics: WebhookMetrics;
+  logger: Pick<Logger, 'warn'>;
+}
+
+interface Endpoint {
+  provider: AnyProviderModule;
+  webhook: ProviderWebhook;
+  matches(token: string): boolean;
+}
+
+/** The answer of each refusal (README "Webhooks" lists them). */
+export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> = {
+  not_found: 404,
+  unauthorized: 401,
+  method_not_allowed: 405,
+  rate_limited: 429,
+  too_large: 413,
+  malformed: 400,
+  invalid: 400,
+};
+
+/**
+ * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
+ * In order: the source address's rate limit (429; every /webhooks/ request counts, so guessing
+ * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
+ * (else 404), the token in constant time (401), POST only (405), the body cap (413), JSON and the provider's
+ * schema and id format (400); then 202 at once and the event is applied after the answer.
+ * No answer quotes the body, and no log line holds the body or the path (the token is in it).
+ */
+export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
+  const { config, events, metrics, logger } = options;
+  const endpoints = new Map<string, Endpoint>();
+  for (const provider of options.providers) {
+    const token = config.tokens[provider.key];
+    if (provider.webhook && token) endpoints.set(provider.key.toLowerCase(), { provider, webhook: provider.webhook, matches: tokenMatcher(token) });
+  }
+  const limiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute) : undefined;
+  const recent = new RecentEvents();
+
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      // Every GraphQL request passes here: it pays one prefix check.
+      if (!url.pathname.startsWith('/webhooks/')) return;
+      const answer = (status: number, body: object, headers: Record<string, string> = {}) =>
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } }));
+      const address = clientAddress(serverContext);
+      const route = PATH.exec(url.pathname);
+      const endpoint = route ? endpoints.get(route[1]!) : undefined;
+      const providerLabel = endpoint?.provider.key ?? 'unknown';
+      const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
+        metrics.received(providerLabel, outcome);
+        logger.warn({ provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method }, 'webhook refused');
+        answer(REFUSAL_STATUS[outcome], { error: message }, headers);
+      };
+
+      // First, so a flood of any /webhooks/ path (scanners, token guessing) costs a bucket lookup.
+      const verdict = limiter?.take(`webhook:${address}`);
+      if (verdict && !verdict.ok) return refuse('rate_limited', 'too many webhook requests', { 'retry-after': String(verdict.retryAfterSeconds) });
+      if (!route || !endpoint) return refuse('not_found', 'no such webhook endpoint');
+      if (!endpoint.matches(route[2]!)) return refuse('unauthorized', 'wrong webhook token');
+      if (request.method !== 'POST') return refuse('method_not_allowed', 'webhooks are POST only', { allow: 'POST' });
+
+      const bytes = await readCapped(request, MAX_WEBHOOK_BODY_BYTES);
+      if (bytes === 'too_large') return refuse('too_large', `the body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+      const json = parseJson(bytes);
+      if (!json) return refuse('malformed', 'the body is not JSON');
+      const parsed = endpoint.webhook.parse(json.value);
+      if (!parsed.ok) return refuse('invalid', parsed.reason);
+      const { provider } = endpoint;
+      const id = provider.parseId(parsed.update.id);
+      if (!id) return refuse('invalid', `the message id is not ${provider.idFormat}`);
+
+      const eventKey = parsed.eventKey === undefined ? undefined : `${provider.key}|${parsed.eventKey}`;
+      if (eventKey !== undefined && !recent.firstTime(eventKey)) {
+        metrics.received(provider.key, 'duplicate');
+        return answer(202, { status: 'duplicate' });
+      }
+      metrics.received(provider.key, 'accepted');
+      // After the answer is on its way: a provider waiting on us never waits for an upstream call.
+      setImmediate(() => {
+        events.apply(provider.key, id, parsed.update).then(
+          (result) => metrics.applied(provider.key, result),
+          (error: unknown) => {
+            metrics.applied(provider.key, 'failed');
+            if (eventKey !== undefined) recent.forget(eventKey);
+            logger.warn({ provider: provider.key, id, err: error }, 'webhook event could not be applied: fetching the record failed');
+          },
+        );
+      });
+      return answer(202, { status: 'accepted' });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import type { AnyProviderModule } from '../providers/registry.js';
+import { StatusEvents, type KnownStatuses } from './status-events.js';
+import type { WebhookConfig } from './webhook-config.js';
+import { useWebhookEndpoints } from './webhook-endpoint.js';
+import { createWebhookMetrics } from './webhook-metrics.js';
+
+/** The webhook endpoints of one app, with their counters on the app's registry. */
+export function useWebhooks(deps: { config: WebhookConfig; providers: readonly AnyProviderModule[]; service: KnownStatuses; registry: Registry; logger: Logger }): Plugin {
+  return useWebhookEndpoints({
+    config: deps.config,
+    providers: deps.providers,
+    events: new StatusEvents(deps.service),
+    metrics: createWebhookMetrics(deps.registry),
+    logger: deps.logger,
+  });
+}
