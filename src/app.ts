@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { exampleTabs } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
+import { LiveSubscriptions } from './live/subscriptions.js';
+import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
@@ -21,11 +23,15 @@ export interface AppDeps extends Partial<ObservabilityDeps> {
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   service: StatusService;
+  /** The shared watchers behind every subscription (one per watched message). */
+  watchers: WatcherRegistry;
+  /** Open subscriptions and their admission. */
+  live: LiveSubscriptions;
   logger: Logger;
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
   readiness: Readiness;
-  /** Closes the provider pools. */
+  /** Stops the watchers and closes the provider pools. */
   close(): Promise<void>;
 }
 
@@ -37,6 +43,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
   const service = new StatusService(clients, { resilience: config.resilience, cache: config.cache, rules, metrics: observability.metrics, log: logger });
   const security = createSecurity(config.security, config.mode);
+  const watchers = new WatcherRegistry(service, config.live, observability.metrics);
+  const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -56,6 +64,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       if (!caller) throw new Error('request reached execution without authentication');
       return createContext({
         service,
+        live,
         caller,
         guard: security.lookupGuard(caller),
         trace: observability.scopeOf(request),
@@ -71,5 +80,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     renderGraphiQL: offlineGraphiQL(),
   });
 
-  return { yoga, service, logger, metrics: observability.metrics, readiness: observability.readiness, close: () => service.close() };
+  const close = async () => {
+    watchers.close();
+    await service.close();
+  };
+  return { yoga, service, watchers, live, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }
