@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { schema } from './graphql/schema.js';
+import { attachGraphQLWs } from './live/graphql-ws.js';
 import { createLogger } from './logger.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
@@ -39,12 +41,18 @@ if (config.mode === 'sandbox') {
 const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
 const app = createApp(config, { logger, tracerProvider });
 const server = createServer(app.yoga);
+// graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
+const graphqlWs = attachGraphQLWs(server, { yoga: app.yoga, schema, maxPayloadBytes: config.security.maxBodyBytes, maxTokens: config.security.armor.maxTokens });
 
 const shutdown = createShutdown({
   server,
   readiness: app.readiness,
   graceMs: config.shutdownGraceMs,
   logger,
+  endStreams: async () => {
+    await app.live.endAll();
+    await graphqlWs.close();
+  },
   closeResources: async () => {
     await app.close();
     await tracerProvider?.shutdown();

@@ -9,6 +9,8 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Provider pools, sandbox simulators, trace export: closed after the last request. */
   closeResources: () => Promise<void>;
+  /** Ends long-lived responses (subscriptions over SSE and graphql-ws) at once, so they do not hold the drain for the whole grace period. */
+  endStreams?: () => Promise<void>;
 }
 
 export interface ShutdownResult {
@@ -29,9 +31,10 @@ export function createShutdown(options: ShutdownOptions): (signal: string) => Pr
   return (signal) => (running ??= run(options, signal));
 }
 
-async function run({ server, readiness, graceMs, logger, closeResources }: ShutdownOptions, signal: string): Promise<ShutdownResult> {
+async function run({ server, readiness, graceMs, logger, closeResources, endStreams }: ShutdownOptions, signal: string): Promise<ShutdownResult> {
   readiness.markStopping();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await endStreams?.();
   server.closeIdleConnections();
   // Logged after close(): whoever reads this line can rely on new connections being refused.
   logger.info({ signal, graceMs }, 'shutting down: not accepting new connections, waiting for in-flight requests');

@@ -31,7 +31,7 @@ export interface OpenRequest<P> {
  */
 export class LiveSubscriptions {
   private readonly perClient = new Map<string, number>();
-  private openCount = 0;
+  private readonly streams = new Set<StatusStream<unknown>>();
 
   constructor(
     private readonly watchers: WatcherRegistry,
@@ -41,7 +41,7 @@ export class LiveSubscriptions {
 
   /** Subscriptions open now, across every caller and transport. */
   get open(): number {
-    return this.openCount;
+    return this.streams.size;
   }
 
   /** Subscriptions one caller holds now. */
@@ -72,23 +72,29 @@ export class LiveSubscriptions {
     }
 
     this.perClient.set(caller.id, held + 1);
-    this.openCount += 1;
     this.metrics?.subscriptionOpened();
-    return new StatusStream<P>({
+    const stream: StatusStream<P> = new StatusStream<P>({
       refs,
       isFinalProblem: request.isFinalProblem,
       watch: (provider, id, listener) => this.watchers.watch(provider, id, listener),
       maxLifetimeMs: this.settings.maxLifetimeMs,
-      onEnd: () => this.release(caller.id),
+      onEnd: () => this.release(caller.id, stream),
     });
+    this.streams.add(stream as StatusStream<unknown>);
+    return stream;
   }
 
-  private release(callerId: string): void {
+  /** Ends every open subscription (they complete normally): shutdown, so long-lived responses do not hold the drain. */
+  async endAll(): Promise<void> {
+    await Promise.all([...this.streams].map((stream) => stream.return()));
+  }
+
+  private release(callerId: string, stream: StatusStream<unknown>): void {
+    this.streams.delete(stream);
     const held = this.openBy(callerId) - 1;
     // No entry for a caller with nothing open: the map never grows with callers that left.
     if (held > 0) this.perClient.set(callerId, held);
     else this.perClient.delete(callerId);
-    this.openCount -= 1;
     this.metrics?.subscriptionClosed();
   }
 

@@ -3,6 +3,9 @@ import type { StatusChange, StatusService } from '../lookup/status-service.js';
 import type { LiveMetrics } from './metrics.js';
 import type { LiveSettings } from './settings.js';
 
+/** What watchers use of the status service: lookups with its policy, what is known, and its changes. */
+export type WatchedService = Pick<StatusService, 'lookup' | 'known' | 'onChange'>;
+
 /** Hears every change of one watched message (whatever learned it: a poll, a lookup, a webhook). */
 export type ChangeListener = (record: MessageStatusRecord) => void;
 
@@ -38,7 +41,7 @@ export class WatcherRegistry {
   private readonly stopListening: () => void;
 
   constructor(
-    private readonly service: StatusService,
+    private readonly service: WatchedService,
     private readonly settings: Pick<LiveSettings, 'maxWatchers' | 'pollMinMs' | 'pollMaxMs'>,
     private readonly metrics?: LiveMetrics,
   ) {
@@ -110,8 +113,9 @@ export class WatcherRegistry {
     const previous = watcher.last;
     watcher.last = record;
     watcher.final = record.isFinal;
-    // A new state: poll soon again (it moves); new details of the same state keep the backoff.
-    if (record.state !== previous?.state) watcher.delayMs = this.settings.pollMinMs;
+    // A new state: poll soon again (it moves); new details of the same state keep the backoff,
+    // and so does the first answer heard (nothing moved yet).
+    if (previous && record.state !== previous.state) watcher.delayMs = this.settings.pollMinMs;
     // Learned elsewhere (a webhook, a client's query): what is known is fresh, so the next
     // poll moves back by a full delay. A poll of ours re-arms the timer itself when it ends.
     if (!watcher.polling) this.schedule(watcher);
@@ -146,7 +150,7 @@ export class WatcherRegistry {
       failed = true;
     }
     watcher.polling = false;
-    const changed = !failed && watcher.last?.state !== before;
+    const changed = !failed && before !== undefined && watcher.last?.state !== before;
     this.metrics?.watcherPoll(watcher.provider, failed ? 'error' : changed ? 'changed' : 'unchanged');
     // Its last subscriber left while the poll ran, or the message is now final: no next poll.
     if (this.watchers.get(`${watcher.provider}:${watcher.id}`) !== watcher || watcher.final) return;
