@@ -21,6 +21,8 @@ export const STATUS_CHANGED = /* GraphQL */ `
 `;
 
 export interface Collected {
+  /** SSE only: the HTTP status of the response, once it arrived. */
+  readonly httpStatus: () => number | undefined;
   /** Every `next` payload so far, in arrival order. */
   readonly results: ExecutionResult[];
   /** Settles when the stream completes (server side) or is closed. */
@@ -31,14 +33,14 @@ export interface Collected {
   close(): Promise<void>;
 }
 
-function collector(start: (push: (r: ExecutionResult) => void) => { ended: Promise<void>; close(): Promise<void> }): Collected {
+function collector(start: (push: (r: ExecutionResult) => void) => { ended: Promise<void>; close(): Promise<void>; httpStatus?: () => number | undefined }): Collected {
   const results: ExecutionResult[] = [];
   const waiters = new Set<() => void>();
   const push = (result: ExecutionResult) => {
     results.push(result);
     for (const wake of waiters) wake();
   };
-  const { ended, close } = start(push);
+  const { ended, close, httpStatus = () => undefined } = start(push);
   void ended.finally(() => {
     for (const wake of waiters) wake();
   });
@@ -48,6 +50,7 @@ function collector(start: (push: (r: ExecutionResult) => void) => { ended: Promi
     results,
     ended,
     close,
+    httpStatus,
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -77,6 +80,7 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
   return collector((push) => {
     const controller = new AbortController();
     let reader: EventStreamReader | undefined;
+    let status: number | undefined;
     const ended = (async () => {
       const res = await h.app.yoga.fetch('http://test.local/graphql', {
         method: 'POST',
@@ -84,8 +88,9 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
         body: JSON.stringify({ query, variables }),
         signal: controller.signal,
       });
+      status = res.status;
       if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
-        push({ ...((await res.json()) as ExecutionResult), extensions: { httpStatus: res.status } });
+        push((await res.json()) as ExecutionResult);
         return;
       }
       reader = new EventStreamReader(res.body!, 1 << 20);
@@ -96,6 +101,7 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
     })().catch(() => undefined);
     return {
       ended,
+      httpStatus: () => status,
       async close() {
         await reader?.return();
         controller.abort();
