@@ -42,7 +42,7 @@ const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observabil
 const app = createApp(config, { logger, tracerProvider });
 const server = createServer(app.yoga);
 // graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
-const graphqlWs = attachGraphQLWs(server, { yoga: app.yoga, schema, maxPayloadBytes: config.security.maxBodyBytes, maxTokens: config.security.armor.maxTokens });
+const graphqlWs = attachGraphQLWs(server, { yoga: app.yoga, schema, maxPayloadBytes: config.security.maxBodyBytes });
 
 const shutdown = createShutdown({
   server,

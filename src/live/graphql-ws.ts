@@ -12,12 +12,10 @@ export interface YogaFetch {
 
 export interface GraphQLWsOptions {
   yoga: YogaFetch;
-  /** Only used by graphql-ws to tell subscriptions from queries; yoga parses and validates again. */
+  /** Handed to graphql-ws, which requires one; yoga executes against its own. */
   schema: GraphQLSchema;
   /** Largest WebSocket message (the same cap as an HTTP body). */
   maxPayloadBytes: number;
-  /** Token cap for the parse that tells the operation type (the same as the armor limit). */
-  maxTokens: number;
   path?: string;
   /** WebSocket ping interval; a peer that misses one is dropped. */
   keepAliveMs?: number;
@@ -37,6 +35,13 @@ const MAX_CREDENTIAL_LENGTH = 8192;
 /** Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications. */
 const CLOSE_RATE_LIMITED = 4429;
 const CLOSE_AUTH_UNAVAILABLE = 4503;
+/**
+ * graphql-ws reads the document only to choose between its `execute` and `subscribe` hooks,
+ * which here are the same relay; the client's document goes to yoga untouched, which parses,
+ * limits (armor) and validates it as for HTTP. So nothing is parsed twice, and a parse error
+ * is yoga's answer, not a second error path.
+ */
+const RELAYED = parse('subscription Relayed { __typename }');
 
 /** Headers for a request made on behalf of a graphql-ws connection, from its connectionParams; undefined when malformed. */
 export function headersFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Headers | undefined {
@@ -109,15 +114,7 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
         headersBySocket.set(socket, headers);
         return true;
       },
-      onSubscribe(ctx, _id, payload: SubscribePayload) {
-        try {
-          const document = parse(payload.query, { maxTokens: options.maxTokens, noLocation: true });
-          // Our own args: graphql-ws only reads the document to pick subscribe or execute.
-          return { schema: options.schema, document, operationName: payload.operationName, contextValue: { ctx, payload }, rootValue: undefined };
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('the operation could not be parsed')];
-        }
-      },
+      onSubscribe: (ctx, _id, payload: SubscribePayload) => ({ schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined }),
       // Both kinds go through yoga; a query answers one event, a subscription many.
       execute: (args) => relayOperation(args.contextValue as RelayContext),
       subscribe: (args) => relayOperation(args.contextValue as RelayContext),

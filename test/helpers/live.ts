@@ -89,6 +89,11 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
         signal: controller.signal,
       });
       status = res.status;
+      // The client left before the answer came: a real client's socket would be gone, so is this one.
+      if (controller.signal.aborted) {
+        await res.body?.cancel();
+        return;
+      }
       if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
         push((await res.json()) as ExecutionResult);
         return;
@@ -122,7 +127,7 @@ export interface LoopbackServer {
 /** The app on a real loopback port, with graphql-ws attached as main.ts does. */
 export async function serveOnLoopback(h: Harness, keepAliveMs?: number): Promise<LoopbackServer> {
   const server = createServer(h.app.yoga);
-  const graphqlWs = attachGraphQLWs(server, { yoga: h.app.yoga, schema, maxPayloadBytes: 100_000, maxTokens: 1_000, keepAliveMs });
+  const graphqlWs = attachGraphQLWs(server, { yoga: h.app.yoga, schema, maxPayloadBytes: 100_000, keepAliveMs });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
