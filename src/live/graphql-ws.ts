@@ -43,10 +43,16 @@ const CLOSE_AUTH_UNAVAILABLE = 4503;
  */
 const RELAYED = parse('subscription Relayed { __typename }');
 
-/** Headers for a request made on behalf of a graphql-ws connection, from its connectionParams; undefined when malformed. */
-export function headersFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Headers | undefined {
+/**
+ * Headers for a request made on behalf of a graphql-ws connection; undefined when malformed.
+ * Credentials come from `connectionParams` (browsers cannot set headers on a WebSocket), else
+ * from the upgrade request's own headers (routers propagate headers on the handshake).
+ */
+export function connectionHeaders(params: Readonly<Record<string, unknown>> | undefined, upgrade: IncomingMessage['headers'] = {}): Headers | undefined {
   const headers = new Headers({ 'content-type': 'application/json', accept: 'text/event-stream' });
-  for (const [key, value] of Object.entries(params ?? {})) {
+  const fromParams = Object.entries(params ?? {}).filter(([key]) => (CREDENTIAL_PARAMS as readonly string[]).includes(key.toLowerCase()));
+  const fromUpgrade = CREDENTIAL_PARAMS.flatMap((name) => (typeof upgrade[name] === 'string' ? [[name, upgrade[name]] as [string, unknown]] : []));
+  for (const [key, value] of fromParams.length > 0 ? fromParams : fromUpgrade) {
     const name = key.toLowerCase();
     if (!(CREDENTIAL_PARAMS as readonly string[]).includes(name)) continue;
     if (typeof value !== 'string' || value.length > MAX_CREDENTIAL_LENGTH) return undefined;
@@ -68,7 +74,8 @@ function errorCodes(body: unknown): string[] {
 /**
  * graphql-ws on the HTTP server's `/graphql`, for routers that speak only WebSocket (Apollo
  * Router's passthrough mode). Each operation is relayed through `yoga.fetch` as a GraphQL over
- * SSE request whose credentials come from the connection's `connectionParams`, so
+ * SSE request whose credentials come from the connection (`connectionParams`, else the
+ * upgrade request's headers), so
  * authentication, rate limits, persisted documents, armor limits, scopes, masking and metrics
  * are exactly those of HTTP, with no second code path to keep in step. The cost is a JSON
  * round trip per event in process.
@@ -93,7 +100,7 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
       connectionInitWaitTimeout: options.connectionInitWaitMs ?? 3_000,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
-        const headers = headersFromConnectionParams(ctx.connectionParams);
+        const headers = connectionHeaders(ctx.connectionParams, request.headers);
         if (!headers) {
           socket.close(CloseCode.BadRequest, 'connectionParams: authorization and x-api-key must be strings usable as HTTP headers');
           return false;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../helpers/auth.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -49,6 +50,21 @@ describe('graphql-ws on /graphql, in live mode (no anonymous access)', () => {
     const broken = wsClient(server.wsUrl, { authorization: 'Bearer a\nb' });
     void subscribeWs(broken.client, refs('01KC0000000000000000000A03'));
     expect((await broken.closed).code).toBe(4400);
+  });
+
+  it('takes the credential from the upgrade request when connectionParams carry none (a router propagating headers)', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', { headers: { 'x-api-key': FULL_ACCESS_KEY } });
+    const messages: { type: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+      socket.on('message', (data) => {
+        messages.push(JSON.parse(String(data)) as { type: string });
+        resolve();
+      });
+      socket.on('close', (code) => reject(new Error(`closed with ${code}`)));
+    });
+    expect(messages.map((m) => m.type)).toEqual(['connection_ack']);
+    socket.close();
   });
 
   it('refuses an anonymous SSE subscription with 401', async () => {
