@@ -107,6 +107,8 @@ export class WatcherRegistry {
   }
 
   private heard(change: StatusChange): void {
+    // On the lookup path (every changed answer): with nothing watched, not even the key is built.
+    if (this.watchers.size === 0) return;
     const watcher = this.watchers.get(`${change.provider}:${change.id}`);
     if (!watcher) return;
     const { record } = change;
