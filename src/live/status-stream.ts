@@ -46,7 +46,8 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
   private initialSent = false;
   private ended = false;
   private failure: unknown;
-  private wake: (() => void) | undefined;
+  /** Pulls waiting for an item (consumers pull one at a time, but nothing here relies on it). */
+  private waiting: (() => void)[] = [];
   private readonly lifetime: NodeJS.Timeout;
 
   constructor(private readonly options: StreamOptions<P>) {
@@ -82,7 +83,7 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
         this.end();
         return { done: true, value: undefined };
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
 
@@ -153,9 +154,9 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
   }
 
   private poke(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
   }
 
   private end(): void {
