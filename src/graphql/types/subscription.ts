@@ -4,7 +4,7 @@ import type { StreamRef } from '../../live/status-stream.js';
 import { providerByKey } from '../../providers/registry.js';
 import { builder } from '../builder.js';
 import type { MessageStatusResultRef } from './message-status-result.js';
-import { LookupProblem } from '../lookup-problem.js';
+import type { LookupProblem } from '../lookup-problem.js';
 import { lookupResult } from '../lookup.js';
 import { MessageRefInput } from './message-ref.js';
 
