@@ -75,14 +75,14 @@ function errorCodes(body: unknown): string[] {
  * graphql-ws on the HTTP server's `/graphql`, for routers that speak only WebSocket (Apollo
  * Router's passthrough mode). Each operation is relayed through `yoga.fetch` as a GraphQL over
  * SSE request whose credentials come from the connection (`connectionParams`, else the
- * upgrade request's headers), so
- * authentication, rate limits, persisted documents, armor limits, scopes, masking and metrics
- * are exactly those of HTTP, with no second code path to keep in step. The cost is a JSON
- * round trip per event in process.
+ * upgrade request's headers), so authentication, rate limits, persisted documents, armor
+ * limits, scopes, masking and metrics are exactly those of HTTP, with no second code path to
+ * keep in step. The cost is a JSON round trip per event in process.
  *
- * The connection itself is authenticated at `connection_init` by a `{ __typename }` request
- * through the same path: a refused caller is closed with 4401 (or 4429 rate limited, 4503
- * authentication unavailable) before it can subscribe.
+ * The connection is also checked at `connection_init` by a `{ __typename }` request through
+ * the same path, so a refused caller is closed with 4401 (or 4429 rate limited, 4503
+ * authentication unavailable) before it can subscribe. That check only gives early close
+ * codes: every relayed operation is authenticated again by yoga (an expired token fails there).
  */
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
