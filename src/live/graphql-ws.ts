@@ -97,6 +97,8 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
 
   const disposable = useServer(
     {
+      // Internal failures close with "Internal server error", never an error's own message.
+      isProd: true,
       connectionInitWaitTimeout: options.connectionInitWaitMs ?? 3_000,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
