@@ -8,6 +8,8 @@ import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
 import { useTolerantRequestParsing } from './http/request-parsing.js';
 import { useWebhooks } from './live/index.js';
+import { LiveSubscriptions } from './live/subscriptions.js';
+import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
@@ -30,13 +32,17 @@ export interface AppDeps extends Partial<ObservabilityDeps> {
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   service: StatusService;
-  /** The Redis tier when REDIS_URL is set (today only the rate limits use it). */
+  /** The Redis tier when REDIS_URL is set (cache tier, single flight, status events, rate limits). */
   sharedState: SharedState | undefined;
+  /** The shared watchers behind every subscription (one per watched message). */
+  watchers: WatcherRegistry;
+  /** Open subscriptions and their admission. */
+  live: LiveSubscriptions;
   logger: Logger;
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
   readiness: Readiness;
-  /** Closes the provider pools. */
+  /** Stops the watchers and closes the provider pools. */
   close(): Promise<void>;
 }
 
@@ -59,6 +65,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
   const webhooks = useWebhooks({ config: config.webhooks, providers, service, registry: observability.metrics.registry, logger });
+  const watchers = new WatcherRegistry(service, config.live, observability.metrics);
+  const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -90,6 +98,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       if (!caller) throw new Error('request reached execution without authentication');
       return createContext({
         service,
+        live,
         caller,
         guard: security.lookupGuard(caller),
         trace: observability.scopeOf(request),
@@ -106,9 +115,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
 
   const close = async () => {
+    watchers.close();
     await service.close();
     unbridge?.();
     await sharedState?.close();
   };
-  return { yoga, service, sharedState, logger, metrics: observability.metrics, readiness: observability.readiness, close };
+  return { yoga, service, sharedState, watchers, live, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -8,6 +8,7 @@ import type { ProviderSettings } from './providers/provider.js';
 import { webhookEnv, webhookSettings, type WebhookConfig } from './live/webhook-config.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
+import type { LiveSettings } from './live/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
 import { sharedStateEnv, sharedStateSettings, type SharedStateConfig } from './shared-state/config.js';
 
@@ -43,6 +44,11 @@ const commonEnv = {
   CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
   PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
   PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
+  SUBSCRIPTION_MAX_LIFETIME_MS: int(1_000, 86_400_000).default(3_600_000),
+  MAX_SUBSCRIPTIONS_PER_CLIENT: int(1, 1_000_000).default(100),
+  SUBSCRIPTION_MAX_WATCHERS: int(1, 10_000_000).default(10_000),
+  WATCHER_POLL_MIN_MS: int(10, 3_600_000).default(2_000),
+  WATCHER_POLL_MAX_MS: int(10, 3_600_000).default(60_000),
 };
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
@@ -75,6 +81,8 @@ export interface Config {
   upstream: HttpLimits;
   resilience: ResilienceSettings;
   cache: CacheSettings;
+  /** Subscriptions and the watchers behind them (src/live/). */
+  live: LiveSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
   /** Client authentication, scopes and request limits (src/security/). */
@@ -117,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const anyCredential = Object.values(settings).some((s) => s.credentials !== undefined);
   const mode: ProviderMode = values.PROVIDER_MODE ?? (anyCredential ? 'live' : 'sandbox');
   // The sandbox is for exploring (GraphiQL sends query text), so it never refuses query text.
+  if (parsed.success && values.WATCHER_POLL_MIN_MS > values.WATCHER_POLL_MAX_MS) problems.push('WATCHER_POLL_MIN_MS: must not exceed WATCHER_POLL_MAX_MS');
   if (values.PERSISTED_DOCUMENTS === 'require' && mode === 'sandbox') problems.push('PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation');
   const security = securitySettings(values, mode);
   problems.push(...security.problems);
@@ -165,6 +174,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       finalTtlMs: values.CACHE_TTL_FINAL_MS,
       movingTtlMs: values.CACHE_TTL_MOVING_MS,
       notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
+    },
+    live: {
+      maxLifetimeMs: values.SUBSCRIPTION_MAX_LIFETIME_MS,
+      maxPerClient: values.MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxWatchers: values.SUBSCRIPTION_MAX_WATCHERS,
+      pollMinMs: values.WATCHER_POLL_MIN_MS,
+      pollMaxMs: values.WATCHER_POLL_MAX_MS,
+      refuseAnonymous: mode === 'live',
     },
     providers: settings,
     security: security.settings,

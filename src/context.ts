@@ -2,6 +2,7 @@ import type { MessageStatusRecord } from './domain/message-status.js';
 import { RequestDeadline } from './lookup/deadline.js';
 import { StatusLoader, type LookupGuard } from './lookup/loader.js';
 import type { StatusService } from './lookup/status-service.js';
+import type { LiveSubscriptions } from './live/subscriptions.js';
 import type { Caller } from './security/scopes.js';
 
 /** The one way resolvers reach provider data: batched, deduplicated, cached and budgeted per request. */
@@ -20,10 +21,13 @@ export interface GraphQLContext {
   maxBatchSize: number;
   /** Who is calling (src/security/): scope-auth reads its scopes. */
   caller: Caller;
+  /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
+  live: LiveSubscriptions;
 }
 
 export interface ContextOptions {
   service: StatusService;
+  live: LiveSubscriptions;
   caller: Caller;
   maxBatchSize: number;
   lookupConcurrency: number;
@@ -47,5 +51,6 @@ export function createContext(options: ContextOptions): GraphQLContext {
     }),
     maxBatchSize: options.maxBatchSize,
     caller: options.caller,
+    live: options.live,
   };
 }

@@ -4,6 +4,8 @@ import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyServerLimits, httpServerOptions } from './http/server-options.js';
+import { schema } from './graphql/schema.js';
+import { attachGraphQLWs } from './live/graphql-ws.js';
 import { createLogger } from './logger.js';
 import { installProcessGuards } from './process-guards.js';
 import { loopbackOrigin, sandboxWebhookTokens, startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
@@ -44,12 +46,18 @@ installProcessGuards(logger, () => app.metrics.unhandledRejection());
 // Timeouts and a connection cap, so slow or silent clients cannot hold sockets (README "Configuration").
 const server = createServer(httpServerOptions(config.server), app.yoga);
 applyServerLimits(server, config.server);
+// graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
+const graphqlWs = attachGraphQLWs(server, { yoga: app.yoga, schema, maxPayloadBytes: config.security.maxBodyBytes });
 
 const shutdown = createShutdown({
   server,
   readiness: app.readiness,
   graceMs: config.shutdownGraceMs,
   logger,
+  endStreams: async () => {
+    await app.live.endAll();
+    await graphqlWs.close();
+  },
   closeResources: async () => {
     await app.close();
     await tracerProvider?.shutdown();

@@ -10,6 +10,8 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Provider pools, sandbox simulators, trace export: closed after the last request. */
   closeResources: () => Promise<void>;
+  /** Ends long-lived responses (subscriptions over SSE and graphql-ws) at once, so they do not hold the drain for the whole grace period. */
+  endStreams?: () => Promise<void>;
 }
 
 export interface ShutdownResult {
@@ -36,7 +38,7 @@ export function createShutdown(options: ShutdownOptions): (signal: string) => Pr
   return (signal) => (running ??= run(options, signal));
 }
 
-async function run({ server, readiness, graceMs, logger, closeResources }: ShutdownOptions, signal: string): Promise<ShutdownResult> {
+async function run({ server, readiness, graceMs, logger, closeResources, endStreams }: ShutdownOptions, signal: string): Promise<ShutdownResult> {
   readiness.markStopping();
   // Every answer from now on closes its connection, so no socket goes back to idle.
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
@@ -44,6 +46,7 @@ async function run({ server, readiness, graceMs, logger, closeResources }: Shutd
   });
   // Stop listening without http.Server#close's immediate sweep of idle sockets (see LINGER_MS).
   const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+  await endStreams?.();
   // Logged after close(): whoever reads this line can rely on new connections being refused.
   logger.info({ signal, graceMs }, 'shutting down: not accepting new connections, waiting for in-flight requests');
   // A keep-alive socket becomes idle only after its last response; keep closing those until none is left.

@@ -7,6 +7,7 @@ import { DeliveryStateEnum } from './types/delivery-state.js';
 import './types/lookup-errors.js';
 import { defineMessageStatusResult } from './types/message-status-result.js';
 import { MessageStatusInterface } from './types/message-status.js';
+import { defineMessageStatusChanged } from './types/subscription.js';
 import { NodeInterface } from './types/node.js';
 
 const kit: GraphQLKit = {
@@ -17,7 +18,7 @@ const kit: GraphQLKit = {
   defineProviderLookup,
 };
 
-defineMessageStatusResult(providers.map((provider) => provider.graphql(kit)));
+defineMessageStatusChanged(defineMessageStatusResult(providers.map((provider) => provider.graphql(kit))));
 
 /** The subgraph schema: our types plus `_service`, `_entities` (each representation answered on its own) and the federation directives. */
 export const schema = guardEntities(builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }));

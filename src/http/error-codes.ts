@@ -30,7 +30,8 @@ function supportedOperations(context: ValidationContext) {
     OperationDefinition(node: { operation: string; loc?: unknown }) {
       const root = node.operation === 'mutation' ? schema.getMutationType() : node.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
       if (!root) {
-        context.reportError(createGraphQLError(`This service has no ${node.operation} operations; it answers queries only.`, { nodes: [node as never], extensions: { code: 'OPERATION_NOT_SUPPORTED' } }));
+        const kinds = ['queries', schema.getMutationType() && 'mutations', schema.getSubscriptionType() && 'subscriptions'].filter(Boolean).join(' and ');
+        context.reportError(createGraphQLError(`This service has no ${node.operation} operations; it answers ${kinds} only.`, { nodes: [node as never], extensions: { code: 'OPERATION_NOT_SUPPORTED' } }));
       }
     },
   };

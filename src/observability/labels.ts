@@ -72,6 +72,9 @@ export const ERROR_CODES: ReadonlySet<string> = new Set([
   // execution
   'BATCH_TOO_LARGE',
   'LOOKUP_BUDGET_EXCEEDED',
+  // subscriptions
+  'TOO_MANY_SUBSCRIPTIONS',
+  'WATCHER_LIMIT',
   'UNAUTHORIZED',
   'UNAVAILABLE',
   'TIMEOUT',

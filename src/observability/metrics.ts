@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveMetrics } from '../live/metrics.js';
 import type { LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 import { errorCodeLabel } from './labels.js';
@@ -22,7 +23,7 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
  * first use: the resilience layer calls these methods when it exists, and
  * until then /metrics shows no series that nothing feeds.
  */
-export interface Metrics extends LookupMetrics {
+export interface Metrics extends LookupMetrics, LiveMetrics {
   readonly registry: Registry;
   requestStarted(): void;
   requestFinished(): void;
@@ -120,8 +121,30 @@ export function createMetrics(): Metrics {
       }),
     });
 
+  // Live path: always registered (0 is a meaningful value for a gauge of open subscriptions).
+  const subscriptionsOpen = new Gauge({ name: 'graphql_subscriptions_open', help: 'GraphQL subscriptions open now, over SSE and graphql-ws', registers: [registry] });
+  const subscriptionsRefused = new Counter({
+    name: 'graphql_subscriptions_refused_total',
+    help: 'Subscriptions refused before they started, by reason (BATCH_TOO_LARGE, TOO_MANY_SUBSCRIPTIONS, WATCHER_LIMIT, UNAUTHENTICATED)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const watchersActive = new Gauge({ name: 'status_watchers_active', help: 'Messages watched now (one watcher per message, shared by its subscribers)', registers: [registry] });
+  const watcherPolls = new Counter({
+    name: 'status_watcher_polls_total',
+    help: 'Polls made by watchers, by provider and outcome (changed, unchanged, error)',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    subscriptionOpened: () => subscriptionsOpen.inc(),
+    subscriptionClosed: () => subscriptionsOpen.dec(),
+    subscriptionRefused: (reason) => subscriptionsRefused.inc({ reason }),
+    watcherStarted: () => watchersActive.inc(),
+    watcherStopped: () => watchersActive.dec(),
+    watcherPoll: (provider, outcome) => watcherPolls.inc({ provider, outcome }),
     requestStarted: () => inFlight.inc(),
     requestFinished: () => inFlight.dec(),
     operation(e) {

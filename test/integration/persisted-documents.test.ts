@@ -32,7 +32,7 @@ describe('the manifest codegen writes', () => {
   it('holds every operation in operations/, keyed by the sha256 the typed documents carry', () => {
     const operations = readdirSync(new URL('../../operations/', import.meta.url)).filter((f) => f.endsWith('.graphql'));
     expect(Object.keys(manifest)).toHaveLength(operations.length);
-    const names = Object.values(manifest).map((doc) => /^query (\w+)/.exec(doc)?.[1]);
+    const names = Object.values(manifest).map((doc) => /^(?:query|subscription) (\w+)/.exec(doc)?.[1]);
     expect(names.sort()).toEqual(operations.map((f) => f.replace('.graphql', '')).sort());
     expect(manifest[D7_ID]).toMatch(/^query D7Report\(/);
     expect(manifest[BATCH_ID]).toMatch(/^query MessageStatuses\(/);

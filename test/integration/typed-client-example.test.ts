@@ -85,3 +85,42 @@ it('takes refs as arguments, and exits 1 saying why when the request fails', asy
   expect(down.code).toBe(1);
   expect(down.stderr).toMatch(new RegExp(`request to ${url} failed`));
 });
+
+describe('examples/typed-client/watch.ts (a typed subscription over SSE)', () => {
+  let h: Harness;
+  let server: Server;
+  let url: string;
+  let clock = Date.now();
+  beforeAll(async () => {
+    h = await startHarness({ env: { WATCHER_POLL_MIN_MS: '50', WATCHER_POLL_MAX_MS: '100' }, simulator: { now: () => clock } });
+    ({ server, url } = await serve(h));
+  });
+  afterAll(async () => {
+    await h.app.live.endAll();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await h.close();
+  });
+
+  it('prints the first answer of each ref, then each change, and exits 0 when every message is final', async () => {
+    const WATCH = new URL('../../examples/typed-client/watch.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', WATCH, 'BETATEL:01KH0000000000000000000A01', 'D7:not-a-uuid'], { env: { ...process.env, GRAPHQL_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (stdout.split('\n').length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    clock += 2_500;
+    while (!stdout.includes(': SENT')) await new Promise((resolve) => setTimeout(resolve, 20));
+    // READ is final for this id's fate in the simulator (12 s and later).
+    clock += 20_000;
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n').map((line) => line.replace(/^\S+ /, ''));
+    expect(lines[0]).toBe('BETATEL 01KH0000000000000000000A01: PENDING, status PENDING');
+    expect(lines[1]).toMatch(/^D7 not-a-uuid: InvalidMessageId: "not-a-uuid" is not a valid D7/);
+    expect(lines[2]).toBe('BETATEL 01KH0000000000000000000A01: SENT, status SENT');
+    expect(lines.at(-1)).toMatch(/^BETATEL 01KH0000000000000000000A01: \w+ \(final\), status \w+$/);
+  }, 30_000);
+});

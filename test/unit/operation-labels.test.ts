@@ -33,7 +33,7 @@ describe('operation labels come from a bounded set', () => {
   });
 
   it('the project operations are known names', () => {
-    expect(knownOperationNames({ mode: 'off', manifestPath: undefined }).sort()).toEqual(['BetatelWdr', 'D7Report', 'MessageStatus', 'MessageStatuses', 'Node']);
+    expect(knownOperationNames({ mode: 'off', manifestPath: undefined }).sort()).toEqual(['BetatelWdr', 'D7Report', 'MessageStatus', 'MessageStatusChanged', 'MessageStatuses', 'Node']);
   });
 });
 

@@ -8,7 +8,9 @@ import { MessageRefInput } from './message-ref.js';
 import { ProviderEnum } from './provider.js';
 import { typeNameOf } from './node.js';
 
-/** Declared once every provider type exists, since they are its members. */
+export type MessageStatusResultRef = ReturnType<typeof defineMessageStatusResult>;
+
+/** Declared once every provider type exists, since they are its members; returned for the fields that answer it. */
 export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRef[]) {
   const MessageStatusResult = builder.unionType('MessageStatusResult', {
     description:
@@ -47,4 +49,5 @@ export function defineMessageStatusResult(providerTypes: readonly ProviderTypeRe
       },
     }),
   }));
+  return MessageStatusResult;
 }

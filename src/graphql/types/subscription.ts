@@ -1,0 +1,49 @@
+import { createGraphQLError } from 'graphql-yoga';
+import { SubscriptionRefused } from '../../live/subscriptions.js';
+import type { StreamRef } from '../../live/status-stream.js';
+import { providerByKey } from '../../providers/registry.js';
+import { builder } from '../builder.js';
+import type { MessageStatusResultRef } from './message-status-result.js';
+import type { LookupProblem } from '../lookup-problem.js';
+import { lookupResult } from '../lookup.js';
+import { MessageRefInput } from './message-ref.js';
+
+builder.subscriptionType({
+  description: 'Live delivery status: answers that move by themselves, over SSE or graphql-ws on /graphql.',
+  // The same scope as every lookup; fields of each event's record add their own (content, PII).
+  authScopes: { statusRead: true },
+});
+
+/** A ref that can never change: its id is invalid, or its provider is not configured here. */
+function isFinalProblem(problem: LookupProblem): boolean {
+  return problem.kind === 'InvalidMessageId' || problem.kind === 'InvalidArgument' || problem.failure?.code === 'NOT_CONFIGURED';
+}
+
+export function defineMessageStatusChanged(MessageStatusResult: MessageStatusResultRef) {
+  builder.subscriptionFields((t) => ({
+    messageStatusChanged: t.field({
+      type: MessageStatusResult,
+      description:
+        'First the current answer for every ref (a record or a typed error, in ref order, one event each), then one event per change of any of the messages (the new record; repeated refs of one message give one event per change). It completes when every ref is final (a final state, or an error that cannot change such as InvalidMessageId), when the client goes away, or after the server maximum lifetime (SUBSCRIPTION_MAX_LIFETIME_MS). States never move backwards. More refs than MAX_BATCH_SIZE is a BATCH_TOO_LARGE error; more open subscriptions than MAX_SUBSCRIPTIONS_PER_CLIENT is TOO_MANY_SUBSCRIPTIONS; live mode refuses anonymous callers (UNAUTHENTICATED).',
+      args: {
+        refs: t.arg({ type: [MessageRefInput], required: true, description: 'The messages to follow.' }),
+      },
+      subscribe: (_root, { refs }, ctx) => {
+        const streamRefs: StreamRef<LookupProblem>[] = refs.map((ref) => {
+          const id = providerByKey(ref.provider).parseId(ref.id);
+          return {
+            message: id === undefined ? undefined : { provider: ref.provider, id },
+            initial: () => lookupResult(ctx, ref.provider, ref.id),
+          };
+        });
+        try {
+          return ctx.live.start({ caller: ctx.caller, refs: streamRefs, maxRefs: ctx.maxBatchSize, isFinalProblem });
+        } catch (error) {
+          if (!(error instanceof SubscriptionRefused)) throw error;
+          throw createGraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+        }
+      },
+      resolve: (item) => item,
+    }),
+  }));
+}

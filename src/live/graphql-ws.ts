@@ -1,0 +1,181 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { EventStreamReader } from './event-stream-reader.js';
+
+/** What this transport needs of the app: yoga's fetch entry point, so every plugin runs as for HTTP. */
+export interface YogaFetch {
+  fetch(request: Request, serverContext: Record<string, never>): Response | Promise<Response>;
+}
+
+export interface GraphQLWsOptions {
+  yoga: YogaFetch;
+  /** Handed to graphql-ws, which requires one; yoga executes against its own. */
+  schema: GraphQLSchema;
+  /** Largest WebSocket message (the same cap as an HTTP body). */
+  maxPayloadBytes: number;
+  path?: string;
+  /** WebSocket ping interval; a peer that misses one is dropped. */
+  keepAliveMs?: number;
+  /** How long a socket may stay open before `connection_init`. */
+  connectionInitWaitMs?: number;
+}
+
+export interface GraphQLWsServer {
+  /** Closes every socket (their subscriptions end, freeing their watchers) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+/** Connection params that become request headers; every other key is ignored. */
+const CREDENTIAL_PARAMS = ['authorization', 'x-api-key'] as const;
+/** A credential longer than this is not one (the HTTP header limit is 16 KiB in Node). */
+const MAX_CREDENTIAL_LENGTH = 8192;
+/** Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications. */
+const CLOSE_RATE_LIMITED = 4429;
+const CLOSE_AUTH_UNAVAILABLE = 4503;
+/**
+ * graphql-ws reads the document only to choose between its `execute` and `subscribe` hooks,
+ * which here are the same relay; the client's document goes to yoga untouched, which parses,
+ * limits (armor) and validates it as for HTTP. So nothing is parsed twice, and a parse error
+ * is yoga's answer, not a second error path.
+ */
+const RELAYED = parse('subscription Relayed { __typename }');
+
+/**
+ * Headers for a request made on behalf of a graphql-ws connection; undefined when malformed.
+ * Credentials come from `connectionParams` (browsers cannot set headers on a WebSocket), else
+ * from the upgrade request's own headers (routers propagate headers on the handshake).
+ */
+export function connectionHeaders(params: Readonly<Record<string, unknown>> | undefined, upgrade: IncomingMessage['headers'] = {}): Headers | undefined {
+  const headers = new Headers({ 'content-type': 'application/json', accept: 'text/event-stream' });
+  const fromParams = Object.entries(params ?? {}).filter(([key]) => (CREDENTIAL_PARAMS as readonly string[]).includes(key.toLowerCase()));
+  const fromUpgrade = CREDENTIAL_PARAMS.flatMap((name) => (typeof upgrade[name] === 'string' ? [[name, upgrade[name]] as [string, unknown]] : []));
+  for (const [key, value] of fromParams.length > 0 ? fromParams : fromUpgrade) {
+    const name = key.toLowerCase();
+    if (!(CREDENTIAL_PARAMS as readonly string[]).includes(name)) continue;
+    if (typeof value !== 'string' || value.length > MAX_CREDENTIAL_LENGTH) return undefined;
+    try {
+      headers.set(name, value);
+    } catch {
+      // A value no HTTP header could carry (a newline, a control character).
+      return undefined;
+    }
+  }
+  return headers;
+}
+
+function errorCodes(body: unknown): string[] {
+  const errors = (body as { errors?: { extensions?: { code?: unknown } }[] } | null)?.errors;
+  return Array.isArray(errors) ? errors.map((e) => String(e?.extensions?.code ?? '')) : [];
+}
+
+/**
+ * graphql-ws on the HTTP server's `/graphql`, for routers that speak only WebSocket (Apollo
+ * Router's passthrough mode). Each operation is relayed through `yoga.fetch` as a GraphQL over
+ * SSE request whose credentials come from the connection (`connectionParams`, else the
+ * upgrade request's headers), so authentication, rate limits, persisted documents, armor
+ * limits, scopes, masking and metrics are exactly those of HTTP, with no second code path to
+ * keep in step. The cost is a JSON round trip per event in process.
+ *
+ * The connection is also checked at `connection_init` by a `{ __typename }` request through
+ * the same path, so a refused caller is closed with 4401 (or 4429 rate limited, 4503
+ * authentication unavailable) before it can subscribe. That check only gives early close
+ * codes: every relayed operation is authenticated again by yoga (an expired token fails there).
+ */
+export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
+  const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
+  const headersBySocket = new WeakMap<object, Headers>();
+
+  const relay = async (headers: Headers, req: IncomingMessage, body: object) => {
+    const request = new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body) });
+    // The server context node's adapter gives every HTTP request ({ req }): the security layer
+    // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
+    return options.yoga.fetch(request, { req } as unknown as Record<string, never>);
+  };
+
+  const disposable = useServer(
+    {
+      // Internal failures close with "Internal server error", never an error's own message.
+      isProd: true,
+      connectionInitWaitTimeout: options.connectionInitWaitMs ?? 3_000,
+      async onConnect(ctx) {
+        const { socket, request } = ctx.extra;
+        const headers = connectionHeaders(ctx.connectionParams, request.headers);
+        if (!headers) {
+          socket.close(CloseCode.BadRequest, 'connectionParams: authorization and x-api-key must be strings usable as HTTP headers');
+          return false;
+        }
+        const response = await relay(new Headers([...headers].filter(([name]) => name !== 'accept')), request, { query: '{ __typename }' });
+        const codes = errorCodes(await response.json().catch(() => null));
+        const refusal = codes.includes('UNAUTHENTICATED')
+          ? CloseCode.Unauthorized
+          : codes.includes('RATE_LIMITED')
+            ? CLOSE_RATE_LIMITED
+            : codes.includes('AUTHENTICATION_UNAVAILABLE')
+              ? CLOSE_AUTH_UNAVAILABLE
+              : undefined;
+        if (refusal !== undefined) {
+          socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : 'Refused');
+          return false;
+        }
+        headersBySocket.set(socket, headers);
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload: SubscribePayload) => ({ schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined }),
+      // Both kinds go through yoga; a query answers one event, a subscription many.
+      execute: (args) => relayOperation(args.contextValue as RelayContext),
+      subscribe: (args) => relayOperation(args.contextValue as RelayContext),
+      // Results come from yoga already formatted (masked errors, plain JSON): sent as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result,
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+
+  type RelayContext = { ctx: { extra: { socket: object; request: IncomingMessage } }; payload: SubscribePayload };
+
+  async function relayOperation({ ctx, payload }: RelayContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const headers = headersBySocket.get(ctx.extra.socket);
+    if (!headers) return { errors: [new GraphQLError('connection not authenticated')] };
+    const { query, variables, operationName, extensions } = payload;
+    const response = await relay(headers, ctx.extra.request, { query, variables, operationName, extensions });
+    if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      return resultsOf(new EventStreamReader(response.body, options.maxPayloadBytes * 16));
+    }
+    // Refused before execution (400, 401, 429...): yoga answered JSON with the errors.
+    const body = (await response.json().catch(() => null)) as ExecutionResult | null;
+    return body && typeof body === 'object' ? body : { errors: [new GraphQLError(`request refused with HTTP ${response.status}`)] };
+  }
+
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** The `next` events of one relayed operation as results; ends at `complete`. Returning it cancels the relay. */
+function resultsOf(events: EventStreamReader): AsyncIterableIterator<ExecutionResult> {
+  const iterator: AsyncIterableIterator<ExecutionResult> & { throw(error: unknown): Promise<IteratorResult<ExecutionResult>> } = {
+    [Symbol.asyncIterator]: () => iterator,
+    async next() {
+      for (;;) {
+        const step = await events.next();
+        if (step.done || step.value.event === 'complete') {
+          await events.return();
+          return { done: true, value: undefined };
+        }
+        if (step.value.event === 'next') return { done: false, value: JSON.parse(step.value.data) as ExecutionResult };
+      }
+    },
+    return: () => events.return() as Promise<IteratorResult<ExecutionResult>>,
+    async throw(error: unknown) {
+      await events.return();
+      throw error;
+    },
+  };
+  return iterator;
+}

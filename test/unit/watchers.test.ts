@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DeliveryState } from '../../src/domain/delivery-state.js';
+import type { MessageStatusRecord } from '../../src/domain/message-status.js';
+import type { StatusChange } from '../../src/lookup/status-service.js';
+import { WatcherRegistry, type WatchedService } from '../../src/live/watchers.js';
+
+const SETTINGS = { maxWatchers: 3, pollMinMs: 2_000, pollMaxMs: 60_000 };
+
+function record(state: DeliveryState, details: unknown = { n: 1 }): MessageStatusRecord {
+  return { provider: 'BETATEL', providerMessageId: 'm1', state, isFinal: state === 'READ', fetchedAt: new Date(), details };
+}
+
+/** A status service whose upstream answers `answer` and which tells listeners of changes as the real one does. */
+function fakeService() {
+  const listeners = new Set<(change: StatusChange) => void>();
+  let known: MessageStatusRecord | undefined;
+  const polls: number[] = [];
+  const service = {
+    answer: record('PENDING'),
+    polls,
+    push(next: MessageStatusRecord) {
+      known = next;
+      for (const listener of listeners) listener({ provider: 'BETATEL', id: 'm1', record: next, checkedAt: next.fetchedAt.getTime() });
+    },
+    lookup: (() => {
+      polls.push(Date.now());
+      const next = { ...service.answer, fetchedAt: new Date() };
+      service.push(next);
+      return Promise.resolve(next);
+    }) as WatchedService['lookup'],
+    known: () => known,
+    onChange(listener: (change: StatusChange) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return service;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Delays between consecutive polls, in ms. */
+const gaps = (polls: number[]) => polls.slice(1).map((at, i) => at - polls[i]!);
+
+describe('WatcherRegistry', () => {
+  it('polls an unchanging message at 2 s, then doubling up to 60 s', async () => {
+    const service = fakeService();
+    const registry = new WatcherRegistry(service, SETTINGS);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(service.polls[0]! - 1_000_000).toBe(2_000);
+    expect(gaps(service.polls).slice(0, 7)).toEqual([4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+  });
+
+  it('resets the delay to 2 s when a poll finds a new state, and stops polling once final', async () => {
+    const service = fakeService();
+    const registry = new WatcherRegistry(service, SETTINGS);
+    const heard: string[] = [];
+    registry.watch('BETATEL', 'm1', (r) => heard.push(r.state));
+    await vi.advanceTimersByTimeAsync(2_000 + 4_000 + 8_000); // polls at 2, 6, 14 s
+    service.answer = record('DELIVERED');
+    await vi.advanceTimersByTimeAsync(16_000); // poll at 30 s finds DELIVERED
+    await vi.advanceTimersByTimeAsync(2_000); // so the next is 2 s later, not 32
+    expect(gaps(service.polls)).toEqual([4_000, 8_000, 16_000, 2_000]);
+    service.answer = record('READ');
+    await vi.advanceTimersByTimeAsync(4_000);
+    const count = service.polls.length;
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(service.polls.length).toBe(count);
+    // One event per change: the first answer, DELIVERED, READ; same-state refreshes are no events.
+    expect(heard).toEqual(['PENDING', 'DELIVERED', 'READ']);
+  });
+
+  it('pushes the next poll back when a change arrives from elsewhere (a webhook)', async () => {
+    const service = fakeService();
+    const registry = new WatcherRegistry(service, SETTINGS);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(1_500);
+    service.push(record('SENT')); // at 1.5 s: the poll due at 2 s moves to 3.5 s
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(service.polls).toEqual([]);
+    service.push(record('SENT', { n: 2 })); // new details, same state, at 3.4 s: poll moves to 5.4 s
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(service.polls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(service.polls).toEqual([1_005_400]);
+  });
+
+  it('shares one watcher among subscribers and frees it with the last one', async () => {
+    const service = fakeService();
+    const registry = new WatcherRegistry(service, SETTINGS);
+    const heard: number[] = [];
+    const leave = Array.from({ length: 50 }, (_, i) => registry.watch('BETATEL', 'm1', () => heard.push(i)));
+    expect(registry.size).toBe(1);
+    expect(registry.subscribers('BETATEL', 'm1')).toBe(50);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(service.polls.length).toBe(1);
+    expect(heard.length).toBe(50);
+    for (const stop of leave.slice(0, 49)) stop();
+    leave[0]!(); // leaving twice changes nothing
+    expect(registry.subscribers('BETATEL', 'm1')).toBe(1);
+    leave[49]!();
+    expect(registry.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(service.polls.length).toBe(1);
+  });
+
+  it('caps the watchers: room is checked before, and watching past the cap throws', () => {
+    const service = fakeService();
+    const registry = new WatcherRegistry(service, SETTINGS);
+    for (const id of ['a', 'b', 'c']) registry.watch('BETATEL', id, () => undefined);
+    expect(registry.hasRoomFor(['BETATEL:a', 'BETATEL:b'])).toBe(true);
+    expect(registry.hasRoomFor(['BETATEL:a', 'BETATEL:d'])).toBe(false);
+    expect(() => registry.watch('BETATEL', 'd', () => undefined)).toThrow(/watcher limit of 3/);
+    expect(registry.size).toBe(3);
+  });
+
+  it('keeps polling with backoff when the provider fails, and never throws', async () => {
+    const service = fakeService();
+    let calls = 0;
+    service.lookup = (() => {
+      calls += 1;
+      return Promise.reject(new Error('UNAVAILABLE'));
+    }) as WatchedService['lookup'];
+    const outcomes: string[] = [];
+    const registry = new WatcherRegistry(service, SETTINGS, {
+      watcherPoll: (_p, outcome) => outcomes.push(outcome),
+      watcherStarted: () => undefined,
+      watcherStopped: () => undefined,
+      subscriptionOpened: () => undefined,
+      subscriptionClosed: () => undefined,
+      subscriptionRefused: () => undefined,
+    });
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000 + 4_000 + 8_000);
+    expect(calls).toBe(3);
+    expect(outcomes).toEqual(['error', 'error', 'error']);
+  });
+});
