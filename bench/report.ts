@@ -16,6 +16,8 @@ export interface Row {
   expectedCallsPerRequest: number;
   hotKeyCalls: number | undefined;
   peakRssMb: number;
+  /** RSS of a freshly started server before any load (median over repetitions). */
+  idleRssMb: number;
   nonData: number;
   requests: number;
 }
@@ -69,37 +71,44 @@ interface Target {
 
 function targets(rows: Row[], settings: Settings): Target[] {
   const out: Target[] = [];
-  for (const w of ['fresh-10', 'fresh-100']) {
-    const r = ratio(find(rows, w, 'S')?.cpuMsPerRequest, find(rows, w, 'B0')?.cpuMsPerRequest);
-    out.push({ target: `CPU per request of S ≤ 1.5× B0 at ${w.split('-')[1]} ids`, measured: `${f(r, 2)}×`, met: r === undefined ? undefined : r <= 1.5 });
-  }
-  const t = ratio(find(rows, 'fresh-10', 'S')?.rps, find(rows, 'fresh-10', 'B0')?.rps);
-  out.push({ target: 'throughput of S ≥ 85% of B0 at 10 ids', measured: `${f(t === undefined ? undefined : t * 100)}%`, met: t === undefined ? undefined : t >= 0.85 });
+  const cpu = (w: string) => ratio(find(rows, w, 'S')?.cpuMsPerRequest, find(rows, w, 'B0')?.cpuMsPerRequest);
+  const rps = (w: string, v: string) => ratio(find(rows, w, 'S')?.rps, find(rows, w, v)?.rps);
+  const atMost = (target: string, r: number | undefined, max: number) => out.push({ target, measured: `${f(r, 2)}×`, met: r === undefined ? undefined : r <= max });
+  const atLeast = (target: string, r: number | undefined, min: number) => out.push({ target, measured: `${f(r, 2)}×`, met: r === undefined ? undefined : r >= min });
+  atMost('CPU per request of S ≤ 2.0× B0 at 10 ids', cpu('fresh-10'), 2);
+  atMost('CPU per request of S ≤ 1.5× B0 at 100 ids', cpu('fresh-100'), 1.5);
+  atLeast('throughput of S ≥ 1.5× P at 10 ids', rps('fresh-10', 'P'), 1.5);
+  atLeast('throughput of S ≥ 2× P at 100 ids', rps('fresh-100', 'P'), 2);
+  const sizes = ['fresh-1', 'fresh-10', 'fresh-100'];
+  const vsN = sizes.map((w) => rps(w, 'N'));
+  out.push({
+    target: "throughput of S ≥ N's at 1, 10 and 100 ids",
+    measured: vsN.map((r, i) => `${sizes[i]!.split('-')[1]}: ${f(r, 2)}×`).join(', '),
+    met: vsN.some((r) => r === undefined) ? undefined : vsN.every((r) => r! >= 1),
+  });
+  atMost('cached answers, repeat50-10: CPU per request of S ≤ 2× B0', cpu('repeat50-10'), 2);
+  atMost('cached answers, hot-1: CPU per request of S ≤ 2× B0', cpu('hot-1'), 2);
+  atMost('fresh-100 p50 latency of S ≤ 1.5× B0', ratio(find(rows, 'fresh-100', 'S')?.p50, find(rows, 'fresh-100', 'B0')?.p50), 1.5);
+  const c500 = find(rows, 'c500-1', 'S');
+  out.push({
+    target: 'peak RSS of S < 250 MB at 500 concurrent connections (idle RSS of S in live mode beside it)',
+    measured: c500 ? `${f(c500.peakRssMb)} MB (idle ${f(c500.idleRssMb)} MB)` : '–',
+    met: c500 ? c500.peakRssMb < 250 : undefined,
+  });
   const sRows = rows.filter((r) => r.variant === 'S' && !r.workload.startsWith('hot'));
   const exact = sRows.filter((r) => r.callsPerRequestAll.every((c) => c === r.expectedCallsPerRequest));
   out.push({
-    target: 'upstream calls per request of S = distinct ids in it, exactly',
+    target: 'kept: upstream calls per request of S = distinct ids in it, exactly',
     measured: sRows.map((r) => `${r.workload} ${r.callsPerRequestAll.map((c) => f(c, 3)).join('/')} (want ${r.expectedCallsPerRequest})`).join('; '),
     met: sRows.length === 0 ? undefined : exact.length === sRows.length,
   });
   const hot = find(rows, 'hot-1', 'S');
   const allowed = Math.floor(settings.seconds / MOVING_TTL_S) + 1;
   out.push({
-    target: `hot key: 100 concurrent clients on one id make ≤ 1 upstream call per cache lifetime (${MOVING_TTL_S} s for this state: ≤ ${allowed} in ${settings.seconds} s)`,
+    target: `kept: hot key: 100 concurrent clients on one id make ≤ 1 upstream call per cache lifetime (${MOVING_TTL_S} s for this state: ≤ ${allowed} in ${settings.seconds} s)`,
     measured: hot ? `${hot.hotKeyCalls} calls for ${f(hot.requests)} requests` : '–',
     met: hot?.hotKeyCalls === undefined ? undefined : hot.hotKeyCalls <= allowed,
   });
-  const p = ratio(find(rows, 'fresh-10', 'S')?.rps, find(rows, 'fresh-10', 'P')?.rps);
-  out.push({ target: 'throughput of S ≥ 2× P at 10 ids', measured: `${f(p, 2)}×`, met: p === undefined ? undefined : p >= 2 });
-  const sizes = ['fresh-1', 'fresh-10', 'fresh-100'];
-  const vsN = sizes.map((w) => ratio(find(rows, w, 'S')?.rps, find(rows, w, 'N')?.rps));
-  out.push({
-    target: 'S ahead of N in throughput at every size (1, 10, 100 ids)',
-    measured: vsN.map((r, i) => `${sizes[i]!.split('-')[1]}: ${f(r, 2)}×`).join(', '),
-    met: vsN.some((r) => r === undefined) ? undefined : vsN.every((r) => r! > 1),
-  });
-  const c500 = find(rows, 'c500-1', 'S');
-  out.push({ target: 'peak RSS of S < 250 MB at 500 concurrent connections', measured: c500 ? `${f(c500.peakRssMb)} MB` : '–', met: c500 ? c500.peakRssMb < 250 : undefined });
   return out;
 }
 
@@ -119,7 +128,7 @@ export function renderResults(rows: Row[], variants: string[], machine: Machine,
   lines.push('## Design', '');
   lines.push(
     '- **Processes.** One mock upstream process (both providers\' documented formats, `bench/mock-upstream.ts`; answers after a fixed latency, counts calls per id), one process per variant started fresh for each repetition (so CPU time and RSS are that server\'s alone, read with `process.cpuUsage()` / `process.memoryUsage.rss()` over IPC), and the load generator (autocannon, programmatic) in the parent. All on 127.0.0.1, 2 shared cores: the three compete for CPU, which is why only ratios within one run are compared. Servers run compiled (tsc → `bench/out`), not under tsx.',
-    `- **Same upstream budget.** B0, N and S get ${settings.sockets} sockets per provider (S: \`UPSTREAM_CONNECTIONS\` and \`BULKHEAD_CONCURRENCY\` = ${settings.sockets}; its defaults are 32, which at ${settings.latencyMs} ms caps any server at 1600 calls/s per provider and would make the cap, not the software, the figure). Everything else in S is its default: cache on with default TTLs, retry, breaker, 16 lookups at once per request and provider, metrics, authentication (an API key on every request, checked against ${KEY_POOL} configured keys), graphql-armor limits and scope checks; \`LOG_LEVEL=silent\`, and the per-client rate limit off (\`RATE_LIMIT_PER_MINUTE=0\`: the load generator is a single client). P keeps its own HTTP stack (Node's global agent, no socket cap).`,
+    `- **Same upstream budget.** B0, N and S get ${settings.sockets} sockets per provider (S: \`UPSTREAM_CONNECTIONS\` and \`BULKHEAD_CONCURRENCY\` = ${settings.sockets}; its defaults are 32, which at ${settings.latencyMs} ms caps any server at 1600 calls/s per provider and would make the cap, not the software, the figure). Everything else in S is its default: cache on with default TTLs, retry, breaker, 100 lookups at once per request and provider (\`LOOKUP_CONCURRENCY\`), metrics, authentication (an API key on every request, checked against ${KEY_POOL} configured keys), graphql-armor limits and scope checks; \`LOG_LEVEL=silent\`, and the per-client rate limit off (\`RATE_LIMIT_PER_MINUTE=0\`: the load generator is a single client). P keeps its own HTTP stack (Node's global agent, no socket cap).`,
     '- **Fresh ids.** Every request carries ids no earlier request asked for (a counter encoded in the ids, `bench/ids.ts`), so S\'s cross-request cache answers nothing in the fan-out workloads; cache effects are shown separately: ids repeated within a query (`repeat50-10`) and the hot key (`hot-1`). The mock answers DELIVERED, a state still moving, which S keeps 5 s.',
     '- **Exact call counts.** The ids also name the request, so the mock counts the calls made for requests that completed; requests autocannon cut off at the end of a point are left out, and the next point starts only once the mock sees no more calls.',
     '- **Baselines.** B0 reads `variables.refs` from the same GraphQL POST body, checks ids (UUID / ULID), fetches each distinct id once with undici `Pool.request` and writes the same JSON; no GraphQL, cache or policy. N serves the same `schema.graphql` (buildSubgraphSchema) on graphql-yoga, one undici call per ref (no DataLoader, no de-duplication, no cache). P serves it on Apollo Server 5 (standalone) with one `RESTDataSource` per provider per request, its defaults (GET de-duplication within a request). N and P check ids like S, but check only the body fields the query reads (no zod validation of whole bodies, no multi-recipient aggregation, no error-body parsing); only `messageStatuses` resolves.',

@@ -68,8 +68,8 @@ export interface Workload {
   ownProcess?: boolean;
 }
 
-// 16 connections: with the service's defaults (16 lookups at once per request and provider,
-// bulkhead 32 running + 256 waiting) 16 × 16 stays inside the bulkhead, so S answers every ref.
+// 16 connections: with the service's defaults (100 lookups at once per request and provider,
+// bulkhead 256 running here + 2048 waiting) 16 × 100 stays inside the bulkhead, so S answers every ref.
 const C = 16;
 const WORKLOADS: Workload[] = [
   { name: 'fresh-1', what: '1 id per query, fresh ids', shape: { size: 1, repeated: 0, providers: 'D7' }, connections: C },
@@ -165,6 +165,7 @@ interface Measured {
   expectedCallsPerRequest: number;
   hotKeyCalls?: number;
   peakRssMb: number;
+  idleRssMb?: number;
 }
 
 async function load(port: number, w: Workload, durationS: number, mock: ChildProcess, server: ChildProcess): Promise<Measured> {
@@ -267,10 +268,12 @@ async function main() {
         const start = async () => {
           const child = childOf('server-child.js', [variant], { ...(profile && { BENCH_PROFILE_DIR: profileDir }), BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
           const { port } = await nextMessage<{ port: number }>(child, 'ready');
+          // Idle RSS: started, listening, nothing served yet.
+          const idleRssMb = (await ask<Mark>(child, { type: 'mark' }, 'mark')).rss / 1024 / 1024;
           // Warm-up (JIT, sockets): not recorded.
           await load(port, WORKLOADS[1]!, 1, mock, child);
           if (profile) await ask(child, { type: 'profile-start' }, 'profile-started');
-          return { child, port };
+          return { child, port, idleRssMb };
         };
         let server = await start();
         try {
@@ -279,7 +282,7 @@ async function main() {
               await stop(server.child);
               server = await start();
             }
-            const m = await load(server.port, w, seconds, mock, server.child);
+            const m = { ...(await load(server.port, w, seconds, mock, server.child)), idleRssMb: server.idleRssMb };
             const key = `${variant}|${w.name}`;
             samples.set(key, [...(samples.get(key) ?? []), m]);
             console.log(
@@ -317,6 +320,7 @@ async function main() {
         expectedCallsPerRequest: ms[0]!.expectedCallsPerRequest,
         hotKeyCalls: w.hot ? Math.max(...ms.map((m) => m.hotKeyCalls ?? 0)) : undefined,
         peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
+        idleRssMb: med((m) => m.idleRssMb ?? 0),
         nonData: med((m) => m.nonData),
         requests: med((m) => m.requests),
       });

@@ -1,6 +1,6 @@
 /**
  * S, this service as users run it: loadConfig defaults (cache on, default TTLs, retry, breaker,
- * 16 lookups at once per request), live mode against the mock. Only the upstream budget
+ * 100 lookups at once per request), live mode against the mock. Only the upstream budget
  * (`sockets`: UPSTREAM_CONNECTIONS and BULKHEAD_CONCURRENCY) is set when given, to the value
  * B0 and N get, so all three have the same number of upstream calls in flight. Callers
  * authenticate with API keys (bench/credentials.ts), as live mode requires.

@@ -8,7 +8,7 @@ describe('resilience configuration', () => {
       requestDeadlineMs: 8_000,
       attemptTimeoutMs: 5_000,
       bulkheadConcurrency: 32,
-      bulkheadQueue: 256,
+      bulkheadQueue: 2_048,
       breakerThreshold: 5,
       breakerHalfOpenMs: 10_000,
       retryMax: 2,

@@ -19,7 +19,7 @@ describe('loadConfig: defaults', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.maxBatchSize).toBe(100);
     expect(config.logLevel).toBe('info');
-    expect(config.lookupConcurrency).toBe(16);
+    expect(config.lookupConcurrency).toBe(100);
   });
 
   it('upstream limits', () => {
