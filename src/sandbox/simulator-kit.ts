@@ -32,6 +32,8 @@ export function digitsFrom(seed: string, count: number): string {
  * Remembers when each id was first asked for: generated records start their
  * life then, so a record's state advances while someone keeps polling it.
  */
+const FIRST_SEEN_MAX = 100_000;
+
 export class FirstSeen {
   private readonly seen = new Map<string, number>();
 
@@ -42,6 +44,8 @@ export class FirstSeen {
     if (first === undefined) {
       first = this.now();
       this.seen.set(id, first);
+      // Bounded: the oldest id starts its life again if it is ever asked for once more.
+      if (this.seen.size > FIRST_SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
     }
     return first;
   }
@@ -71,4 +75,13 @@ export function matchPath(req: IncomingMessage, pattern: RegExp): string | undef
   } catch {
     return match[1];
   }
+}
+
+/** Most ids a simulator's request log keeps: a long-running sandbox must not grow with every id asked for. */
+export const REQUEST_LOG_MAX = 10_000;
+
+/** Appends to a simulator's request log, dropping the oldest entries past REQUEST_LOG_MAX. */
+export function logRequest(requests: string[], id: string): void {
+  requests.push(id);
+  if (requests.length > REQUEST_LOG_MAX) requests.splice(0, requests.length - REQUEST_LOG_MAX);
 }

@@ -1,4 +1,4 @@
-import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText } from '../../sandbox/simulator-kit.js';
+import { answerLater, digest, digitsFrom, FirstSeen, logRequest, matchPath, sendJson, sendText } from '../../sandbox/simulator-kit.js';
 import { sandboxIds } from '../../sandbox/scenarios.js';
 import { WebhookPoster, type EventsOf } from '../../sandbox/webhook-poster.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
@@ -98,7 +98,7 @@ export function createBetatelSimulator(options: SimulatorOptions = {}): Provider
     handler(req, res) {
       const raw = req.method === 'GET' ? matchPath(req, /^\/api\/v1\/connect-hub\/whatsapp\/([^/]+)\/wdr$/) : undefined;
       if (raw === undefined) return sendJson(res, 404, { message: 'Route not found' });
-      requests.push(raw);
+      logRequest(requests, raw);
       const { apiKey, accountId } = BETATEL_SANDBOX_CREDENTIALS;
       if (req.headers['x-api-key'] !== apiKey || req.headers['x-account-id'] !== accountId) {
         return sendJson(res, 401, { message: 'Authentication failed' });

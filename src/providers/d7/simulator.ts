@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { answerLater, digest, digitsFrom, FirstSeen, matchPath, sendJson, sendText, uuidFrom } from '../../sandbox/simulator-kit.js';
+import { answerLater, digest, digitsFrom, FirstSeen, logRequest, matchPath, sendJson, sendText, uuidFrom } from '../../sandbox/simulator-kit.js';
 import { sandboxIds } from '../../sandbox/scenarios.js';
 import { WebhookPoster, type EventsOf } from '../../sandbox/webhook-poster.js';
 import type { ProviderSimulator, SandboxId, SimulatorOptions } from '../provider.js';
@@ -171,7 +171,7 @@ export function createD7Simulator(options: SimulatorOptions = {}): ProviderSimul
     handler(req, res) {
       const raw = req.method === 'GET' ? matchPath(req, /^\/whatsapp\/v[12]\/report\/([^/]+)$/) : undefined;
       if (raw === undefined) return sendJson(res, 404, { detail: 'Not Found' });
-      requests.push(raw);
+      logRequest(requests, raw);
       if (req.headers.authorization !== `Bearer ${D7_SANDBOX_CREDENTIALS.token}`) {
         return detail(res, 401, 'ACCESS_TOKEN_SIGNATURE_VERIFICATION_FAILED', 'Invalid access token');
       }
