@@ -1,27 +1,45 @@
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST, getVariableValues, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Operations run compiled (graphql-jit: each document is compiled once into plain functions,
- * no per-field resolveInfo or path bookkeeping of the graphql-js executor): in the benchmark
- * execution of a 100-ref `messageStatuses` was the largest share of a request's CPU left.
- * Federation's `_entities` and introspection keep the graphql-js executor: `_entities`
- * answers per-item error values (entities-guard.ts) with graphql-js semantics the router
- * relies on, and neither is on the hot path of frontends.
+ * Queries run compiled (graphql-jit: each document is compiled once into plain functions,
+ * without the graphql-js executor's per-field resolve info and path bookkeeping): in the
+ * benchmark, executing a 100-ref `messageStatuses` was the largest share of CPU left.
+ *
+ * graphql-js keeps what it does better: federation's `_entities` (per-item error values,
+ * entities-guard.ts) and `_service`, introspection, documents graphql-jit cannot compile, and
+ * any request whose variables do not coerce: graphql-jit's errors there name an internal
+ * variable and would be answered 200, graphql-js's name the client's variable and are 400.
+ * Such a request is simply executed again by graphql-js (errors only: nothing was resolved).
  */
 export function useCompiledExecution(): Plugin {
-  return useGraphQlJit({}, { enableIf: ({ schema, document, operationName, variableValues }) => !usesGraphqlJsOnlyFields(document) && variablesCoerce(schema, document, operationName, variableValues) }) as Plugin;
-}
-
-/**
- * Variables that do not coerce go to graphql-js, whose errors name the variable as the client
- * wrote it and are answered 400 (graphql-jit's name an internal variable, and are answered 200).
- */
-function variablesCoerce(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, values: Record<string, unknown> | null | undefined): boolean {
-  const operation = getOperationAST(document, operationName);
-  if (!operation?.variableDefinitions?.length) return true;
-  return getVariableValues(schema, operation.variableDefinitions, values ?? {}, { maxErrors: 1 }).errors === undefined;
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const compiledFor = (args: ExecutionArgs): CompiledQuery | null => {
+    let byOperation = compiled.get(args.document);
+    if (!byOperation) compiled.set(args.document, (byOperation = new Map()));
+    const name = args.operationName ?? '';
+    let entry = byOperation.get(name);
+    if (entry === undefined) {
+      const result = usesGraphqlJsOnlyFields(args.document) ? null : compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      entry = result && isCompiledQuery(result) ? result : null;
+      byOperation.set(name, entry);
+    }
+    return entry;
+  };
+  type Execute = (args: ExecutionArgs) => Promise<ExecutionResult> | ExecutionResult;
+  // `graphqlExecute`: the executor yoga would use (graphql-js, with its plugins' wrapping).
+  const execute = (graphqlExecute: Execute) => async (args: ExecutionArgs): Promise<ExecutionResult> => {
+    const query = compiledFor(args);
+    if (!query) return graphqlExecute(args);
+    const result = (await query.query(args.rootValue, args.contextValue, args.variableValues ?? {})) as ExecutionResult;
+    return result.errors && result.data === undefined ? graphqlExecute(args) : result;
+  };
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(execute(executeFn as Execute) as never);
+    },
+  };
 }
 
 const GRAPHQL_JS_ONLY = new Set(['_entities', '_service', '__schema', '__type']);

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { findApiKey } from './api-keys.js';
+import { findApiKey, indexApiKeys } from './api-keys.js';
 import type { JwtSettings, SecurityConfig } from './config.js';
 import { isScope, type Caller, type Scope } from './scopes.js';
 
@@ -63,12 +63,13 @@ function claimProblem(claim: string, reason: string): string {
  */
 export function createAuthenticator(security: SecurityConfig): Authenticate {
   const verifyJwt = security.jwt && jwtVerifier(security.jwt);
+  const keys = indexApiKeys(security.apiKeys);
   return async (headers, clientAddress) => {
     const authorization = headers.get('authorization');
     const apiKey = headers.get('x-api-key');
     if (authorization !== null && apiKey !== null) throw new AuthenticationError('send either authorization or x-api-key, not both');
     if (apiKey !== null) {
-      const key = findApiKey(security.apiKeys, apiKey);
+      const key = findApiKey(keys, apiKey);
       if (!key) throw new AuthenticationError('invalid API key');
       return { kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes };
     }

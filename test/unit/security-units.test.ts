@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findApiKey, parseApiKeys } from '../../src/security/api-keys.js';
+import { findApiKey, indexApiKeys, parseApiKeys } from '../../src/security/api-keys.js';
 import { scopesFromClaim } from '../../src/security/authenticate.js';
 import { lookupBudget } from '../../src/security/lookup-budget.js';
 import { maskPhoneNumber } from '../../src/security/mask.js';
@@ -46,7 +46,7 @@ describe('API keys', () => {
   });
 
   it('finds a key by value, and nothing for a near miss', () => {
-    const { keys } = parseApiKeys(`router:${key1}:status:read,dash:${key2}:status:read`);
+    const keys = indexApiKeys(parseApiKeys(`router:${key1}:status:read,dash:${key2}:status:read`).keys);
     expect(findApiKey(keys, key2)?.name).toBe('dash');
     expect(findApiKey(keys, key1)?.name).toBe('router');
     expect(findApiKey(keys, `${key1}x`)).toBeUndefined();
