@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { subscribeSse } from '../helpers/live.js';
 import { startOwnRedis, testRedis, uniquePrefix, until, type OwnRedis } from '../helpers/redis.js';
+import { d7Event, d7Path, postWebhook, WEBHOOK_ENV } from '../helpers/webhooks.js';
 
 // Issue 15: several replicas behave as one service through Redis, and stopping Redis never costs an answer.
 
@@ -10,7 +12,7 @@ const query = (h: Harness, id: string) => h.query<{ d7Report: { requestId: strin
 
 /** Three app instances on one Redis, all calling the first one's D7 simulator, so its request log counts every upstream call. */
 async function replicasOn(url: string): Promise<Harness[]> {
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('replicas'), RATE_LIMIT_PER_MINUTE: '0' };
+  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('replicas'), RATE_LIMIT_PER_MINUTE: '0', ...WEBHOOK_ENV, WATCHER_POLL_MIN_MS: '60000', WATCHER_POLL_MAX_MS: '60000' };
   const first = await startHarness({ env });
   const d7 = first.sandbox.simulators.D7!.url;
   const rest = [await startHarness({ env, baseUrls: { D7: d7 } }), await startHarness({ env, baseUrls: { D7: d7 } })];
@@ -27,9 +29,28 @@ describe('three replicas on one Redis', () => {
     replicas = await replicasOn(redis.url);
   });
   afterAll(async () => {
+    for (const h of replicas) await h.app.live.endAll();
     for (const h of replicas) await h.close();
     await redis.close();
   });
+
+  it('a webhook received by replica 1 reaches a subscriber on replica 3 within a second', async () => {
+    const id = freshId();
+    const query = `subscription($refs: [MessageRef!]!) { messageStatusChanged(refs: $refs) { __typename ... on D7Report { messages { msgId state } } } }`;
+    type Change = { messageStatusChanged: { messages: { msgId: string; state: string }[] } };
+    const sub = subscribeSse(replicas[2]!, { refs: [{ provider: 'D7', id }] }, {}, query);
+    const [first] = await sub.waitFor(1);
+    const msgId = (first!.data as Change).messageStatusChanged.messages[0]!.msgId;
+    // Replica 1 knows the report from the shared tier, so the event patches it without a call.
+    await query1(id);
+    const posted = Date.now();
+    expect((await postWebhook(replicas[0]!, d7Path(), d7Event(id, msgId, 'read', Date.now()))).status).toBe(202);
+    const [, second] = await sub.waitFor(2, 2_000);
+    expect(Date.now() - posted).toBeLessThan(1_000);
+    expect((second!.data as Change).messageStatusChanged.messages.find((m) => m.msgId === msgId)?.state).toBe('READ');
+    await sub.close();
+  });
+  const query1 = (id: string) => query(replicas[0]!, id);
 
   const upstream = (id: string) => replicas[0]!.d7.requests.filter((r) => r === id).length;
 
