@@ -14,18 +14,25 @@ import type { Plugin } from 'graphql-yoga';
  * Such a request is simply executed again by graphql-js (errors only: nothing was resolved).
  */
 export function useCompiledExecution(): Plugin {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  // Per document (yoga's parse cache keeps one object per query text) and operation: the times
+  // seen so far, then the compiled query (or null: graphql-js only). A document is compiled on its
+  // second execution: an operation a client repeats pays one compilation, while one-off documents
+  // (invented by a client, each a new text) never cost a compiled function.
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | number>>();
   const compiledFor = (args: ExecutionArgs): CompiledQuery | null => {
     let byOperation = compiled.get(args.document);
     if (!byOperation) compiled.set(args.document, (byOperation = new Map()));
     const name = args.operationName ?? '';
-    let entry = byOperation.get(name);
+    const entry = byOperation.get(name);
+    if (typeof entry === 'object') return entry;
     if (entry === undefined) {
-      const result = usesGraphqlJsOnlyFields(args.document) ? null : compileQuery(args.schema, args.document, args.operationName ?? undefined);
-      entry = result && isCompiledQuery(result) ? result : null;
-      byOperation.set(name, entry);
+      byOperation.set(name, 1);
+      return null;
     }
-    return entry;
+    const result = usesGraphqlJsOnlyFields(args.document) ? null : compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    const query = result && isCompiledQuery(result) ? result : null;
+    byOperation.set(name, query);
+    return query;
   };
   type Execute = (args: ExecutionArgs) => Promise<ExecutionResult> | ExecutionResult;
   // `graphqlExecute`: the executor yoga would use (graphql-js, with its plugins' wrapping).

@@ -68,7 +68,7 @@ it.skipIf(missing)(
 
     // The example tabs, first one active, and the auth hint in the headers editor.
     const tabs = await page.locator('.graphiql-tab').allInnerTexts();
-    expect(tabs.map((t) => t.trim())).toEqual(['MessageStatuses', 'MessageStatus', 'D7Report', 'BetatelWdr', 'Node']);
+    expect(tabs.map((t) => t.trim())).toEqual(['MessageStatuses', 'MessageStatus', 'D7Report', 'BetatelWdr', 'Node', 'MessageStatusChanged']);
     await page.getByRole('button', { name: 'Headers' }).click();
     await page.locator('.graphiql-editor-tool', { hasText: 'Bearer <token>' }).waitFor({ timeout: 5_000 });
 
