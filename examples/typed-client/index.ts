@@ -12,13 +12,9 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { MessageStatusesDocument, type MessageRef, type MessageStatusesQuery, type Provider } from '../../operations/generated/graphql.js';
+import { MessageStatusesDocument, type MessageRef, type MessageStatusesQuery } from '../../operations/generated/graphql.js';
+import { credentials, endpoint, refsFromArgs } from './cli.js';
 
-const endpoint = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
-const credentials: Record<string, string> = {
-  ...(process.env.GRAPHQL_API_KEY && { 'x-api-key': process.env.GRAPHQL_API_KEY }),
-  ...(process.env.GRAPHQL_TOKEN && { authorization: `Bearer ${process.env.GRAPHQL_TOKEN}` }),
-};
 
 /** One item of the answer: a record or a typed error for that ref. */
 type Result = MessageStatusesQuery['messageStatuses'][number];
@@ -87,14 +83,6 @@ const SANDBOX_BATCH: MessageRef[] = [
   { provider: 'BETATEL', id: '00000000000000000000000404' },
   { provider: 'D7', id: '00000000-0000-4000-8000-000000000429' },
 ];
-
-function refsFromArgs(args: string[]): MessageRef[] {
-  return args.map((arg) => {
-    const [provider, ...id] = arg.split(':');
-    if ((provider !== 'D7' && provider !== 'BETATEL') || id.length === 0) throw new Error(`expected PROVIDER:id (D7 or BETATEL), got "${arg}"`);
-    return { provider: provider satisfies Provider, id: id.join(':') };
-  });
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -11,13 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { MessageStatusChangedDocument, type MessageRef, type MessageStatusChangedSubscription, type Provider } from '../../operations/generated/graphql.js';
+import { MessageStatusChangedDocument, type MessageStatusChangedSubscription } from '../../operations/generated/graphql.js';
+import { credentials, endpoint, refsFromArgs } from './cli.js';
 
-const endpoint = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
-const credentials: Record<string, string> = {
-  ...(process.env.GRAPHQL_API_KEY && { 'x-api-key': process.env.GRAPHQL_API_KEY }),
-  ...(process.env.GRAPHQL_TOKEN && { authorization: `Bearer ${process.env.GRAPHQL_TOKEN}` }),
-};
 
 type Event = MessageStatusChangedSubscription['messageStatusChanged'];
 
@@ -71,14 +67,6 @@ function describe(event: Event): string {
     default:
       return unhandled(event);
   }
-}
-
-function refsFromArgs(args: string[]): MessageRef[] {
-  return args.map((arg) => {
-    const [provider, ...id] = arg.split(':');
-    if ((provider !== 'D7' && provider !== 'BETATEL') || id.length === 0) throw new Error(`expected PROVIDER:id (D7 or BETATEL), got "${arg}"`);
-    return { provider: provider satisfies Provider, id: id.join(':') };
-  });
 }
 
 async function main(): Promise<void> {
