@@ -47,3 +47,8 @@ export class ProviderFailure extends Error {
     return RETRYABLE.has(this.code);
   }
 }
+
+/** A lookup still waiting when its deadline (the request's, or the call's) came: the one wording of that failure. */
+export function deadlineTimeout(provider: string, cause?: unknown): ProviderFailure {
+  return new ProviderFailure({ provider, code: 'TIMEOUT', message: `${provider} did not answer before the request deadline`, cause });
+}

@@ -1,4 +1,4 @@
-import { ProviderFailure } from '../domain/provider-failure.js';
+import { deadlineTimeout, type ProviderFailure } from '../domain/provider-failure.js';
 
 interface Waiter {
   provider: string;
@@ -24,7 +24,7 @@ export class RequestDeadline {
 
   /** `promise`, or a TIMEOUT failure for `provider` if this request's deadline comes first. */
   guard<T>(promise: Promise<T>, provider: string): Promise<T> {
-    if (this.expired) return Promise.reject(timeout(provider));
+    if (this.expired) return Promise.reject(deadlineTimeout(provider));
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = { provider, reject };
       this.waiting.add(waiter);
@@ -51,11 +51,7 @@ export class RequestDeadline {
 
   private expire(): void {
     this.timer = undefined;
-    for (const waiter of this.waiting) waiter.reject(timeout(waiter.provider));
+    for (const waiter of this.waiting) waiter.reject(deadlineTimeout(waiter.provider));
     this.waiting.clear();
   }
-}
-
-function timeout(provider: string): ProviderFailure {
-  return new ProviderFailure({ provider, code: 'TIMEOUT', message: `${provider} did not answer before the request deadline` });
 }

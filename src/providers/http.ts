@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ProviderFailure, type ProviderErrorCode } from '../domain/provider-failure.js';
+import { deadlineTimeout, ProviderFailure, type ProviderErrorCode } from '../domain/provider-failure.js';
 
 /** Transport limits shared by every provider origin. */
 export interface HttpLimits {
@@ -214,9 +214,7 @@ export class ProviderHttp {
   }
 
   private cancelled(reason: CancelReason): ProviderFailure {
-    return reason === 'deadline'
-      ? this.fail('TIMEOUT', 'did not answer before the request deadline', {})
-      : this.fail('TIMEOUT', 'did not answer in time', {});
+    return reason === 'deadline' ? deadlineTimeout(this.provider) : this.fail('TIMEOUT', 'did not answer in time', {});
   }
 
   private transportFailure(error: unknown, call: UpstreamCall | undefined): ProviderFailure {
@@ -224,7 +222,7 @@ export class ProviderHttp {
     const name = (error as { name?: string } | null)?.name ?? '';
     if (call?.cancelled) return this.cancelled(call.cancelled);
     if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
-      return this.fail('TIMEOUT', 'did not answer before the request deadline', { cause: error });
+      return deadlineTimeout(this.provider, error);
     }
     if (TIMEOUT_CODES.has(code)) {
       return this.fail('TIMEOUT', code === 'UND_ERR_BODY_TIMEOUT' ? 'stopped sending its answer mid-body' : 'did not answer in time', { cause: error });

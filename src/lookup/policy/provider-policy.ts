@@ -1,4 +1,4 @@
-import { ProviderFailure } from '../../domain/provider-failure.js';
+import { deadlineTimeout, ProviderFailure } from '../../domain/provider-failure.js';
 import { UpstreamCall, type CancelReason } from '../../providers/http.js';
 import type { ResilienceSettings } from '../settings.js';
 import { backoffDelay } from './backoff.js';
@@ -27,13 +27,12 @@ export interface ProviderPolicy {
 export function createProviderPolicy(provider: string, settings: ResilienceSettings): ProviderPolicy {
   const bulkhead = new Bulkhead(provider, settings.bulkheadConcurrency, settings.bulkheadQueue);
   const breaker = new CircuitBreaker(provider, settings.breakerThreshold, settings.breakerHalfOpenMs);
-  const deadlineFailure = () => new ProviderFailure({ provider, code: 'TIMEOUT', message: `${provider} did not answer before the request deadline` });
 
   async function attempts<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown): Promise<T> {
     for (let retry = 0; ; retry += 1) {
       const left = deadline - Date.now();
       // A backoff that ended at the deadline must not start another upstream call.
-      if (left <= 0) throw deadlineFailure();
+      if (left <= 0) throw deadlineTimeout(provider);
       const upstream = new UpstreamCall(trace);
       const reason: CancelReason = settings.attemptTimeoutMs < left ? 'timeout' : 'deadline';
       const timer = setTimeout(() => upstream.cancel(reason), Math.min(settings.attemptTimeoutMs, left));
@@ -63,7 +62,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     async call(attempt, deadline, trace) {
       let queueTimer: NodeJS.Timeout | undefined;
       const queued = bulkhead.acquire((withdraw) => {
-        queueTimer = setTimeout(() => withdraw(deadlineFailure()), Math.max(0, deadline - Date.now()));
+        queueTimer = setTimeout(() => withdraw(deadlineTimeout(provider)), Math.max(0, deadline - Date.now()));
       });
       if (queued) {
         try {

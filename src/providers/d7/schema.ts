@@ -1,19 +1,20 @@
 import { z } from 'zod';
 
 // Parsed defensively: only what the service relies on is required.
-const text = z.union([z.string(), z.number()]).transform(String).nullish();
+export const text = z.union([z.string(), z.number()]).transform(String).nullish();
 
-const reference = z
-  .object({
-    cust_ref: text,
-    message_tag1: text,
-    message_tag2: text,
-    message_tag3: text,
-    message_tag4: text,
-    message_tag5: text,
-    conversation_id: text,
-  })
-  .nullish();
+/** D7's customer references: nested under `reference` in a report, flat in a delivery event. */
+export const referenceFields = {
+  cust_ref: text,
+  message_tag1: text,
+  message_tag2: text,
+  message_tag3: text,
+  message_tag4: text,
+  message_tag5: text,
+  conversation_id: text,
+};
+
+const reference = z.object(referenceFields).nullish();
 
 const message = z.object({
   msg_id: z.string().min(1),

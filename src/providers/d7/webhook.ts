@@ -4,10 +4,10 @@ import type { ProviderWebhook, WebhookParse } from '../provider.js';
 import { aggregateState } from './aggregate.js';
 import { parseD7Uuid } from './ids.js';
 import { d7State, type D7MessageDetails, type D7Record } from './normalize.js';
+import { referenceFields, text } from './schema.js';
 
-// Parsed defensively (PROVIDERS.md, "Receive WhatsApp Postback"): only what the service relies
-// on is required; the other fields may be missing, null, or numbers where text is expected.
-const text = z.union([z.string(), z.number()]).transform(String).nullish();
+// Parsed defensively (D7's "Receive WhatsApp Postback"): only what the service relies on is
+// required; the other fields may be missing, null, or numbers where text is expected (`text`).
 
 // Epoch milliseconds per the docs (e.g. 1695645887348); a numeric string is taken too.
 const epoch = z.union([z.number(), z.string().regex(/^\d{1,16}$/).transform(Number)]).pipe(z.number().finite().nonnegative());
@@ -29,13 +29,7 @@ export const d7DeliveryEvent = z.object({
   conversation_type: text,
   message_type: text,
   waConvId: text,
-  cust_ref: text,
-  message_tag1: text,
-  message_tag2: text,
-  message_tag3: text,
-  message_tag4: text,
-  message_tag5: text,
-  conversation_id: text,
+  ...referenceFields,
 });
 
 export type D7DeliveryEvent = z.infer<typeof d7DeliveryEvent>;
