@@ -4,6 +4,12 @@ import type { Answer } from '../domain/status-merge.js';
 export type FlightClaim = { outcome: 'won'; token: string } | { outcome: 'held' } | { outcome: 'unavailable' };
 
 /**
+ * Given the answer the tier holds for a key (undefined: none), what to store there and for how
+ * long; undefined when the tier already holds as much.
+ */
+export type SettleStored = (stored: Answer | undefined) => { answer: Answer; ttlMs: number } | undefined;
+
+/**
  * What the lookup path needs of a tier shared between replicas (src/shared-state/ implements
  * it over Redis). Every method resolves, never rejects, and gives undefined or 'unavailable'
  * when the tier cannot answer in time: the lookup then does what one process alone does.
@@ -11,8 +17,8 @@ export type FlightClaim = { outcome: 'won'; token: string } | { outcome: 'held' 
 export interface SharedTier {
   /** The answer another replica stored, if any. */
   read(key: string): Promise<Answer | undefined>;
-  /** Stores what is known after a merge (fire and forget). */
-  write(key: string, answer: Answer, ttlMs: number): void;
+  /** Stores what `settle` makes of the stored answer, atomically against other replicas' writes (fire and forget). */
+  write(key: string, settle: SettleStored): void;
   /** Claims the upstream call for `key`. */
   claim(key: string): Promise<FlightClaim>;
   /** Releases a won claim, publishing the answer (null: the call failed) to the replicas waiting. */

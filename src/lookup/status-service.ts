@@ -1,6 +1,6 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
-import type { MergeOutcome, RecordMerge } from '../domain/status-merge.js';
+import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '../domain/status-merge.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import type { SharedTier } from './shared-tier.js';
@@ -48,6 +48,13 @@ export interface StatusServiceOptions {
 /** A lookup's outcome: the record (or null for not found) at once from the cache, else a promise. */
 export type Lookup = MessageStatusRecord | null | Promise<MessageStatusRecord | null>;
 
+/**
+ * Where an answer came from: learned by this replica (its upstream call, a webhook it
+ * received), or from the other replicas (the shared tier, their status events). Only local
+ * answers are stored in the shared tier and published: the others were already.
+ */
+export type AnswerOrigin = 'local' | 'shared';
+
 /** A change of what is known about one message (a new state or new details). */
 export interface StatusChange {
   provider: string;
@@ -55,6 +62,7 @@ export interface StatusChange {
   record: MessageStatusRecord;
   /** When the newest answer taken into account was observed (epoch ms). */
   checkedAt: number;
+  origin: AnswerOrigin;
 }
 
 interface Guarded {
@@ -131,10 +139,10 @@ export class StatusService {
   }
 
   /**
-   * Merges an answer obtained outside a lookup (a webhook event, a watcher's poll) into what
-   * is known, by the status merge; the outcome says what is known afterwards.
+   * Merges an answer obtained outside a lookup (a webhook event, another replica's change) into
+   * what is known, by the status merge; the outcome says what is known afterwards.
    */
-  offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number): MergeOutcome {
+  offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin = 'local'): MergeOutcome {
     const guarded = this.guarded.get(provider);
     const key = `${provider}:${id}`;
     // A record about another message is refused here too (a webhook or a replica's entry).
@@ -142,7 +150,7 @@ export class StatusService {
       const known = this.cache.known(key);
       return { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false };
     }
-    return this.remember(guarded, key, provider, id, record, observedAt);
+    return this.remember(guarded, key, provider, id, record, observedAt, origin);
   }
 
   /** What is known about a message, fresh or not, without any upstream call; undefined when nothing is. */
@@ -187,19 +195,18 @@ export class StatusService {
     const usable = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined): answer is { record: MessageStatusRecord | null; checkedAt: number } =>
       answer !== undefined && answer.checkedAt > notBefore && (answer.record === null || !guarded.rules || guarded.rules.parseId(answer.record.providerMessageId) === id);
     const stored = await shared.read(key);
-    if (usable(stored)) return this.offer(guarded.provider, id, stored.record, stored.checkedAt).answer.record;
+    if (usable(stored)) return this.offer(guarded.provider, id, stored.record, stored.checkedAt, 'shared').answer.record;
     const claim = await shared.claim(key);
     if (claim.outcome === 'held') {
       const published = await shared.waitFor(key);
-      if (usable(published)) return this.offer(guarded.provider, id, published.record, published.checkedAt).answer.record;
+      if (usable(published)) return this.offer(guarded.provider, id, published.record, published.checkedAt, 'shared').answer.record;
     }
     goingUpstream();
     const startedAt = Date.now();
     try {
+      // The answer is stored in the shared tier as it is remembered (see `remember`).
       const record = await this.callUpstream(guarded, key, id, startedAt, trace);
-      const known = this.cache.known(key);
-      if (known) shared.write(key, known, this.cache.lifetimeOf(known));
-      if (claim.outcome === 'won') shared.release(key, claim.token, known ?? null);
+      if (claim.outcome === 'won') shared.release(key, claim.token, this.cache.known(key) ?? null);
       return record;
     } catch (error) {
       if (claim.outcome === 'won') shared.release(key, claim.token, null);
@@ -212,17 +219,22 @@ export class StatusService {
     const { client, policy, rules } = guarded;
     const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
-    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt).answer.record;
+    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').answer.record;
   }
 
-  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number): MergeOutcome {
-    const outcome = this.cache.merge(key, record, observedAt, guarded?.rules?.mergeRecords);
+  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): MergeOutcome {
+    const rule = guarded?.rules?.mergeRecords;
+    const outcome = this.cache.merge(key, record, observedAt, rule);
+    // What this replica learned goes to the others' tier when it told something: a change, or
+    // the newest observation (it extends the entry's lifetime).
+    const shared = this.options.shared;
+    if (shared && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)) this.share(shared, key, outcome.answer, rule);
     if (outcome.regressed) {
       guarded?.metrics?.regression();
       this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
-      const change: StatusChange = { provider, id, record: outcome.answer.record, checkedAt: outcome.answer.checkedAt };
+      const change: StatusChange = { provider, id, record: outcome.answer.record, checkedAt: outcome.answer.checkedAt, origin };
       for (const listener of this.listeners) {
         try {
           listener(change);
@@ -233,6 +245,20 @@ export class StatusService {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Stores `answer` in the shared tier merged with what is stored there, by the same status
+   * merge: a replica whose answer is older or less advanced never overwrites a newer entry.
+   * The entry lives as long as this process serves it, counted from its newest observation.
+   */
+  private share(shared: SharedTier, key: string, answer: Answer, rule: RecordMerge | undefined): void {
+    shared.write(key, (stored) => {
+      const merged = stored && mergeAnswers(stored, answer.record, answer.checkedAt, rule);
+      if (merged && !merged.changed && merged.answer.checkedAt === stored.checkedAt) return undefined;
+      const next = merged ? merged.answer : answer;
+      return { answer: next, ttlMs: next.checkedAt + this.cache.lifetimeOf(next) - Date.now() };
+    });
   }
 
   /** A body about another message: a provider bug or a misrouting proxy. Refused, counted, logged once, never cached. */

@@ -7,7 +7,7 @@ import type { SharedSingleFlight } from './single-flight.js';
 export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateConfig, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
   return {
     read: (key) => cache.read(key),
-    write: (key, answer, ttlMs) => cache.write(key, answer, ttlMs),
+    write: (key, settle) => void cache.store(key, settle),
     claim: (key) => flights.acquire(key, config.lockTtlMs),
     release: (key, token, answer) => void flights.release(key, token, answer),
     waitFor: (key) => flights.waitFor(key, config.lockWaitMs),

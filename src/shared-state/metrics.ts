@@ -8,6 +8,9 @@ export type RedisFailure = 'error' | 'timeout' | 'down';
 /** What a shared cache read found: an entry, none, one this version cannot read, or no answer from Redis. */
 export type SharedCacheRead = 'hit' | 'miss' | 'invalid' | 'unavailable';
 
+/** How a shared cache write ended: stored, not needed (Redis held as much), given up after conflicts, or no answer from Redis. */
+export type SharedCacheWrite = 'written' | 'kept' | 'conflict' | 'unavailable';
+
 /** Single flight across replicas: how an acquire ended, and how a wait for another replica ended. */
 export type SingleFlightEvent = 'won' | 'held' | 'unavailable' | 'answered' | 'no_answer' | 'timed_out';
 
@@ -16,6 +19,7 @@ export interface RedisMetrics {
   commandSucceeded(command: string, durationMs: number): void;
   commandFailed(command: string, reason: RedisFailure): void;
   sharedCacheRead(result: SharedCacheRead): void;
+  sharedCacheWrite(result: SharedCacheWrite): void;
   singleFlight(event: SingleFlightEvent): void;
   /** Registers a gauge read at scrape time. */
   observeState(read: () => RedisState): void;
@@ -47,6 +51,12 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
     labelNames: ['result'],
     registers: [registry],
   });
+  const cacheWrites = new Counter({
+    name: 'redis_cache_writes_total',
+    help: 'Shared (Redis) cache writes, by result: written, kept (Redis already held as much or more), conflict (given up after other replicas kept writing the key), unavailable',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   const flights = new Counter({
     name: 'redis_single_flight_total',
     help: 'Single flight across replicas: locks won, held by another replica or unavailable; waits answered, ended without an answer or timed out',
@@ -55,6 +65,7 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
   });
   return {
     sharedCacheRead: (result) => cacheReads.inc({ result }),
+    sharedCacheWrite: (result) => cacheWrites.inc({ result }),
     singleFlight: (event) => flights.inc({ event }),
     commandSucceeded: (command, durationMs) => seconds.observe({ command }, durationMs / 1000),
     commandFailed: (command, reason) => failures.inc({ command, reason }),

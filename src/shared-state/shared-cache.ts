@@ -1,17 +1,37 @@
 import type { RedisConnection } from './connection.js';
-import type { RedisMetrics } from './metrics.js';
+import type { RedisMetrics, SharedCacheWrite } from './metrics.js';
+import { LuaScript } from './script.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 /**
+ * What to store, given what Redis holds for the key now (undefined: nothing this version can
+ * read): the entry and its lifetime, or undefined when the stored entry already says it all.
+ */
+export type Settle = (stored: StoredAnswer | undefined) => { answer: StoredAnswer; ttlMs: number } | undefined;
+
+// Compare-and-set: writes ARGV[2] for ARGV[3] ms only while the entry is still ARGV[1] ('' for
+// none); otherwise answers the entry as it is now, for the caller to merge with and try again.
+// The merge itself stays in TypeScript (the status merge, D7's per message): one rule, not two.
+const STORE = new LuaScript(`
+local current = redis.call('GET', KEYS[1])
+if (current or '') ~= ARGV[1] then return {0, current or ''} end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return {1, ''}`);
+
+// Each conflict means another replica wrote the key within one round trip, and each round one
+// writer wins: five tries let five replicas writing one key at once all be merged.
+const ATTEMPTS = 5;
+
+/**
  * The second cache tier, shared by every replica: provider answers as versioned JSON under
- * `<prefix>cache:<key>`, expiring by Redis TTL. The caller picks the key and the lifetime
- * (the same rules as the process cache); this tier only stores and checks.
+ * `<prefix>cache:<key>`, expiring by Redis TTL. The caller picks the key and merges; this tier
+ * stores with compare-and-set, so a replica holding an older answer never overwrites a newer one.
  */
 export class SharedCache {
   constructor(
     private readonly redis: RedisConnection,
     private readonly codec: AnswerCodec,
-    private readonly metrics?: Pick<RedisMetrics, 'sharedCacheRead'>,
+    private readonly metrics?: Pick<RedisMetrics, 'sharedCacheRead' | 'sharedCacheWrite'>,
   ) {}
 
   /** The Redis name of the entry for `key` (single flight waits for it to appear). */
@@ -32,12 +52,31 @@ export class SharedCache {
   }
 
   /**
-   * Stores `answer` for `ttlMs` without waiting: the caller already has the answer, and a lost
-   * write only costs another replica an upstream call. A later write replaces an earlier one.
+   * Stores what `settle` makes of the entry Redis holds. The first try assumes there is none
+   * (the usual case after a miss: one round trip); when there is, Redis answers it and `settle`
+   * merges again. An unreadable entry (corrupt, another version) is replaced. Never rejects;
+   * callers need not wait (the answer is theirs already; a lost write costs another replica a call).
    */
-  write(key: string, answer: StoredAnswer, ttlMs: number): void {
-    if (ttlMs <= 0) return;
-    const text = this.codec.encode(answer);
-    void this.redis.run('cache_set', (r) => r.set(this.entryKey(key), text, 'PX', ttlMs));
+  async store(key: string, settle: Settle): Promise<SharedCacheWrite> {
+    const entry = this.entryKey(key);
+    let expected = '';
+    let stored: StoredAnswer | undefined;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+      const next = settle(stored);
+      if (!next || next.ttlMs < 1) return this.wrote('kept');
+      const text = this.codec.encode(next.answer);
+      const reply = await this.redis.run('cache_store', (r) => STORE.run(r, [entry], [expected, text, Math.ceil(next.ttlMs)]));
+      if (!Array.isArray(reply)) return this.wrote('unavailable');
+      const [written, current] = reply as [number, string];
+      if (written === 1) return this.wrote('written');
+      expected = current;
+      stored = current === '' ? undefined : this.codec.decode(current);
+    }
+    return this.wrote('conflict');
+  }
+
+  private wrote(result: SharedCacheWrite): SharedCacheWrite {
+    this.metrics?.sharedCacheWrite(result);
+    return result;
   }
 }

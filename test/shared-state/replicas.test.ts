@@ -61,12 +61,18 @@ describe('three replicas on one Redis', () => {
     expect(upstream(id)).toBe(1);
   });
 
-  it('an answer fetched by one replica is served by the others with no upstream call', async () => {
+  it('an answer fetched by one replica is served by the others with no upstream call, and published once', async () => {
     const id = freshId();
+    const published: string[] = [];
+    const off = replicas[2]!.app.sharedState!.statusEvents.subscribe((event) => void (event.key === `D7:${id}` && published.push(event.key)), { includeOwn: true });
     const first = await query(replicas[0]!, id);
     const others = [await query(replicas[1]!, id), await query(replicas[2]!, id)];
     expect(others.map((a) => a.data?.d7Report)).toEqual([first.data?.d7Report, first.data?.d7Report]);
     expect(upstream(id)).toBe(1);
+    // The replicas that learned it from the others (events, shared cache) do not publish it again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    off();
+    expect(published).toHaveLength(1);
   });
 
   it('what one replica learns reaches the others through the events (their listeners hear it)', async () => {

@@ -44,6 +44,9 @@ afterAll(async () => {
   await server.close();
 });
 
+/** Stores `answer` whatever is stored (the unconditional write). */
+const put = (key: string, answer: StoredAnswer, ttlMs: number) => cache.store(key, () => ({ answer, ttlMs }));
+
 /** Writes raw text where the cache entry for `key` lives, as another program or version would. */
 const plant = (key: string, text: string) => redis.run('test_set', (r) => r.set(cache.entryKey(key), text, 'PX', 10_000));
 
@@ -54,46 +57,90 @@ describe('shared cache: answers make the trip through Redis unchanged', () => {
     ['the Betatel docs example', betatelAnswer],
     ['a not-found answer', notFound],
   ])('%s reads back deep-equal', async (name, answer) => {
-    cache.write(name, answer, 10_000);
-    const read = await readSoon(name);
+    expect(await put(name, answer, 10_000)).toBe('written');
+    const read = await cache.read(name);
     // toEqual tells a Date from its ISO text, so this holds the Dates too.
     expect(read).toEqual(answer);
   });
 
   it('keeps the Dates inside provider details as Dates', async () => {
-    cache.write('dates', betatelAnswer, 10_000);
-    const read = await readSoon('dates');
+    await put('dates', betatelAnswer, 10_000);
+    const read = await cache.read('dates');
     const details = read?.record?.details as { createdAt: Date; deliveredAt: Date };
     expect(details.createdAt).toEqual(new Date('2024-01-15T10:30:00.000Z'));
     expect(details.deliveredAt).toBeInstanceOf(Date);
-    cache.write('d7-dates', d7Scheduled, 10_000);
-    const d7 = await readSoon('d7-dates');
+    await put('d7-dates', d7Scheduled, 10_000);
+    const d7 = await cache.read('d7-dates');
     expect((d7?.record?.details as { scheduleTime: Date }).scheduleTime).toEqual(new Date('2025-06-01T09:00:00Z'));
   });
 
   it('forgets an entry after its lifetime', async () => {
-    cache.write('short', d7Answer, 50);
-    expect(await readSoon('short')).toEqual(d7Answer);
+    await put('short', d7Answer, 50);
+    expect(await cache.read('short')).toEqual(d7Answer);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(await cache.read('short')).toBeUndefined();
   });
 
   it('stores nothing for a lifetime of 0 (the cache rule for that kind of answer is off)', async () => {
-    cache.write('zero', d7Answer, 0);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await put('zero', d7Answer, 0)).toBe('kept');
     expect(await cache.read('zero')).toBeUndefined();
   });
 });
 
-/** write is fire and forget: the entry lands a moment later. */
-async function readSoon(key: string): Promise<StoredAnswer | undefined> {
-  for (let i = 0; i < 50; i++) {
-    const read = await cache.read(key);
-    if (read) return read;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return undefined;
-}
+describe('shared cache: a write merges with what is stored, atomically', () => {
+  const later = (answer: StoredAnswer, ms: number): StoredAnswer => ({ ...answer, checkedAt: answer.checkedAt + ms });
+
+  it('settle sees what is stored and decides; nothing stored: it is asked about nothing', async () => {
+    const seen: (StoredAnswer | undefined)[] = [];
+    expect(await cache.store('seen', (stored) => (seen.push(stored), { answer: d7Answer, ttlMs: 10_000 }))).toBe('written');
+    // Stored already: the first try (which assumes nothing) is refused and answers the entry.
+    expect(await cache.store('seen', (stored) => (seen.push(stored), stored ? undefined : { answer: later(d7Answer, 1), ttlMs: 10_000 }))).toBe('kept');
+    expect(seen).toEqual([undefined, undefined, d7Answer]);
+    expect(await cache.read('seen')).toEqual(d7Answer);
+  });
+
+  it('a write that lost the race to another replica merges with its entry and tries again', async () => {
+    const seen: (StoredAnswer | undefined)[] = [];
+    const result = await cache.store('race', (stored) => {
+      seen.push(stored);
+      // Between this replica's look and its write, another one writes the key (sent first on the same connection).
+      if (seen.length === 1) void plant('race', codec.encode(d7Answer));
+      return { answer: stored ? later(stored, 5) : betatelAnswer, ttlMs: 10_000 };
+    });
+    expect(result).toBe('written');
+    expect(seen).toEqual([undefined, d7Answer]);
+    expect(await cache.read('race')).toEqual(later(d7Answer, 5));
+  });
+
+  it('an unreadable entry (corrupt, another version) is replaced, settle seeing nothing', async () => {
+    await plant('corrupt', '{"v":99}');
+    const seen: (StoredAnswer | undefined)[] = [];
+    expect(await cache.store('corrupt', (stored) => (seen.push(stored), { answer: betatelAnswer, ttlMs: 10_000 }))).toBe('written');
+    expect(seen).toEqual([undefined, undefined]);
+    expect(await cache.read('corrupt')).toEqual(betatelAnswer);
+  });
+
+  it('gives up after five conflicts in a row (another replica writing the key each time)', async () => {
+    let n = 0;
+    const result = await cache.store('busy', () => {
+      n += 1;
+      // Each try, someone else changes the entry first.
+      void plant('busy', codec.encode(later(d7Answer, n)));
+      return { answer: later(d7Answer, 100 + n), ttlMs: 10_000 };
+    });
+    expect(result).toBe('conflict');
+    expect(n).toBe(5);
+  });
+
+  it('concurrent writers of one key never lose the most advanced answer (the merge decides, not the last write)', async () => {
+    // Five replicas write one key at once, each keeping the newest of stored and its own.
+    const answers = [3, 0, 4, 1, 2].map((n) => later(betatelAnswer, n));
+    const newest = (a: StoredAnswer, b: StoredAnswer | undefined) => (b && b.checkedAt >= a.checkedAt ? undefined : { answer: a, ttlMs: 10_000 });
+    const results = await Promise.all(answers.map((a) => cache.store('many', (stored) => newest(a, stored))));
+    expect(results.every((r) => r === 'written' || r === 'kept')).toBe(true);
+    expect((await cache.read('many'))?.checkedAt).toBe(betatelAnswer.checkedAt + 4);
+  });
+});
 
 describe('shared cache: anything but a valid entry of this version is a miss', () => {
   const valid = JSON.parse(codec.encode(betatelAnswer)) as Record<string, unknown> & { record: Record<string, unknown> };

@@ -80,7 +80,7 @@ describe('single flight across replicas', () => {
     const [a, b] = [await replica(), await replica()];
     const lock = await a.flight.acquire('late', 5_000);
     expect(lock.outcome).toBe('won');
-    a.cache.write('late', answer, 10_000);
+    await a.cache.store('late', () => ({ answer, ttlMs: 10_000 }));
     // The winner wrote the cache, but has not released: no message for b, only the entry.
     expect(await b.flight.waitFor('late', 2_000)).toEqual(answer);
   });

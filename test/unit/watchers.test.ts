@@ -20,7 +20,7 @@ function fakeService() {
     polls,
     push(next: MessageStatusRecord) {
       known = next;
-      for (const listener of listeners) listener({ provider: 'BETATEL', id: 'm1', record: next, checkedAt: next.fetchedAt.getTime() });
+      for (const listener of listeners) listener({ provider: 'BETATEL', id: 'm1', record: next, checkedAt: next.fetchedAt.getTime(), origin: 'local' });
     },
     lookup: (() => {
       polls.push(Date.now());
