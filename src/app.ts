@@ -65,7 +65,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
   const webhooks = useWebhooks({ config: config.webhooks, providers, service, registry: observability.metrics.registry, logger });
-  const watchers = new WatcherRegistry(service, config.live, observability.metrics);
+  const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
@@ -115,7 +115,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
 
   const close = async () => {
-    watchers.close();
+    await watchers.close();
     await service.close();
     unbridge?.();
     await sharedState?.close();

@@ -1,4 +1,5 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
+import { isNews } from './news.js';
 import type { Unwatch } from './watchers.js';
 
 /** One ref of a subscription, as the live path needs it. */
@@ -129,6 +130,10 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
       const key = `${message.provider}:${message.id}`;
       if (isRecord(answer)) {
         this.sent.set(key, answer);
+        // A change heard while the initial answer was on its way may be the same news by another
+        // road (the answer read from the shared tier, the change heard from another replica).
+        const heard = this.pending.get(key);
+        if (heard && !isNews(answer, heard)) this.pending.delete(key);
         if (answer.isFinal) finalKeys.add(key);
       } else if (this.options.isFinalProblem(answer)) {
         finalKeys.add(key);

@@ -1,6 +1,7 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { StatusChange, StatusService } from '../lookup/status-service.js';
 import type { LiveMetrics } from './metrics.js';
+import { isNews } from './news.js';
 import type { LiveSettings } from './settings.js';
 
 /** What watchers use of the status service: lookups with its policy, what is known, and its changes. */
@@ -11,6 +12,17 @@ export type ChangeListener = (record: MessageStatusRecord) => void;
 
 /** Stops one subscriber's interest; the last one to leave stops the watcher. Idempotent. */
 export type Unwatch = () => void;
+
+/**
+ * What watchers need of leases shared by replicas (src/shared-state/lease.ts implements it over
+ * Redis): at most one holder per message across the deployment. Every call resolves, never
+ * rejects; 'unavailable' when the store cannot answer in time.
+ */
+export interface WatcherLeases {
+  acquire(key: string, ttlMs: number): Promise<{ outcome: 'won'; token: string } | { outcome: 'held' } | { outcome: 'unavailable' }>;
+  renew(key: string, token: string, ttlMs: number): Promise<'renewed' | 'lost' | 'unavailable'>;
+  release(key: string, token: string): Promise<unknown>;
+}
 
 interface Watcher {
   provider: string;
@@ -25,6 +37,8 @@ interface Watcher {
   timer: NodeJS.Timeout | undefined;
   /** Polling ended: the message is final (listeners still hear until they leave). */
   final: boolean;
+  /** The token of this replica's lease on the message (with leases): only the holder polls. */
+  lease: string | undefined;
 }
 
 /**
@@ -35,6 +49,14 @@ interface Watcher {
  * same cache, in-flight sharing, bulkhead and breaker as every query; any change that arrives
  * meanwhile (a webhook, a client's query) pushes the next poll back, since a push makes a poll
  * needless. Memory is bounded: at most `maxWatchers` watchers, each freed with its last subscriber.
+ *
+ * With `leases` (several replicas), one watcher per message polls for the whole deployment: a
+ * poll is due only on the replica holding the message's lease; the others hear its answers as
+ * status events (which push their own next try back, as any change does) and, when a try comes
+ * due, try to take the lease over: it is free once its holder stopped renewing (it died, lost
+ * Redis, or its last subscriber left). The holder renews the lease each time it arms its next
+ * poll, for that delay plus a grace. Leases that cannot be reached mean polling here, as one
+ * process alone does.
  */
 export class WatcherRegistry {
   private readonly watchers = new Map<string, Watcher>();
@@ -44,6 +66,7 @@ export class WatcherRegistry {
     private readonly service: WatchedService,
     private readonly settings: Pick<LiveSettings, 'maxWatchers' | 'pollMinMs' | 'pollMaxMs'>,
     private readonly metrics?: LiveMetrics,
+    private readonly leases?: WatcherLeases,
   ) {
     this.stopListening = service.onChange((change) => this.heard(change));
   }
@@ -76,7 +99,7 @@ export class WatcherRegistry {
     if (!watcher) {
       if (this.watchers.size >= this.settings.maxWatchers) throw new Error(`watcher limit of ${this.settings.maxWatchers} reached`);
       const known = this.service.known(provider, id);
-      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, timer: undefined, final: known?.isFinal === true };
+      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, timer: undefined, final: known?.isFinal === true, lease: undefined };
       this.watchers.set(key, watcher);
       this.metrics?.watcherStarted();
       this.schedule(watcher);
@@ -87,6 +110,8 @@ export class WatcherRegistry {
       if (!owner.listeners.delete(listener) || owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
+      // Another replica's subscribers may still want it polled: hand the lease on at once.
+      void this.releaseLease(owner);
       // Only the watcher still in the map is removed: a new one may have replaced it since.
       if (this.watchers.get(key) === owner) {
         this.watchers.delete(key);
@@ -95,15 +120,18 @@ export class WatcherRegistry {
     };
   }
 
-  /** Stops every watcher and the service listener (app shutdown). */
-  close(): void {
+  /** Stops every watcher and the service listener (app shutdown); resolves once the leases held are handed back. */
+  async close(): Promise<void> {
     this.stopListening();
+    const releases: Promise<void>[] = [];
     for (const watcher of this.watchers.values()) {
       clearTimeout(watcher.timer);
       watcher.listeners.clear();
+      releases.push(this.releaseLease(watcher));
       this.metrics?.watcherStopped();
     }
     this.watchers.clear();
+    await Promise.all(releases);
   }
 
   private heard(change: StatusChange): void {
@@ -127,19 +155,31 @@ export class WatcherRegistry {
     for (const listener of [...watcher.listeners]) listener(record);
   }
 
-  /** (Re)arms the next poll `delayMs` from now; none once final. */
+  /** (Re)arms the next poll `delayMs` from now; none once final. The lease holder keeps its lease until then. */
   private schedule(watcher: Watcher): void {
     clearTimeout(watcher.timer);
     watcher.timer = undefined;
-    if (watcher.final) return;
+    if (watcher.final) {
+      void this.releaseLease(watcher);
+      return;
+    }
     watcher.timer = setTimeout(() => void this.poll(watcher), watcher.delayMs);
     // A watcher never keeps the process alive on its own (shutdown closes subscriptions first).
     watcher.timer.unref();
+    if (watcher.lease) void this.renewLease(watcher, watcher.lease);
   }
 
   private async poll(watcher: Watcher): Promise<void> {
     watcher.timer = undefined;
     watcher.polling = true;
+    if (!(await this.mayPoll(watcher))) {
+      watcher.polling = false;
+      // Another replica polls it. Tries to take over back off like polls that changed nothing.
+      if (!this.isCurrent(watcher) || watcher.final) return;
+      watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
+      this.schedule(watcher);
+      return;
+    }
     const before = watcher.last?.state;
     let failed = false;
     try {
@@ -154,21 +194,51 @@ export class WatcherRegistry {
     watcher.polling = false;
     const changed = !failed && before !== undefined && watcher.last?.state !== before;
     this.metrics?.watcherPoll(watcher.provider, failed ? 'error' : changed ? 'changed' : 'unchanged');
-    // Its last subscriber left while the poll ran, or the message is now final: no next poll.
-    if (this.watchers.get(`${watcher.provider}:${watcher.id}`) !== watcher || watcher.final) return;
+    // Its last subscriber left while the poll ran (its lease was handed back then): no next poll.
+    if (!this.isCurrent(watcher)) return;
     if (!changed) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
     this.schedule(watcher);
   }
-}
 
-/** Whether `next` tells a subscriber anything `previous` did not (`fetchedAt` alone does not). */
-function isNews(previous: MessageStatusRecord, next: MessageStatusRecord): boolean {
-  if (previous.state !== next.state || previous.isFinal !== next.isFinal) return true;
-  // Once per change of a watched message, not per subscriber; details are small plain data.
-  return JSON.stringify(previous.details, withoutObservationTimes) !== JSON.stringify(next.details, withoutObservationTimes);
-}
+  private isCurrent(watcher: Watcher): boolean {
+    return this.watchers.get(`${watcher.provider}:${watcher.id}`) === watcher;
+  }
 
-/** Per-part observation times (a D7 message's `observedAt`, used by its merge) move with every poll; they are not news. */
-function withoutObservationTimes(key: string, value: unknown): unknown {
-  return key === 'observedAt' ? undefined : value;
+  /** Without leases, or holding one: yes. Otherwise this replica polls only if it takes the lease, or if leases cannot be reached. */
+  private async mayPoll(watcher: Watcher): Promise<boolean> {
+    if (!this.leases || watcher.lease) return true;
+    const attempt = await this.leases.acquire(`${watcher.provider}:${watcher.id}`, this.leaseTtl(watcher));
+    this.metrics?.watcherLease(attempt.outcome);
+    if (attempt.outcome !== 'won') return attempt.outcome === 'unavailable';
+    watcher.lease = attempt.token;
+    // Unwatched while the lease was being taken: hand it back, no poll.
+    if (this.isCurrent(watcher)) return true;
+    void this.releaseLease(watcher);
+    return false;
+  }
+
+  /**
+   * Covers the delay to the next poll plus a grace for the poll itself and timer lag: a holder
+   * that stops renewing is replaced about a grace after its poll was due.
+   */
+  private leaseTtl(watcher: Watcher): number {
+    return watcher.delayMs + this.settings.pollMinMs + 1_000;
+  }
+
+  private async renewLease(watcher: Watcher, token: string): Promise<void> {
+    const result = await this.leases!.renew(`${watcher.provider}:${watcher.id}`, token, this.leaseTtl(watcher));
+    // Taken over meanwhile (this replica paused past its lease, or Redis lost it): the next due
+    // poll tries to take it back, like any replica's.
+    if (result === 'lost' && watcher.lease === token) {
+      watcher.lease = undefined;
+      this.metrics?.watcherLease('lost');
+    }
+  }
+
+  private async releaseLease(watcher: Watcher): Promise<void> {
+    const token = watcher.lease;
+    if (!token) return;
+    watcher.lease = undefined;
+    await this.leases!.release(`${watcher.provider}:${watcher.id}`, token);
+  }
 }

@@ -136,6 +136,12 @@ export function createMetrics(): Metrics {
     labelNames: ['provider', 'outcome'],
     registers: [registry],
   });
+  const watcherLeases = new Counter({
+    name: 'status_watcher_leases_total',
+    help: 'With several replicas (REDIS_URL): tries to take a watcher lease, by outcome (won, held: another replica polls, unavailable: polled here), and leases found lost on renewal',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
 
   return {
     registry,
@@ -145,6 +151,7 @@ export function createMetrics(): Metrics {
     watcherStarted: () => watchersActive.inc(),
     watcherStopped: () => watchersActive.dec(),
     watcherPoll: (provider, outcome) => watcherPolls.inc({ provider, outcome }),
+    watcherLease: (outcome) => watcherLeases.inc({ outcome }),
     requestStarted: () => inFlight.inc(),
     requestFinished: () => inFlight.dec(),
     operation(e) {

@@ -49,6 +49,8 @@ describe('three replicas on one Redis', () => {
     expect(Date.now() - posted).toBeLessThan(1_000);
     expect((second!.data as Change).messageStatusChanged.messages.find((m) => m.msgId === msgId)?.state).toBe('READ');
     await sub.close();
+    // Stored in the shared cache too: a replica that missed the event (or starts later) reads it there.
+    await until(async () => (await replicas[1]!.app.sharedState!.cache.read(`D7:${id}`))?.record?.state === 'READ', 2_000);
   });
   const query1 = (id: string) => query(replicas[0]!, id);
 

@@ -34,6 +34,17 @@ afterEach(() => {
 });
 
 describe('StatusStream', () => {
+  it('a change heard while the first answer is on its way, saying the same by another road (another replica), is not sent twice', async () => {
+    const a0 = record('a', 'PENDING');
+    const { stream, emit } = setup([ref('a', a0)]);
+    // The same state and details in another object, observed a moment later.
+    emit('a', { ...a0, fetchedAt: new Date(a0.fetchedAt.getTime() + 5) });
+    expect(((await stream.next()).value as MessageStatusRecord).state).toBe('PENDING');
+    const next = stream.next();
+    emit('a', record('a', 'SENT'));
+    expect(((await next).value as MessageStatusRecord).state).toBe('SENT');
+  });
+
   it('yields the first answers in ref order even when a change arrives before them, then the changes, and ends once every ref is final', async () => {
     const a0 = record('a', 'PENDING');
     const { stream, emit, watching, ended } = setup([ref('a', a0), ref(undefined, { kind: 'InvalidMessageId' }), ref('b', record('b', 'READ', true))]);

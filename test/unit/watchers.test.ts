@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryState } from '../../src/domain/delivery-state.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import type { StatusChange } from '../../src/lookup/status-service.js';
-import { WatcherRegistry, type WatchedService } from '../../src/live/watchers.js';
+import { WatcherRegistry, type WatchedService, type WatcherLeases } from '../../src/live/watchers.js';
 
 const SETTINGS = { maxWatchers: 3, pollMinMs: 2_000, pollMaxMs: 60_000 };
 
@@ -135,6 +135,7 @@ describe('WatcherRegistry', () => {
       subscriptionOpened: () => undefined,
       subscriptionClosed: () => undefined,
       subscriptionRefused: () => undefined,
+      watcherLease: () => undefined,
     });
     registry.watch('BETATEL', 'm1', () => undefined);
     await vi.advanceTimersByTimeAsync(2_000 + 4_000 + 8_000);
@@ -142,3 +143,155 @@ describe('WatcherRegistry', () => {
     expect(outcomes).toEqual(['error', 'error', 'error']);
   });
 });
+
+/** Leases as Redis keeps them (one holder per key, lifetimes on the fake clock), reachable or not. */
+function fakeLeases() {
+  const held = new Map<string, { token: string; until: number }>();
+  let n = 0;
+  const live = (key: string) => {
+    const lease = held.get(key);
+    return lease && lease.until > Date.now() ? lease : undefined;
+  };
+  const leases = {
+    reachable: true,
+    released: [] as string[],
+    /** Takes the lease as another replica would. */
+    takeAs(key: string, ttlMs: number) {
+      held.set(key, { token: 'other', until: Date.now() + ttlMs });
+    },
+    holder: (key: string) => live(key)?.token,
+    async acquire(key: string, ttlMs: number) {
+      if (!leases.reachable) return { outcome: 'unavailable' as const };
+      if (live(key)) return { outcome: 'held' as const };
+      const token = `t${++n}`;
+      held.set(key, { token, until: Date.now() + ttlMs });
+      return { outcome: 'won' as const, token };
+    },
+    async renew(key: string, token: string, ttlMs: number) {
+      if (!leases.reachable) return 'unavailable' as const;
+      if (live(key)?.token !== token) return 'lost' as const;
+      held.set(key, { token, until: Date.now() + ttlMs });
+      return 'renewed' as const;
+    },
+    async release(key: string, token: string) {
+      if (live(key)?.token === token) held.delete(key);
+      leases.released.push(token);
+    },
+  } satisfies WatcherLeases & Record<string, unknown>;
+  return leases;
+}
+
+describe('WatcherRegistry with leases (several replicas)', () => {
+  const KEY = 'BETATEL:m1';
+
+  it('the replica that takes the lease polls, and keeps it by renewing as it arms each poll', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    const registry = new WatcherRegistry(service, SETTINGS, undefined, leases);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(300_000);
+    // The same schedule as without leases: 2 s, then doubling to 60 s, all under one lease.
+    expect(gaps(service.polls).slice(0, 6)).toEqual([4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
+    expect(leases.holder(KEY)).toBe('t1');
+  });
+
+  it('while another replica holds the lease nothing is polled here; its answers still reach the subscribers', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    leases.takeAs(KEY, 3_600_000);
+    const outcomes: string[] = [];
+    const registry = new WatcherRegistry(service, SETTINGS, leaseCounter(outcomes), leases);
+    const heard: string[] = [];
+    registry.watch('BETATEL', 'm1', (r) => heard.push(r.state));
+    await vi.advanceTimersByTimeAsync(5_000);
+    service.push(record('SENT')); // the holder's poll, heard as a status event
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(service.polls).toEqual([]);
+    expect(heard).toEqual(['SENT']);
+    // Tries back off like polls: at 2 s, 9 s (pushed back by the event at 5 s), 17, 33, 65 s, then every 60 s.
+    expect(outcomes).toEqual(Array.from({ length: 9 }, () => 'held'));
+  });
+
+  it('a holder that stops renewing (it died) is taken over once its lease runs out', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    leases.takeAs(KEY, 10_000); // a replica that died just after taking it
+    const registry = new WatcherRegistry(service, SETTINGS, undefined, leases);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(service.polls).toEqual([]);
+    // Tries at 2, 6 s (held), 14 s: free, taken, polled.
+    await vi.advanceTimersByTimeAsync(5_100);
+    expect(service.polls).toEqual([1_014_000]);
+    expect(leases.holder(KEY)).toBe('t1');
+  });
+
+  it('the last subscriber leaving hands the lease back at once; so does a final state and closing', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    const registry = new WatcherRegistry(service, SETTINGS, undefined, leases);
+    const leave = registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(leases.holder(KEY)).toBe('t1');
+    leave();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(leases.holder(KEY)).toBeUndefined();
+
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(leases.holder(KEY)).toBe('t2');
+    service.answer = record('READ');
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(leases.holder(KEY)).toBeUndefined();
+
+    const other = new WatcherRegistry(fakeService(), SETTINGS, undefined, leases);
+    other.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(leases.holder(KEY)).toBe('t3');
+    await other.close();
+    expect(leases.holder(KEY)).toBeUndefined();
+    expect(leases.released).toEqual(['t1', 't2', 't3']);
+  });
+
+  it('leases out of reach: it polls here, as one process alone; back in reach, one replica polls again', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    leases.reachable = false;
+    const registry = new WatcherRegistry(service, SETTINGS, undefined, leases);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000 + 4_000);
+    expect(service.polls.length).toBe(2);
+    // Redis is back, and another replica took the lease first: this one stops polling.
+    leases.reachable = true;
+    leases.takeAs(KEY, 3_600_000);
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(service.polls.length).toBe(2);
+  });
+
+  it('a holder whose lease was taken over (it paused past it) stops polling at its next renewal', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    const outcomes: string[] = [];
+    const registry = new WatcherRegistry(service, SETTINGS, leaseCounter(outcomes), leases);
+    registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(service.polls.length).toBe(1);
+    leases.takeAs(KEY, 3_600_000); // as if its lease had run out and another replica took it
+    await vi.advanceTimersByTimeAsync(4_000); // polls once more (it believed it held it), then renews: lost
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(service.polls.length).toBe(2);
+    expect(outcomes).toEqual(['won', 'lost', ...outcomes.slice(2).map(() => 'held')]);
+  });
+});
+
+function leaseCounter(outcomes: string[]) {
+  return {
+    watcherPoll: () => undefined,
+    watcherStarted: () => undefined,
+    watcherStopped: () => undefined,
+    subscriptionOpened: () => undefined,
+    subscriptionClosed: () => undefined,
+    subscriptionRefused: () => undefined,
+    watcherLease: (outcome: string) => void outcomes.push(outcome),
+  };
+}
