@@ -3,7 +3,7 @@ import type { MessageStatusRecord } from '../domain/message-status.js';
 /** Whether `next` tells a subscriber anything `previous` did not (`fetchedAt` alone does not). */
 export function isNews(previous: MessageStatusRecord, next: MessageStatusRecord): boolean {
   if (previous.state !== next.state || previous.isFinal !== next.isFinal) return true;
-  // Once per change of a watched message, not per subscriber; details are small plain data.
+  // Once per change of a watched message (and once per subscription start), not per subscriber and event; details are small plain data.
   return JSON.stringify(previous.details, withoutObservationTimes) !== JSON.stringify(next.details, withoutObservationTimes);
 }
 
