@@ -14,9 +14,16 @@ export type SettleStored = (stored: Answer | undefined) => { answer: Answer; ttl
  * it over Redis). Every method resolves, never rejects, and gives undefined or 'unavailable'
  * when the tier cannot answer in time: the lookup then does what one process alone does.
  */
+/** What a local miss finds in the tier: the answer another replica stored, or, when there is none, its claim of the upstream call. */
+export interface TierLook {
+  stored: Answer | undefined;
+  /** Undefined when an entry was found (none was tried): claim separately if it is of no use. */
+  claim: FlightClaim | undefined;
+}
+
 export interface SharedTier {
-  /** The answer another replica stored, if any. */
-  read(key: string): Promise<Answer | undefined>;
+  /** The answer another replica stored; when there is none, the claim of the upstream call too (one round trip). */
+  look(key: string): Promise<TierLook>;
   /** Stores what `settle` makes of the stored answer, atomically against other replicas' writes (fire and forget). */
   write(key: string, settle: SettleStored): void;
   /** Claims the upstream call for `key`. */

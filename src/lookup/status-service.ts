@@ -194,9 +194,10 @@ export class StatusService {
     // Usable: fresh enough for this caller, and about this message (a foreign entry is a miss).
     const usable = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined): answer is { record: MessageStatusRecord | null; checkedAt: number } =>
       answer !== undefined && answer.checkedAt > notBefore && (answer.record === null || !guarded.rules || guarded.rules.parseId(answer.record.providerMessageId) === id);
-    const stored = await shared.read(key);
-    if (usable(stored)) return this.offer(guarded.provider, id, stored.record, stored.checkedAt, 'shared').answer.record;
-    const claim = await shared.claim(key);
+    const look = await shared.look(key);
+    if (usable(look.stored)) return this.offer(guarded.provider, id, look.stored.record, look.stored.checkedAt, 'shared').answer.record;
+    // An entry of no use here (too old for this caller, another message's): claim the call now.
+    const claim = look.claim ?? (await shared.claim(key));
     if (claim.outcome === 'held') {
       const published = await shared.waitFor(key);
       if (usable(published)) return this.offer(guarded.provider, id, published.record, published.checkedAt, 'shared').answer.record;

@@ -29,9 +29,13 @@ export class Leases {
     return this.redis.key(`${this.namespace}:${key}`);
   }
 
+  /** A new holder's token: it names the holder, so renew and release can tell its own lease from a successor's. */
+  newToken(): string {
+    return `${this.redis.replicaId}:${crypto.randomUUID()}`;
+  }
+
   async acquire(key: string, ttlMs: number): Promise<LeaseAttempt> {
-    // The token names the holder, so renew and release can tell its own lease from a successor's.
-    const token = `${this.redis.replicaId}:${crypto.randomUUID()}`;
+    const token = this.newToken();
     const reply = await this.redis.run(`${this.namespace}_acquire`, (r) => r.set(this.leaseKey(key), token, 'PX', ttlMs, 'NX'));
     if (reply === undefined) return { outcome: 'unavailable' };
     return reply === 'OK' ? { outcome: 'won', token } : { outcome: 'held' };

@@ -6,7 +6,7 @@ import type { SharedSingleFlight } from './single-flight.js';
 /** The lookup path's shared tier over Redis: the cache tier and single flight, with the configured lock figures. */
 export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateConfig, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
   return {
-    read: (key) => cache.read(key),
+    look: (key) => flights.lookOrAcquire(key, config.lockTtlMs),
     write: (key, settle) => void cache.store(key, settle),
     claim: (key) => flights.acquire(key, config.lockTtlMs),
     release: (key, token, answer) => void flights.release(key, token, answer),

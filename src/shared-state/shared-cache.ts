@@ -41,12 +41,16 @@ export class SharedCache {
 
   /** The stored answer, or undefined: absent, corrupt, of another version, or Redis unavailable. */
   async read(key: string): Promise<StoredAnswer | undefined> {
-    const text = await this.redis.run('cache_get', (r) => r.get(this.entryKey(key)));
+    return this.entryRead(await this.redis.run('cache_get', (r) => r.get(this.entryKey(key))));
+  }
+
+  /** What a GET of an entry answered (undefined: Redis did not answer), decoded and counted as a read. */
+  entryRead(text: string | null | undefined): StoredAnswer | undefined {
     if (text === undefined) {
       this.metrics?.sharedCacheRead('unavailable');
       return undefined;
     }
-    const answer = typeof text === 'string' ? this.codec.decode(text) : undefined;
+    const answer = text === null ? undefined : this.codec.decode(text);
     this.metrics?.sharedCacheRead(answer ? 'hit' : text === null ? 'miss' : 'invalid');
     return answer;
   }

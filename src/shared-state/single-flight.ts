@@ -16,6 +16,13 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`);
 
+// A local miss in one round trip: the cache entry if there is one, else the lock, taken if free.
+const LOOK = new LuaScript(`
+local entry = redis.call('GET', KEYS[1])
+if entry then return {entry, 'entry'} end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {'', 'won'} end
+return {'', 'held'}`);
+
 type Notice = (answer: StoredAnswer | null) => void;
 
 /**
@@ -46,6 +53,25 @@ export class SharedSingleFlight {
     const attempt = await this.locks.acquire(key, ttlMs);
     this.metrics?.singleFlight(attempt.outcome);
     return attempt;
+  }
+
+  /**
+   * The stored answer when there is an entry (no lock tried); otherwise an acquire, made in the
+   * same round trip. An entry this version cannot read counts as one (claim separately).
+   */
+  async lookOrAcquire(key: string, ttlMs: number): Promise<{ stored: StoredAnswer | undefined; claim: LeaseAttempt | undefined }> {
+    const token = this.locks.newToken();
+    const reply = await this.redis.run('flight_look_or_lock', (r) => LOOK.run(r, [this.cache.entryKey(key), this.locks.leaseKey(key)], [token, ttlMs]));
+    if (!Array.isArray(reply)) {
+      this.cache.entryRead(undefined);
+      this.metrics?.singleFlight('unavailable');
+      return { stored: undefined, claim: { outcome: 'unavailable' } };
+    }
+    const [entry, outcome] = reply as [string, 'entry' | 'won' | 'held'];
+    if (outcome === 'entry') return { stored: this.cache.entryRead(entry), claim: undefined };
+    this.cache.entryRead(null);
+    this.metrics?.singleFlight(outcome);
+    return { stored: undefined, claim: outcome === 'won' ? { outcome, token } : { outcome } };
   }
 
   /**

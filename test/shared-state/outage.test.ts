@@ -40,6 +40,7 @@ function everyCall(round: number): Promise<unknown>[] {
     shared.cache.read(`k${round}`),
     shared.cache.store(`k${round}`, () => ({ answer, ttlMs: 10_000 })),
     shared.singleFlight.acquire(`k${round}`, 1_000),
+    shared.singleFlight.lookOrAcquire(`k${round}`, 1_000),
     shared.singleFlight.waitFor(`k${round}`, 2_000),
     shared.singleFlight.release(`k${round}`, 'token', answer),
     shared.statusEvents.publish({ key: `k${round}`, answer }),
@@ -65,7 +66,7 @@ describe('Redis stopped mid-run, then back', () => {
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 150);
-      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
     } finally {
       own.resume();
     }
@@ -84,7 +85,7 @@ describe('Redis stopped mid-run, then back', () => {
       expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 150);
       expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
       const values = results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
-      expect(values).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+      expect(values).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(shared.connection.state).toBe('down');

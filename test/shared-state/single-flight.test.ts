@@ -128,4 +128,22 @@ describe('single flight across replicas', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(await flights('timed_out')).toBe(timedOut + 1);
   });
+
+  it('a local miss in one round trip: the entry when there is one (no lock tried), else the lock, taken if free', async () => {
+    const [a, b] = [await replica(), await replica()];
+    const won = await a.flight.lookOrAcquire('look', 5_000);
+    expect(won).toMatchObject({ stored: undefined, claim: { outcome: 'won' } });
+    expect(await b.flight.lookOrAcquire('look', 5_000)).toEqual({ stored: undefined, claim: { outcome: 'held' } });
+    // The winner's token is the lock's: its release ends it.
+    await a.flight.release('look', (won.claim as { token: string }).token, null);
+    expect((await b.flight.acquire('look', 5_000)).outcome).toBe('won');
+
+    await a.cache.store('stored', () => ({ answer, ttlMs: 10_000 }));
+    expect(await b.flight.lookOrAcquire('stored', 5_000)).toEqual({ stored: answer, claim: undefined });
+    // Finding the entry took no lock: another replica may still claim the call (when the entry is too old for it).
+    expect((await a.flight.acquire('stored', 5_000)).outcome).toBe('won');
+    // An entry this version cannot read is no answer, and no lock was tried either.
+    await a.redis.run('test_set', (r) => r.set(a.cache.entryKey('unreadable'), '{"v":0}', 'PX', 10_000));
+    expect(await b.flight.lookOrAcquire('unreadable', 5_000)).toEqual({ stored: undefined, claim: undefined });
+  });
 });
