@@ -17,12 +17,20 @@ const envelope = z.object({ v: z.literal(1), from: z.string(), event: z.unknown(
  * disconnected when an event is published never hears it.
  */
 export class EventBus<T> {
+  /**
+   * How this replica's own messages begin (`publish` writes the envelope in this key order): a
+   * replica hears its own events too, and skips them by this prefix without parsing them.
+   */
+  private readonly ownPrefix: string;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly channel: string,
     /** Decodes the JSON form of an event (what `JSON.stringify` made of it) back to an event. */
     private readonly schema: z.ZodType<T, unknown>,
-  ) {}
+  ) {
+    this.ownPrefix = `{"v":1,"from":${JSON.stringify(redis.replicaId)},`;
+  }
 
   /** True once Redis took the event; false when Redis is unavailable (only local listeners can know). Never rejects. */
   async publish(event: T): Promise<boolean> {
@@ -33,6 +41,7 @@ export class EventBus<T> {
   /** Calls `listener` for every valid event of other replicas (and this one's with `includeOwn`), until the returned function is called. */
   subscribe(listener: (event: T, origin: EventOrigin) => void, options: { includeOwn?: boolean } = {}): () => void {
     return this.redis.subscribe(this.channel, (message) => {
+      if (!options.includeOwn && message.startsWith(this.ownPrefix)) return;
       let value: unknown;
       try {
         value = JSON.parse(message);

@@ -6,7 +6,9 @@ import type { SharedCache } from './shared-cache.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 // One channel for every key: each replica subscribes once at start, so waiting on a key costs
-// no SUBSCRIBE round trip and no race with a publish that comes before it.
+// no SUBSCRIBE round trip and no race with a publish that comes before it. A message is
+// `<key>\n<answer JSON or null>`: every replica hears every release, and one nobody waits for
+// is dropped by its key, without parsing the answer.
 const CHANNEL = 'flight';
 
 // One command, so a release is bounded by one command timeout: publish the answer, then end
@@ -79,7 +81,7 @@ export class SharedSingleFlight {
    * themselves), then ends the lock if `token` still holds it. Never rejects.
    */
   async release(key: string, token: string, answer: StoredAnswer | null): Promise<void> {
-    const message = `{"key":${JSON.stringify(key)},"answer":${answer ? this.codec.encode(answer) : 'null'}}`;
+    const message = `${key}\n${answer ? this.codec.encode(answer) : 'null'}`;
     await this.redis.run('flight_release', (r) => RELEASE.run(r, [this.locks.leaseKey(key)], [token, this.redis.key(CHANNEL), message]));
   }
 
@@ -131,22 +133,19 @@ export class SharedSingleFlight {
   }
 
   private onMessage(message: string): void {
-    let parsed: { key?: unknown; answer?: unknown };
-    try {
-      parsed = JSON.parse(message) as typeof parsed;
-    } catch {
-      return;
-    }
-    if (typeof parsed.key !== 'string') return;
-    const waiting = this.waiters.get(parsed.key);
+    const newline = message.indexOf('\n');
+    if (newline < 0) return;
+    const waiting = this.waiters.get(message.slice(0, newline));
     if (!waiting) return;
     let answer: StoredAnswer | null = null;
-    if (parsed.answer !== null) {
-      const decoded = this.codec.fromJson(parsed.answer);
-      // An answer this version cannot read (another version's replica): the poll decides instead.
+    const text = message.slice(newline + 1);
+    if (text !== 'null') {
+      const decoded = this.codec.decode(text);
+      // An answer this version cannot read (another version's replica, garbage): the poll decides instead.
       if (!decoded) return;
       answer = decoded;
     }
     for (const notice of [...waiting]) notice(answer);
   }
+
 }

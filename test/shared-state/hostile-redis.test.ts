@@ -74,7 +74,8 @@ describe('hostile Redis content', () => {
         await raw.publish('status-events', envelope(event));
         await raw.publish('status-events', envelope({ key, answer: JSON.parse(foreign) as unknown }));
         await raw.publish('flight', flight);
-        await raw.publish('flight', JSON.stringify({ key, answer: JSON.parse(foreign) as unknown }));
+        await raw.publish('flight', `${key}\n${flight}`);
+        await raw.publish('flight', `${key}\n${foreign}`);
         const answer = (await answering).data?.d7Report;
         // Answered with the provider's record of this message, never another message's.
         expect(answer?.requestId).toBe(victim);
