@@ -1,4 +1,5 @@
 /** RESULTS.md and the SVG chart from the medians bench/run.ts measured. */
+import os from 'node:os';
 import { KEY_POOL } from './credentials.js';
 
 export interface Row {
@@ -30,6 +31,19 @@ export interface Machine {
   node: string;
   os: string;
   loadavg: number[];
+}
+
+/** The machine a run took place on (bench/replicas.ts reports it the same way). */
+export function machineFacts(): Machine {
+  return {
+    date: new Date().toISOString(),
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memGb: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadavg: os.loadavg(),
+  };
 }
 
 export interface Settings {

@@ -10,20 +10,17 @@
  *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/
  *   options: --seconds N --reps N --latency MS --jitter MS --variants B0,S,N,P --workloads a,b --sockets N --out DIR
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { d7Id, distinctCount, makeRefs, type RefsShape } from './ids.js';
-import type { MockCounts } from './mock-child.js';
-import { MOCK_BETATEL_ACCOUNT, MOCK_BETATEL_KEY, MOCK_D7_TOKEN } from './mock-upstream.js';
-import { benchKey } from './credentials.js';
+import { fire } from './load.js';
+import { ask, BENCH_DIR, buildChildren, drain, listenerWarnings, mark, median, mockCounts, startMock, startServer, stop } from './processes.js';
 import { renderSummary, summarize } from './profile-summary.js';
-import { renderResults, renderSvg, type Row } from './report.js';
-import type { Mark } from './server-child.js';
-import { BENCH_QUERY, type Upstream } from './variants/common.js';
+import { machineFacts, renderResults, renderSvg, type Row } from './report.js';
+import { keepingBlockOf } from './results-block.js';
+import { BENCH_QUERY } from './variants/common.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +39,7 @@ const { values: args } = parseArgs({
 // --profile: S alone, under node --cpu-prof, on the fan-out workloads; the profile is summarized
 // by package and function (bench/profile-summary.ts) into bench/profiles/.
 const profile = args.profile;
-const profileDir = join(new URL('.', import.meta.url).pathname, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+const profileDir = join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
 const quick = args.quick;
 const seconds = Number(args.seconds ?? (quick ? 2 : 5));
 const reps = Number(args.reps ?? (quick ? 1 : 3));
@@ -51,9 +48,6 @@ const jitterMs = Number(args.jitter);
 const sockets = Number(args.sockets);
 const variants = profile ? ['S'] : args.variants.split(',').map((v) => v.trim());
 const outDir = args.out ?? (profile ? 'bench/profiles' : quick ? 'reports/bench-quick' : 'bench');
-const BENCH_DIR = new URL('.', import.meta.url).pathname;
-const ROOT = new URL('..', import.meta.url).pathname;
-const OUT = join(BENCH_DIR, 'out');
 
 export interface Workload {
   name: string;
@@ -91,69 +85,6 @@ const workloads = chosen ? WORKLOADS.filter((w) => chosen.includes(w.name)) : qu
 const run = Math.floor(Math.random() * 0xffffffff);
 let requestCounter = 0;
 
-/**
- * Servers run compiled (tsc → bench/out), as users run `node dist/main.js`: a tsx loader
- * in each child would add its own worker thread and transpiler to every variant's RSS and CPU.
- */
-function buildChildren(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.children.json')], { stdio: 'inherit' });
-  // Files the compiled code reads relative to itself (schema for N and P, GraphiQL tabs and
-  // the persisted documents manifest for S).
-  cpSync(join(ROOT, 'schema.graphql'), join(OUT, 'schema.graphql'));
-  // operations/ holds the manifest too (operations/generated/persisted-documents.json).
-  cpSync(join(ROOT, 'operations'), join(OUT, 'operations'), { recursive: true });
-}
-
-let maxListenerWarnings = 0;
-function childOf(script: string, argv: string[], env: Record<string, string>): ChildProcess {
-  // execArgv set explicitly: fork would pass on this process's `--import tsx`. BENCH_NODE_ARGS
-  // adds flags for investigation (e.g. --cpu-prof).
-  const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = fork(join(OUT, 'bench', script), argv, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  // S warns once per request signal with more than 10 abort listeners (batches of > 10 ids):
-  // counted and reported, not repeated here.
-  let partial = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      if (/MaxListenersExceededWarning/.test(line)) maxListenerWarnings += 1;
-      else if (line.trim() && !/--trace-warnings/.test(line)) process.stderr.write(`[${argv[0] ?? script}] ${line}\n`);
-    }
-  });
-  return child;
-}
-
-function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== type) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-async function ask<T>(child: ChildProcess, message: object, type: string): Promise<T> {
-  const answer = nextMessage<T>(child, type);
-  child.send(message);
-  return answer;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send({ type: 'stop' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const ERRORED = /"errors"|"__typename":"(ProviderError|MessageNotFound|InvalidMessageId)"/;
-
 interface Measured {
   requests: number;
   nonData: number;
@@ -171,55 +102,25 @@ interface Measured {
 async function load(port: number, w: Workload, durationS: number, mock: ChildProcess, server: ChildProcess): Promise<Measured> {
   const hotId = d7Id(run, ++requestCounter, 0);
   const hotBody = JSON.stringify({ query: BENCH_QUERY, variables: { refs: [{ provider: 'D7', id: hotId }] } });
-  const completed: number[] = [];
-  let nonData = 0;
-  let nonDataSample: string | undefined;
-  let responses = 0;
   await ask(mock, { type: 'reset' }, 'reset');
-  const before = await ask<Mark>(server, { type: 'mark' }, 'mark');
-  const started = performance.now();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: w.connections,
-    duration: durationS,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/graphql',
-        // Called before every request: a new request number, so fresh ids (ids.ts).
-        setupRequest: (req, context: object) => {
-          const n = ++requestCounter;
-          (context as { n?: number }).n = n;
-          const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-          // A valid key for S (live mode); with `auth`, a different one per request.
-          headers['x-api-key'] = benchKey(w.auth ? n : 0);
-          const body = w.hot ? hotBody : JSON.stringify({ query: BENCH_QUERY, variables: { refs: makeRefs(run, n, w.shape) } });
-          return { ...req, headers, body };
-        },
-        onResponse: (status, body, context: object) => {
-          responses += 1;
-          if (status === 200 && !ERRORED.test(body)) completed.push((context as { n: number }).n);
-          else {
-            nonData += 1;
-            nonDataSample ??= `HTTP ${status} ${body.slice(0, 300)}`;
-          }
-        },
-      },
-    ],
+  const before = await mark(server);
+  // A new request number for every request, so fresh ids (ids.ts); with `auth`, a different key too.
+  const fired = await fire([`http://127.0.0.1:${port}`], w.connections, durationS, () => {
+    const n = ++requestCounter;
+    return { n, key: w.auth ? n : 0, body: w.hot ? hotBody : JSON.stringify({ query: BENCH_QUERY, variables: { refs: makeRefs(run, n, w.shape) } }) };
   });
-  const elapsedS = (performance.now() - started) / 1000;
-  const after = await ask<Mark>(server, { type: 'mark' }, 'mark');
-  const counts = await ask<MockCounts>(mock, { type: 'counts', requests: w.hot ? [] : completed, key: `D7:${hotId}` }, 'counts');
+  const after = await mark(server);
+  const counts = await mockCounts(mock, w.hot ? [] : fired.completed, `D7:${hotId}`);
   const expected = distinctCount(makeRefs(run, 1, w.shape));
-  if (nonDataSample) console.log(`  non-data answer, e.g.: ${nonDataSample}`);
+  if (fired.nonDataSample) console.log(`  non-data answer, e.g.: ${fired.nonDataSample}`);
   await drain(mock);
+  const { responses, completed } = fired;
   return {
     requests: responses,
-    nonData,
-    rps: responses / elapsedS,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    nonData: fired.nonData,
+    rps: responses / fired.elapsedS,
+    p50: fired.p50,
+    p99: fired.p99,
     cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, responses),
     // Exact: calls for the ids of completed requests only. Hot key: every call / every answer.
     callsPerRequest: w.hot ? counts.total / Math.max(1, responses) : counts.forRequests / Math.max(1, completed.length),
@@ -229,35 +130,12 @@ async function load(port: number, w: Workload, durationS: number, mock: ChildPro
   };
 }
 
-/**
- * autocannon cuts requests still running at the end; a server may go on with their upstream
- * calls (S keeps them in its bulkhead until their deadline). Wait until the mock sees no more
- * calls so the next workload starts from an idle server.
- */
-async function drain(mock: ChildProcess): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 100; i += 1) {
-    const { total } = await ask<MockCounts>(mock, { type: 'counts', requests: [] }, 'counts');
-    if (total === last) return;
-    last = total;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function main() {
   const t0 = Date.now();
   console.log(`bench: ${quick ? 'quick' : 'full'}; ${variants.join(', ')}; ${workloads.length} workloads × ${seconds} s × ${reps} rep(s); upstream latency ${latencyMs} ms${jitterMs ? ` + jitter ${jitterMs} ms` : ''}`);
   buildChildren();
   if (profile) mkdirSync(profileDir, { recursive: true });
-  const mock = childOf('mock-child.js', [], { BENCH_LATENCY_MS: String(latencyMs), BENCH_JITTER_MS: String(jitterMs) });
-  const { url } = await nextMessage<{ url: string }>(mock, 'ready');
-  const upstream: Upstream = { url, d7Token: MOCK_D7_TOKEN, betatelKey: MOCK_BETATEL_KEY, betatelAccount: MOCK_BETATEL_ACCOUNT };
+  const { mock, upstream } = await startMock(latencyMs, jitterMs);
 
   const samples = new Map<string, Measured[]>();
   try {
@@ -266,10 +144,9 @@ async function main() {
       const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
       for (const variant of order) {
         const start = async () => {
-          const child = childOf('server-child.js', [variant], { ...(profile && { BENCH_PROFILE_DIR: profileDir }), BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify({ sockets }), NODE_ENV: 'production' });
-          const { port } = await nextMessage<{ port: number }>(child, 'ready');
+          const { child, port } = await startServer(variant, upstream, { sockets }, profile ? { BENCH_PROFILE_DIR: profileDir } : {});
           // Idle RSS: started, listening, nothing served yet.
-          const idleRssMb = (await ask<Mark>(child, { type: 'mark' }, 'mark')).rss / 1024 / 1024;
+          const idleRssMb = (await mark(child)).rss / 1024 / 1024;
           // Warm-up (JIT, sockets): not recorded.
           await load(port, WORKLOADS[1]!, 1, mock, child);
           if (profile) await ask(child, { type: 'profile-start' }, 'profile-started');
@@ -327,16 +204,8 @@ async function main() {
     }
   }
 
-  const machine = {
-    date: new Date().toISOString(),
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memGb: os.totalmem() / 1024 ** 3,
-    node: process.version,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    loadavg: os.loadavg(),
-  };
-  const settings = { quick, seconds, reps, latencyMs, jitterMs, durationS: (Date.now() - t0) / 1000, maxListenerWarnings, sockets };
+  const machine = machineFacts();
+  const settings = { quick, seconds, reps, latencyMs, jitterMs, durationS: (Date.now() - t0) / 1000, maxListenerWarnings: listenerWarnings(), sockets };
   mkdirSync(outDir, { recursive: true });
   if (profile) {
     const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
@@ -349,7 +218,9 @@ async function main() {
   }
   const svgPath = join(outDir, 'results.svg');
   writeFileSync(svgPath, renderSvg(rows, variants));
-  writeFileSync(join(outDir, 'RESULTS.md'), renderResults(rows, variants, machine, settings));
+  // The figures of `npm run bench:replicas` (a marked block) stay: this run does not measure them.
+  const resultsPath = join(outDir, 'RESULTS.md');
+  writeFileSync(resultsPath, keepingBlockOf(resultsPath, renderResults(rows, variants, machine, settings)));
   // A PNG too when rsvg-convert happens to be installed; the SVG is the chart otherwise.
   try {
     execFileSync('rsvg-convert', ['-o', join(outDir, 'results.png'), svgPath], { stdio: 'ignore' });

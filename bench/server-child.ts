@@ -1,6 +1,7 @@
 /**
  * One variant's server as its own process, so CPU time and RSS are that server's alone.
- * Reports process.cpuUsage() and RSS (peak sampled every 20 ms) over IPC when bench/run.ts asks.
+ * Reports process.cpuUsage() and RSS (peak sampled every 20 ms) over IPC when bench/run.ts or
+ * bench/replicas.ts asks.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -11,6 +12,11 @@ import type { Upstream } from './variants/common.js';
 export interface VariantOptions {
   /** Upstream sockets per provider (and S's bulkhead), the same for B0, N and S. */
   sockets: number;
+  /**
+   * More configuration variables for S (loadConfig input, over the bench's own): REDIS_URL,
+   * REDIS_KEY_PREFIX, CACHE_TTL_*… for bench/replicas.ts. The baselines have no such settings.
+   */
+  env?: Record<string, string>;
 }
 
 // Imported on demand: each child loads only its own variant, so B0's RSS is not S's modules.
