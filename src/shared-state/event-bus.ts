@@ -29,7 +29,8 @@ export class EventBus<T> {
     /** Decodes the JSON form of an event (what `JSON.stringify` made of it) back to an event. */
     private readonly schema: z.ZodType<T, unknown>,
   ) {
-    this.ownPrefix = `{"v":1,"from":${JSON.stringify(redis.replicaId)},`;
+    // The envelope up to its event (version and sender), made by the same serializer as publish.
+    this.ownPrefix = `${JSON.stringify({ v: 1, from: redis.replicaId }).slice(0, -1)},`;
   }
 
   /** True once Redis took the event; false when Redis is unavailable (only local listeners can know). Never rejects. */
