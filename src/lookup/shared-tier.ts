@@ -28,8 +28,8 @@ export interface SharedTier {
   write(key: string, settle: SettleStored): void;
   /** Claims the upstream call for `key`. */
   claim(key: string): Promise<FlightClaim>;
-  /** Releases a won claim, publishing the answer (null: the call failed) to the replicas waiting. */
-  release(key: string, token: string, answer: Answer | null): void;
-  /** The answer the claim's holder publishes, or undefined after the wait bound. */
+  /** Releases a won claim, waking the replicas that wait (`answered`: the answer is stored, read it; else call yourselves). */
+  release(key: string, token: string, answered: boolean): void;
+  /** The answer the claim's holder stored, or undefined after the wait bound. */
   waitFor(key: string): Promise<Answer | undefined>;
 }

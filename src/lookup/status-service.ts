@@ -205,12 +205,13 @@ export class StatusService {
     goingUpstream();
     const startedAt = Date.now();
     try {
-      // The answer is stored in the shared tier as it is remembered (see `remember`).
+      // The answer is stored in the shared tier as it is remembered (see `remember`), before
+      // the release: the replicas waiting read it there.
       const record = await this.callUpstream(guarded, key, id, startedAt, trace);
-      if (claim.outcome === 'won') shared.release(key, claim.token, this.cache.known(key) ?? null);
+      if (claim.outcome === 'won') shared.release(key, claim.token, true);
       return record;
     } catch (error) {
-      if (claim.outcome === 'won') shared.release(key, claim.token, null);
+      if (claim.outcome === 'won') shared.release(key, claim.token, false);
       throw error;
     }
   }

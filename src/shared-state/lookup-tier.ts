@@ -9,7 +9,7 @@ export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight,
     look: (key) => flights.lookOrAcquire(key, config.lockTtlMs),
     write: (key, settle) => void cache.store(key, settle),
     claim: (key) => flights.acquire(key, config.lockTtlMs),
-    release: (key, token, answer) => void flights.release(key, token, answer),
+    release: (key, token, answered) => void flights.release(key, token, answered),
     waitFor: (key) => flights.waitFor(key, config.lockWaitMs),
   };
 }

@@ -6,10 +6,13 @@ import type { SharedCache } from './shared-cache.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 // One channel for every key: each replica subscribes once at start, so waiting on a key costs
-// no SUBSCRIBE round trip and no race with a publish that comes before it. A message is
-// `<key>\n<answer JSON or null>`: every replica hears every release, and one nobody waits for
-// is dropped by its key, without parsing the answer.
+// no SUBSCRIBE round trip and no race with a publish that comes before it. A message is a
+// wake-up, `<key>\n<outcome>`, not the answer: the holder has stored the answer in the cache
+// entry first (on the same connection, so before the release), waiters read it there, and the
+// answer's JSON is not sent to Redis a second time for replicas that mostly wait for nothing.
 const CHANNEL = 'flight';
+const ANSWERED = 'answered';
+const FAILED = 'failed';
 
 // One command, so a release is bounded by one command timeout: publish the answer, then end
 // the lock only if this token still holds it (after a pause past its lifetime, another may).
@@ -25,6 +28,7 @@ if entry then return {entry, 'entry'} end
 if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {'', 'won'} end
 return {'', 'held'}`);
 
+/** Tells one waiter the outcome: the answer, or null (no answer: it stops waiting and calls upstream). */
 type Notice = (answer: StoredAnswer | null) => void;
 
 /**
@@ -77,17 +81,18 @@ export class SharedSingleFlight {
   }
 
   /**
-   * Gives waiters the answer (null after a failure: they stop waiting and call upstream
-   * themselves), then ends the lock if `token` still holds it. Never rejects.
+   * Wakes the waiters up (`answered`: they read the answer from the cache entry, stored before
+   * this call; otherwise they stop waiting and call upstream themselves), then ends the lock if
+   * `token` still holds it. Never rejects.
    */
-  async release(key: string, token: string, answer: StoredAnswer | null): Promise<void> {
-    const message = `${key}\n${answer ? this.codec.encode(answer) : 'null'}`;
+  async release(key: string, token: string, answered: boolean): Promise<void> {
+    const message = `${key}\n${answered ? ANSWERED : FAILED}`;
     await this.redis.run('flight_release', (r) => RELEASE.run(r, [this.locks.leaseKey(key)], [token, this.redis.key(CHANNEL), message]));
   }
 
   /**
-   * The winner's answer, or undefined: it failed, its lock is gone without an answer (released
-   * or expired), Redis is unavailable, or `timeoutMs` passed. Never rejects.
+   * The winner's answer (its cache entry), or undefined: it failed, its lock is gone without an
+   * entry (released or expired), Redis is unavailable, or `timeoutMs` passed. Never rejects.
    */
   waitFor(key: string, timeoutMs: number): Promise<StoredAnswer | undefined> {
     return new Promise((resolve) => {
@@ -135,17 +140,19 @@ export class SharedSingleFlight {
   private onMessage(message: string): void {
     const newline = message.indexOf('\n');
     if (newline < 0) return;
-    const waiting = this.waiters.get(message.slice(0, newline));
+    const key = message.slice(0, newline);
+    const waiting = this.waiters.get(key);
     if (!waiting) return;
-    let answer: StoredAnswer | null = null;
-    const text = message.slice(newline + 1);
-    if (text !== 'null') {
-      const decoded = this.codec.decode(text);
-      // An answer this version cannot read (another version's replica, garbage): the poll decides instead.
-      if (!decoded) return;
-      answer = decoded;
+    const outcome = message.slice(newline + 1);
+    if (outcome === FAILED) {
+      for (const notice of [...waiting]) notice(null);
+    } else if (outcome === ANSWERED) {
+      // One read for every waiter of this replica.
+      void this.look(key).then((seen) => {
+        if (seen !== 'waiting') for (const notice of [...waiting]) notice(seen ?? null);
+      });
     }
-    for (const notice of [...waiting]) notice(answer);
   }
+
 
 }

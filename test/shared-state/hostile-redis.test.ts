@@ -74,8 +74,10 @@ describe('hostile Redis content', () => {
         await raw.publish('status-events', envelope(event));
         await raw.publish('status-events', envelope({ key, answer: JSON.parse(foreign) as unknown }));
         await raw.publish('flight', flight);
+        // Wake-ups nobody released: the waiter reads the planted entry (garbage or another message's).
         await raw.publish('flight', `${key}\n${flight}`);
-        await raw.publish('flight', `${key}\n${foreign}`);
+        await raw.publish('flight', `${key}\nanswered`);
+        await raw.publish('flight', `${key}\n${flight === '' ? 'failed' : 'answered'}`);
         const answer = (await answering).data?.d7Report;
         // Answered with the provider's record of this message, never another message's.
         expect(answer?.requestId).toBe(victim);

@@ -42,7 +42,7 @@ function everyCall(round: number): Promise<unknown>[] {
     shared.singleFlight.acquire(`k${round}`, 1_000),
     shared.singleFlight.lookOrAcquire(`k${round}`, 1_000),
     shared.singleFlight.waitFor(`k${round}`, 2_000),
-    shared.singleFlight.release(`k${round}`, 'token', answer),
+    shared.singleFlight.release(`k${round}`, 'token', true),
     shared.statusEvents.publish({ key: `k${round}`, answer }),
     shared.leases.acquire(`k${round}`, 1_000),
     shared.leases.renew(`k${round}`, 'token', 1_000),

@@ -67,7 +67,9 @@ describe('single flight across replicas', () => {
     const waits = attempts.filter(({ a }) => a.outcome === 'held').map(({ r }) => r.flight.waitFor('hot', 3_000));
     const started = Date.now();
     const { a: won, r: winner } = winners[0]!;
-    await winner.flight.release('hot', (won as { token: string }).token, answer);
+    // The holder stores its answer, then releases: the waiters are woken and read the entry.
+    await winner.cache.store('hot', () => ({ answer, ttlMs: 10_000 }));
+    await winner.flight.release('hot', (won as { token: string }).token, true);
     const answers = await Promise.all(waits);
     expect(answers).toEqual(Array(11).fill(answer));
     expect([await flights('won'), await flights('held'), await flights('answered')]).toEqual([1, 11, 11]);
@@ -91,7 +93,7 @@ describe('single flight across replicas', () => {
     const lock = await a.flight.acquire('failed', 5_000);
     const wait = b.flight.waitFor('failed', 3_000);
     const started = Date.now();
-    await a.flight.release('failed', (lock as { token: string }).token, null);
+    await a.flight.release('failed', (lock as { token: string }).token, false);
     expect(await wait).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(500);
   });
@@ -115,7 +117,7 @@ describe('single flight across replicas', () => {
     const first = await a.flight.acquire('moved', 100);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await b.flight.acquire('moved', 5_000)).outcome).toBe('won');
-    await a.flight.release('moved', (first as { token: string }).token, null);
+    await a.flight.release('moved', (first as { token: string }).token, false);
     expect((await a.flight.acquire('moved', 5_000)).outcome).toBe('held');
   });
 
@@ -135,7 +137,7 @@ describe('single flight across replicas', () => {
     expect(won).toMatchObject({ stored: undefined, claim: { outcome: 'won' } });
     expect(await b.flight.lookOrAcquire('look', 5_000)).toEqual({ stored: undefined, claim: { outcome: 'held' } });
     // The winner's token is the lock's: its release ends it.
-    await a.flight.release('look', (won.claim as { token: string }).token, null);
+    await a.flight.release('look', (won.claim as { token: string }).token, false);
     expect((await b.flight.acquire('look', 5_000)).outcome).toBe('won');
 
     await a.cache.store('stored', () => ({ answer, ttlMs: 10_000 }));
