@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryState } from '../../src/domain/delivery-state.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import type { StatusChange } from '../../src/lookup/status-service.js';
+import type { LiveMetrics } from '../../src/live/metrics.js';
 import { WatcherRegistry, type WatchedService, type WatcherLeases } from '../../src/live/watchers.js';
 
 const SETTINGS = { maxWatchers: 3, pollMinMs: 2_000, pollMaxMs: 60_000 };
@@ -128,15 +129,7 @@ describe('WatcherRegistry', () => {
       return Promise.reject(new Error('UNAVAILABLE'));
     }) as WatchedService['lookup'];
     const outcomes: string[] = [];
-    const registry = new WatcherRegistry(service, SETTINGS, {
-      watcherPoll: (_p, outcome) => outcomes.push(outcome),
-      watcherStarted: () => undefined,
-      watcherStopped: () => undefined,
-      subscriptionOpened: () => undefined,
-      subscriptionClosed: () => undefined,
-      subscriptionRefused: () => undefined,
-      watcherLease: () => undefined,
-    });
+    const registry = new WatcherRegistry(service, SETTINGS, liveMetrics({ watcherPoll: (_p, outcome) => void outcomes.push(outcome) }));
     registry.watch('BETATEL', 'm1', () => undefined);
     await vi.advanceTimersByTimeAsync(2_000 + 4_000 + 8_000);
     expect(calls).toBe(3);
@@ -284,14 +277,10 @@ describe('WatcherRegistry with leases (several replicas)', () => {
   });
 });
 
-function leaseCounter(outcomes: string[]) {
-  return {
-    watcherPoll: () => undefined,
-    watcherStarted: () => undefined,
-    watcherStopped: () => undefined,
-    subscriptionOpened: () => undefined,
-    subscriptionClosed: () => undefined,
-    subscriptionRefused: () => undefined,
-    watcherLease: (outcome: string) => void outcomes.push(outcome),
-  };
+/** Live metrics that record nothing but what `counting` records. */
+function liveMetrics(counting: Partial<LiveMetrics>): LiveMetrics {
+  const none = () => undefined;
+  return { watcherPoll: none, watcherStarted: none, watcherStopped: none, subscriptionOpened: none, subscriptionClosed: none, subscriptionRefused: none, watcherLease: none, ...counting };
 }
+
+const leaseCounter = (outcomes: string[]) => liveMetrics({ watcherLease: (outcome) => void outcomes.push(outcome) });
