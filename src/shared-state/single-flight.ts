@@ -14,7 +14,7 @@ const CHANNEL = 'flight';
 const ANSWERED = 'answered';
 const FAILED = 'failed';
 
-// One command, so a release is bounded by one command timeout: publish the answer, then end
+// One command, so a release is bounded by one command timeout: publish the wake-up, then end
 // the lock only if this token still holds it (after a pause past its lifetime, another may).
 const RELEASE = new LuaScript(`
 redis.call('PUBLISH', ARGV[2], ARGV[3])
@@ -153,6 +153,4 @@ export class SharedSingleFlight {
       });
     }
   }
-
-
 }

@@ -15,8 +15,6 @@ export interface AnswerCodec {
   encode(answer: StoredAnswer): string;
   /** Undefined for anything but a valid entry of this version (corrupt, foreign, older): a miss, never a throw. */
   decode(text: string): StoredAnswer | undefined;
-  /** The same for an entry already parsed from JSON (one inside a larger message). */
-  fromJson(value: unknown): StoredAnswer | undefined;
 }
 
 // Bump when the entry's shape changes: replicas of two versions then ignore each other's entries.
@@ -63,6 +61,5 @@ export function createAnswerCodec(providers: readonly Pick<ProviderModule, 'key'
       }
       return fromJson(value);
     },
-    fromJson,
   };
 }
