@@ -9,11 +9,6 @@ export type FlightClaim = { outcome: 'won'; token: string } | { outcome: 'held' 
  */
 export type SettleStored = (stored: Answer | undefined) => { answer: Answer; ttlMs: number } | undefined;
 
-/**
- * What the lookup path needs of a tier shared between replicas (src/shared-state/ implements
- * it over Redis). Every method resolves, never rejects, and gives undefined or 'unavailable'
- * when the tier cannot answer in time: the lookup then does what one process alone does.
- */
 /** What a local miss finds in the tier: the answer another replica stored, or, when there is none, its claim of the upstream call. */
 export interface TierLook {
   stored: Answer | undefined;
@@ -21,6 +16,11 @@ export interface TierLook {
   claim: FlightClaim | undefined;
 }
 
+/**
+ * What the lookup path needs of a tier shared between replicas (src/shared-state/ implements
+ * it over Redis). Every method resolves, never rejects, and gives undefined or 'unavailable'
+ * when the tier cannot answer in time: the lookup then does what one process alone does.
+ */
 export interface SharedTier {
   /** The answer another replica stored; when there is none, the claim of the upstream call too (one round trip). */
   look(key: string): Promise<TierLook>;

@@ -1,13 +1,8 @@
+import type { SettleStored } from '../lookup/shared-tier.js';
 import type { RedisConnection } from './connection.js';
 import type { RedisMetrics, SharedCacheWrite } from './metrics.js';
 import { LuaScript } from './script.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
-
-/**
- * What to store, given what Redis holds for the key now (undefined: nothing this version can
- * read): the entry and its lifetime, or undefined when the stored entry already says it all.
- */
-export type Settle = (stored: StoredAnswer | undefined) => { answer: StoredAnswer; ttlMs: number } | undefined;
 
 // Compare-and-set: writes ARGV[2] for ARGV[3] ms only while the entry is still ARGV[1] ('' for
 // none); otherwise answers the entry as it is now, for the caller to merge with and try again.
@@ -56,12 +51,12 @@ export class SharedCache {
   }
 
   /**
-   * Stores what `settle` makes of the entry Redis holds. The first try assumes there is none
-   * (the usual case after a miss: one round trip); when there is, Redis answers it and `settle`
-   * merges again. An unreadable entry (corrupt, another version) is replaced. Never rejects;
+   * Stores what `settle` makes of the entry Redis holds (undefined when there is none this
+   * version can read). The first try assumes there is none (the usual case after a miss: one
+   * round trip); when there is, Redis answers it and `settle` merges again. An unreadable entry (corrupt, another version) is replaced. Never rejects;
    * callers need not wait (the answer is theirs already; a lost write costs another replica a call).
    */
-  async store(key: string, settle: Settle): Promise<SharedCacheWrite> {
+  async store(key: string, settle: SettleStored): Promise<SharedCacheWrite> {
     const entry = this.entryKey(key);
     let expected = '';
     let stored: StoredAnswer | undefined;
