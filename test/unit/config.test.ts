@@ -16,7 +16,9 @@ describe('loadConfig: defaults', () => {
 
   it('server settings', () => {
     expect(config.port).toBe(4000);
-    expect(config.host).toBe('0.0.0.0');
+    // No credentials: sandbox mode, whose webhook tokens are public, listens on loopback only.
+    expect(config.mode).toBe('sandbox');
+    expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(100);
     expect(config.logLevel).toBe('info');
     expect(config.lookupConcurrency).toBe(100);
@@ -131,7 +133,7 @@ describe('loadConfig: empty strings count as unset', () => {
       BETATEL_BASE_URL: '',
     });
     expect(config.port).toBe(4000);
-    expect(config.host).toBe('0.0.0.0');
+    expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(100);
     expect(config.logLevel).toBe('info');
     expect(config.providers.D7?.baseUrl).toBe('https://api.d7networks.com');
