@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from './domain/record-bounds.js';
+import { DEFAULT_RECORD_BOUNDS, RECORD_BOUNDS_CEILING, type RecordBounds } from './domain/record-bounds.js';
 import { int } from './env-values.js';
 import { serverEnv, serverLimitProblems, serverLimits, type ServerLimits } from './http/server-options.js';
 import type { TracingConfig } from './observability/tracing.js';
@@ -42,8 +42,8 @@ const commonEnv = {
   RETRY_AFTER_CAP_MS: int(0, 60_000).default(2_000),
   CACHE_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
   CACHE_MAX_BYTES: int(65_536, 2 ** 40).default(64 * 1024 * 1024),
-  MAX_MESSAGES_PER_RECORD: int(1, 100_000).default(DEFAULT_RECORD_BOUNDS.maxMessages),
-  MAX_UNCONFIRMED_MESSAGES_PER_REPORT: int(0, 10_000).default(DEFAULT_RECORD_BOUNDS.maxUnconfirmed),
+  MAX_MESSAGES_PER_RECORD: int(1, RECORD_BOUNDS_CEILING.maxMessages).default(DEFAULT_RECORD_BOUNDS.maxMessages),
+  MAX_UNCONFIRMED_MESSAGES_PER_REPORT: int(0, RECORD_BOUNDS_CEILING.maxUnconfirmed).default(DEFAULT_RECORD_BOUNDS.maxUnconfirmed),
   UNCONFIRMED_MESSAGE_TTL_MS: int(100, 86_400_000).default(DEFAULT_RECORD_BOUNDS.unconfirmedTtlMs),
   CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
   CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),

@@ -12,6 +12,9 @@ export interface RecordBounds {
   unconfirmedTtlMs: number;
 }
 
+/** The largest MAX_MESSAGES_PER_RECORD and MAX_UNCONFIRMED_MESSAGES_PER_REPORT accepted: together, the most messages any stored record may hold (records read from Redis are held to it). */
+export const RECORD_BOUNDS_CEILING = { maxMessages: 100_000, maxUnconfirmed: 10_000 } as const;
+
 export const DEFAULT_RECORD_BOUNDS: RecordBounds = { maxMessages: 1_000, maxUnconfirmed: 20, unconfirmedTtlMs: 600_000 };
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DELIVERY_STATES } from '../../domain/delivery-state.js';
 import { jsonInstant } from '../../domain/json-instant.js';
-import { FIELD_LIMITS } from '../../domain/record-bounds.js';
+import { FIELD_LIMITS, RECORD_BOUNDS_CEILING } from '../../domain/record-bounds.js';
 import type { D7ReportDetails } from './normalize.js';
 
 // The same caps as the provider's own bodies: an entry in Redis is input too.
@@ -43,6 +43,6 @@ export const d7DetailsSchema: z.ZodType<D7ReportDetails, unknown> = z.object({
       reason: z.string().max(FIELD_LIMITS.text).nullable(),
       unconfirmedSince: z.number().int().nonnegative().nullable(),
     }),
-  ),
+  ).max(RECORD_BOUNDS_CEILING.maxMessages + RECORD_BOUNDS_CEILING.maxUnconfirmed),
   omittedMessages: z.number().int().nonnegative(),
 });
