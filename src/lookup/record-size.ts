@@ -25,6 +25,20 @@ export function recordBytes(record: MessageStatusRecord): number {
   return size;
 }
 
+/**
+ * An object in a list (a D7 message), remembered per object: a webhook patch builds a new
+ * record that shares every other message with the known one, so its estimate costs one
+ * lookup per message, not a walk over their strings.
+ */
+function itemBytes(item: object, depth: number): number {
+  let size = sizes.get(item);
+  if (size === undefined) {
+    size = valueBytes(item, depth);
+    sizes.set(item, size);
+  }
+  return size;
+}
+
 function valueBytes(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'string':
@@ -36,7 +50,7 @@ function valueBytes(value: unknown, depth: number): number {
       if (depth > 8) return OBJECT;
       if (Array.isArray(value)) {
         let total = ARRAY + value.length * SLOT;
-        for (const item of value as unknown[]) total += valueBytes(item, depth + 1);
+        for (const item of value as unknown[]) total += typeof item === 'object' && item !== null ? itemBytes(item, depth + 1) : valueBytes(item, depth + 1);
         return total;
       }
       let total = OBJECT;

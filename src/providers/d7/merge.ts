@@ -33,10 +33,12 @@ export function createD7Merge(bounds: RecordBounds = DEFAULT_RECORD_BOUNDS): Rec
   const merge: RecordMerge = (knownRecord, incomingRecord) => {
     const known = knownRecord as D7Record;
     const incoming = incomingRecord as D7Record;
-    const rest = new Map(known.details.messages.map((m) => [m.msgId, m]));
+    // By msg_id in lower case: an event's id is canonical (lower case), a GET's is as D7 wrote it.
+    const rest = new Map(known.details.messages.map((m) => [m.msgId.toLowerCase(), m]));
     const merged = incoming.details.messages.map((m) => {
-      const prev = rest.get(m.msgId);
-      rest.delete(m.msgId);
+      const key = m.msgId.toLowerCase();
+      const prev = rest.get(key);
+      rest.delete(key);
       if (!prev) return m;
       // The very object already known (a webhook patch carries the report's other messages along) is nothing new.
       const kept = prev === m || !supersedes(observed(m), observed(prev)) ? prev : m;
