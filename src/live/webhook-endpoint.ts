@@ -70,6 +70,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
   const limiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute) : undefined;
   const recent = new RecentEvents();
   const refusals = new RefusalLog((line) => logger.warn(line, 'webhook refused'));
+  // Failed fetches are bounded by WEBHOOK_FETCHES_PER_MINUTE already; their lines too, the same way.
+  const failures = new RefusalLog((line) => logger.warn(line, 'webhook event could not be applied: fetching the record failed'));
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
@@ -129,7 +131,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
           (error: unknown) => {
             metrics.applied(provider.key, 'failed');
             if (eventKey !== undefined) recent.forget(eventKey);
-            logger.warn({ provider: provider.key, id, err: error }, 'webhook event could not be applied: fetching the record failed');
+            failures.note(provider.key, { provider: provider.key, id, err: error });
           },
         );
       });
