@@ -15,6 +15,9 @@ RUN npm pack --pack-destination /tmp \
  && tar -xzf /tmp/message-status-graph-*.tgz -C /package --strip-components=1
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# HOST explicitly: unset, sandbox mode (no credentials) would listen on loopback only, out of
+# reach of a published port. Publish a sandbox container on the host's loopback only: its
+# webhook tokens are public.
 ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /package/ ./

@@ -15,7 +15,9 @@ fail() {
 }
 
 docker build -t "$image" .
-docker run -d --name "$name" -p 127.0.0.1::4000 -e LOG_FORMAT=json "$image" >/dev/null
+# HOST=0.0.0.0 as the image sets it (sandbox mode would otherwise listen on loopback only),
+# published on the host's loopback: the sandbox's webhook tokens are public.
+docker run -d --name "$name" -p 127.0.0.1::4000 -e HOST=0.0.0.0 -e LOG_FORMAT=json "$image" >/dev/null
 [ "$(docker inspect -f '{{.Config.User}}' "$image")" = node ] || fail "image does not run as the node user"
 url="http://$(docker port "$name" 4000/tcp | head -n 1)"
 for _ in $(seq 1 120); do

@@ -50,8 +50,8 @@ export interface App {
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
-  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream)]));
-  const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.mergeRecords }]));
+  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream, config.records)]));
+  const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
   const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
   const service = new StatusService(clients, {
     resilience: config.resilience,
@@ -64,7 +64,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
-  const webhooks = useWebhooks({ config: config.webhooks, providers, service, registry: observability.metrics.registry, logger });
+  const webhooks = useWebhooks({ config: config.webhooks, records: config.records, providers, service, registry: observability.metrics.registry, logger });
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
 

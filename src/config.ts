@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RECORD_BOUNDS, RECORD_BOUNDS_CEILING, type RecordBounds } from './domain/record-bounds.js';
 import { int } from './env-values.js';
 import { serverEnv, serverLimitProblems, serverLimits, type ServerLimits } from './http/server-options.js';
 import type { TracingConfig } from './observability/tracing.js';
@@ -15,7 +16,8 @@ import { sharedStateEnv, sharedStateSettings, type SharedStateConfig } from './s
 /** Variables every deployment reads; each provider adds its own (see ProviderModule.env). */
 const commonEnv = {
   PORT: int(0, 65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: loopback in sandbox mode (its webhook tokens are public), every interface in live mode.
+  HOST: z.string().min(1).optional(),
   PROVIDER_MODE: z.enum(['sandbox', 'live']).optional(),
   MAX_BATCH_SIZE: int(1, 1000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,6 +41,10 @@ const commonEnv = {
   RETRY_MAX_DELAY_MS: int(1, 60_000).default(1_000),
   RETRY_AFTER_CAP_MS: int(0, 60_000).default(2_000),
   CACHE_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
+  CACHE_MAX_BYTES: int(65_536, 2 ** 40).default(64 * 1024 * 1024),
+  MAX_MESSAGES_PER_RECORD: int(1, RECORD_BOUNDS_CEILING.maxMessages).default(DEFAULT_RECORD_BOUNDS.maxMessages),
+  MAX_UNCONFIRMED_MESSAGES_PER_REPORT: int(0, RECORD_BOUNDS_CEILING.maxUnconfirmed).default(DEFAULT_RECORD_BOUNDS.maxUnconfirmed),
+  UNCONFIRMED_MESSAGE_TTL_MS: int(100, 86_400_000).default(DEFAULT_RECORD_BOUNDS.unconfirmedTtlMs),
   CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
   CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
   CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
@@ -81,6 +87,8 @@ export interface Config {
   upstream: HttpLimits;
   resilience: ResilienceSettings;
   cache: CacheSettings;
+  /** What one stored record may hold: messages, and messages known only from webhooks. */
+  records: RecordBounds;
   /** Subscriptions and the watchers behind them (src/live/). */
   live: LiveSettings;
   /** By provider key. */
@@ -139,7 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   return {
     port: values.PORT,
-    host: values.HOST,
+    host: values.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     mode,
     modeSource: values.PROVIDER_MODE ? 'PROVIDER_MODE' : anyCredential ? 'credentials' : 'no credentials',
     maxBatchSize: values.MAX_BATCH_SIZE,
@@ -171,9 +179,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     cache: {
       maxEntries: values.CACHE_MAX_ENTRIES,
+      maxBytes: values.CACHE_MAX_BYTES,
       finalTtlMs: values.CACHE_TTL_FINAL_MS,
       movingTtlMs: values.CACHE_TTL_MOVING_MS,
       notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
+    },
+    records: {
+      maxMessages: values.MAX_MESSAGES_PER_RECORD,
+      maxUnconfirmed: values.MAX_UNCONFIRMED_MESSAGES_PER_REPORT,
+      unconfirmedTtlMs: values.UNCONFIRMED_MESSAGE_TTL_MS,
     },
     live: {
       maxLifetimeMs: values.SUBSCRIPTION_MAX_LIFETIME_MS,

@@ -57,7 +57,14 @@ export interface Answer {
  * Merges two records about the same message. Provider modules whose records hold several
  * messages (a D7 report) merge per message; the default compares the records as a whole.
  */
-export type RecordMerge = (known: MessageStatusRecord, incoming: MessageStatusRecord) => MessageStatusRecord;
+export type RecordMerge = ((known: MessageStatusRecord, incoming: MessageStatusRecord) => MessageStatusRecord) & {
+  /**
+   * What remains of `known` at `now` when the provider answers "not found": a record may hold
+   * parts known only from webhooks (D7: unconfirmed messages) that expire if the provider never
+   * lists them. Null: nothing the provider confirmed is left. Absent: the record is kept whole.
+   */
+  expire?(known: MessageStatusRecord, now: number): MessageStatusRecord | null;
+};
 
 export const mergeWholeRecords: RecordMerge = (known, incoming) =>
   supersedes(observationOf(incoming), observationOf(known)) ? incoming : known;
@@ -77,13 +84,16 @@ export interface MergeOutcome {
 /**
  * Merges an incoming answer, observed at `observedAt`, into what is known.
  * Not found versus a record: a record always wins (the provider knew the message at some
- * point), and a newer not-found only replaces an older not-found.
+ * point), and a newer not-found only replaces an older not-found; except the parts of a record
+ * known only from webhooks, which expire (`RecordMerge.expire`).
  */
 export function mergeAnswers(known: Answer | undefined, incoming: MessageStatusRecord | null, observedAt: number, merge: RecordMerge = mergeWholeRecords): MergeOutcome {
   if (!known) return { answer: { record: incoming, checkedAt: observedAt }, changed: true, regressed: false };
   const checkedAt = Math.max(known.checkedAt, observedAt);
   const newer = observedAt >= known.checkedAt;
   if (incoming === null) {
+    const left = known.record && merge.expire ? merge.expire(known.record, observedAt) : known.record;
+    if (left !== known.record) return { answer: { record: left, checkedAt }, changed: true, regressed: false };
     const regressed = known.record !== null && newer;
     return { answer: { record: known.record, checkedAt }, changed: false, regressed };
   }

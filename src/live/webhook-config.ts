@@ -12,6 +12,7 @@ const token = z
 /** Variables of the webhook endpoints: each provider's token variable, and the rate limit. */
 export const webhookEnv: z.ZodRawShape = {
   WEBHOOK_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6_000),
+  WEBHOOK_FETCHES_PER_MINUTE: int(1, 1_000_000).default(600),
   ...Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.webhook.tokenVariable, token.optional()]] : []))),
 };
 
@@ -20,6 +21,8 @@ export interface WebhookConfig {
   tokens: Readonly<Record<string, string>>;
   /** Webhook requests per minute per source address; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Upstream fetches webhook events may cause per minute, per provider endpoint; past it events are held without one. */
+  fetchesPerMinute: number;
 }
 
 /** From the parsed variables (raw strings when another variable failed; problems are reported by zod then). */
@@ -30,5 +33,9 @@ export function webhookSettings(values: Record<string, unknown>): { settings: We
     if (typeof value === 'string') tokens[p.key] = value;
   }
   const rate = values.WEBHOOK_RATE_LIMIT_PER_MINUTE;
-  return { settings: { tokens, rateLimitPerMinute: typeof rate === 'number' ? rate : 6_000 }, secrets: Object.values(tokens) };
+  const fetches = values.WEBHOOK_FETCHES_PER_MINUTE;
+  return {
+    settings: { tokens, rateLimitPerMinute: typeof rate === 'number' ? rate : 6_000, fetchesPerMinute: typeof fetches === 'number' ? fetches : 600 },
+    secrets: Object.values(tokens),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import type { RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
 import type { AnyProviderModule } from '../providers/registry.js';
 import type { ProviderWebhook } from '../providers/provider.js';
@@ -6,6 +7,7 @@ import { RateLimiter } from '../security/rate-limit.js';
 import { clientAddress } from '../security/plugin.js';
 import { parseJson, readCapped } from './read-body.js';
 import { RecentEvents } from './recent-events.js';
+import { RefusalLog } from './refusal-log.js';
 import type { StatusEvents } from './status-events.js';
 import type { WebhookConfig } from './webhook-config.js';
 import type { WebhookMetrics, WebhookOutcome } from './webhook-metrics.js';
@@ -18,6 +20,8 @@ const PATH = /^\/webhooks\/([^/]*)\/([^/]*)$/;
 
 export interface WebhookEndpointOptions {
   config: WebhookConfig;
+  /** What one record may hold: an event naming a message past its unconfirmed cap is refused. */
+  records: RecordBounds;
   providers: readonly AnyProviderModule[];
   events: StatusEvents;
   metrics: WebhookMetrics;
@@ -39,18 +43,25 @@ export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplic
   too_large: 413,
   malformed: 400,
   invalid: 400,
+  too_long: 422,
+  unconfirmed_full: 429,
 };
+
+/** Retry-After of an `unconfirmed_full` refusal: by then the provider's GET may list the held messages, or they expire. */
+const UNCONFIRMED_RETRY_AFTER_SECONDS = 60;
 
 /**
  * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
  * In order: the source address's rate limit (429; every /webhooks/ request counts, so guessing
  * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
  * (else 404), the token in constant time (401), POST only (405), the body cap (413), JSON and the provider's
- * schema and id format (400); then 202 at once and the event is applied after the answer.
- * No answer quotes the body, and no log line holds the body or the path (the token is in it).
+ * schema and id format (400), each field's length cap (422), room for one more unconfirmed
+ * message in the known record (429); then 202 at once and the event is applied after the answer.
+ * No answer quotes the body, and no log line holds the body or the path (the token is in it);
+ * refusals are logged at most once a minute per provider and outcome, with their count.
  */
 export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
-  const { config, events, metrics, logger } = options;
+  const { config, events, metrics, logger, records } = options;
   const endpoints = new Map<string, Endpoint>();
   for (const provider of options.providers) {
     const token = config.tokens[provider.key];
@@ -58,6 +69,9 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
   }
   const limiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute) : undefined;
   const recent = new RecentEvents();
+  const refusals = new RefusalLog((line) => logger.warn(line, 'webhook refused'));
+  // Failed fetches are bounded by WEBHOOK_FETCHES_PER_MINUTE already; their lines too, the same way.
+  const failures = new RefusalLog((line) => logger.warn(line, 'webhook event could not be applied: fetching the record failed'));
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
@@ -71,7 +85,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const providerLabel = endpoint?.provider.key ?? 'unknown';
       const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
         metrics.received(providerLabel, outcome);
-        logger.warn({ provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method }, 'webhook refused');
+        refusals.note(`${providerLabel}|${outcome}`, { provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method });
         answer(REFUSAL_STATUS[outcome], { error: message }, headers);
       };
 
@@ -87,10 +101,22 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const json = parseJson(bytes);
       if (!json) return refuse('malformed', 'the body is not JSON');
       const parsed = endpoint.webhook.parse(json.value);
-      if (!parsed.ok) return refuse('invalid', parsed.reason);
+      if (!parsed.ok) return refuse(parsed.tooLong ? 'too_long' : 'invalid', parsed.reason);
       const { provider } = endpoint;
-      const id = provider.parseId(parsed.update.id);
+      const { update } = parsed;
+      const id = provider.parseId(update.id);
       if (!id) return refuse('invalid', `the message id is not ${provider.idFormat}`);
+      // A message the known record does not list would be held unconfirmed: refused while the record holds its cap of them,
+      // so the provider retries later (its GET may list them by then, or they expire) instead of this event being dropped.
+      if (update.kind === 'patch' && update.holding) {
+        const known = events.known(provider.key, id);
+        const holding = known ? update.holding(known, Date.now() - records.unconfirmedTtlMs) : undefined;
+        if (holding && !holding.listed && holding.held >= records.maxUnconfirmed) {
+          return refuse('unconfirmed_full', `the record holds ${records.maxUnconfirmed} messages its provider has not listed yet; retry later`, {
+            'retry-after': String(UNCONFIRMED_RETRY_AFTER_SECONDS),
+          });
+        }
+      }
 
       const eventKey = parsed.eventKey === undefined ? undefined : `${provider.key}|${parsed.eventKey}`;
       if (eventKey !== undefined && !recent.firstTime(eventKey)) {
@@ -105,7 +131,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
           (error: unknown) => {
             metrics.applied(provider.key, 'failed');
             if (eventKey !== undefined) recent.forget(eventKey);
-            logger.warn({ provider: provider.key, id, err: error }, 'webhook event could not be applied: fetching the record failed');
+            failures.note(provider.key, { provider: provider.key, id, err: error });
           },
         );
       });

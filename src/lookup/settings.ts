@@ -25,6 +25,8 @@ export interface ResilienceSettings {
 export interface CacheSettings {
   /** Most entries kept (LRU); 0 turns the cache off. */
   maxEntries: number;
+  /** Most bytes the entries may hold, by an estimate of each record's size (LRU); undefined: 64 MiB. */
+  maxBytes?: number;
   /** Time to live of a final state (READ, REJECTED, EXPIRED, DELETED). */
   finalTtlMs: number;
   /** Time to live of a state that may still change. */

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '../domain/status-merge.js';
+import { recordBytes } from './record-size.js';
 import type { CacheSettings } from './settings.js';
 
 interface Entry extends Answer {
@@ -8,9 +9,16 @@ interface Entry extends Answer {
   freshUntil: number;
 }
 
+/** CACHE_MAX_BYTES's default. */
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+// An entry's own fields and its key, besides its record.
+const ENTRY_BYTES = 160;
+
 /**
  * What this process knows about each message, shared by every request, bounded by entry
- * count (LRU). Every answer goes in through `merge` (domain/status-merge.ts), so an answer
+ * count and by bytes (LRU; each record's size estimated by record-size.ts, once per record
+ * object). A record larger than the whole byte bound is not kept. Every answer goes in through `merge` (domain/status-merge.ts), so an answer
  * that arrives late or goes backwards never replaces a newer or more advanced one.
  *
  * An entry is served while fresh; lifetimes follow finality (a final state will not change,
@@ -22,7 +30,15 @@ export class StatusCache {
   private readonly lru: LRUCache<string, Entry> | undefined;
 
   constructor(private readonly settings: CacheSettings) {
-    this.lru = settings.maxEntries > 0 ? new LRUCache<string, Entry>({ max: settings.maxEntries }) : undefined;
+    this.lru =
+      settings.maxEntries > 0
+        ? new LRUCache<string, Entry>({
+            max: settings.maxEntries,
+            maxSize: settings.maxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+            // Paid per set (an answer merged), never per hit.
+            sizeCalculation: (entry, key) => ENTRY_BYTES + key.length * 2 + (entry.record ? recordBytes(entry.record) : 0),
+          })
+        : undefined;
   }
 
   /** The answer for `key`, if one is fresh and was checked after `notBefore` (epoch ms). */
@@ -55,7 +71,18 @@ export class StatusCache {
     return answer.record === null ? this.settings.notFoundTtlMs : answer.record.isFinal ? this.settings.finalTtlMs : this.settings.movingTtlMs;
   }
 
+  /** Makes what is known for `key` not fresh, so the next lookup goes upstream; it stays the merge floor. */
+  markStale(key: string): void {
+    const entry = this.lru?.peek(key);
+    if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
+  }
+
   get size(): number {
     return this.lru?.size ?? 0;
+  }
+
+  /** The bytes the entries hold, by the cache's estimate (at most CACHE_MAX_BYTES). */
+  get bytes(): number {
+    return this.lru?.calculatedSize ?? 0;
   }
 }

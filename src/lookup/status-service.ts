@@ -158,6 +158,16 @@ export class StatusService {
     return this.cache.known(`${provider}:${id}`)?.record;
   }
 
+  /** Makes what is known about a message not fresh: the next lookup of it goes upstream (a webhook hint that could not fetch). */
+  markStale(provider: string, id: string): void {
+    this.cache.markStale(`${provider}:${id}`);
+  }
+
+  /** Entries and estimated bytes of the process cache (bounded by CACHE_MAX_ENTRIES and CACHE_MAX_BYTES). */
+  get cacheUsage(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes };
+  }
+
   /** Hears every change of what is known; returns the way to stop. */
   onChange(listener: (change: StatusChange) => void): () => void {
     this.listeners.add(listener);

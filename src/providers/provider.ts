@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
+import type { RecordBounds } from '../domain/record-bounds.js';
 import type { RecordMerge } from '../domain/status-merge.js';
 import type { HttpLimits, UpstreamCall, UpstreamObserver } from './http.js';
 
@@ -60,13 +61,29 @@ export interface SimulatorWebhookOptions {
 export type WebhookUpdate =
   /** The body is a whole record, observed at `observedAt`. */
   | { kind: 'record'; id: string; eventAt?: number; record(observedAt: number): MessageStatusRecord }
-  /** The body changes part of a record: applied onto what is known, fetched first when nothing is. */
-  | { kind: 'patch'; id: string; eventAt?: number; apply(known: MessageStatusRecord, observedAt: number): MessageStatusRecord }
+  /**
+   * The body changes part of a record: applied onto what is known, fetched first when nothing is
+   * (`receivedAt`: when this service received it, epoch ms). `alone` builds the record from the
+   * body by itself, when no fetch can be made or it found nothing: held until the provider
+   * confirms it (RecordBounds). `holding` says whether `known` lists the part the body names,
+   * and how many parts it holds unconfirmed since after `heldAfter` (epoch ms: the older ones have expired).
+   */
+  | {
+      kind: 'patch';
+      id: string;
+      eventAt?: number;
+      apply(known: MessageStatusRecord, observedAt: number, receivedAt?: number): MessageStatusRecord;
+      alone?(id: string, observedAt: number, receivedAt: number): MessageStatusRecord;
+      holding?(known: MessageStatusRecord, heldAfter: number): { listed: boolean; held: number };
+    }
   /** The body only says something changed: fetch the record (once, shared). */
   | { kind: 'fetch'; id: string };
 
-/** A parsed webhook body, or why it is refused (a 400; `reason` never quotes the body). */
-export type WebhookParse = { ok: true; update: WebhookUpdate; eventKey?: string } | { ok: false; reason: string };
+/**
+ * A parsed webhook body, or why it is refused (a 400, a 422 when `tooLong`: a field over its
+ * length cap; `reason` names the field, never quotes the body).
+ */
+export type WebhookParse = { ok: true; update: WebhookUpdate; eventKey?: string } | { ok: false; reason: string; tooLong?: boolean };
 
 /** How a provider pushes status changes to `POST /webhooks/{key in lower case}/{token}`. */
 export interface ProviderWebhook {
@@ -107,13 +124,13 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   settings(env: Record<string, unknown>): { settings: ProviderSettings<Credentials>; problems: string[] };
   /** Secret values inside the credentials, for redaction. */
   secrets(credentials: Credentials): string[];
-  /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. */
-  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient;
+  /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. `bounds`: what one record may hold. */
+  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds?: RecordBounds): ProviderClient;
   /**
-   * The status merge for this provider's records, when a record holds several messages (D7:
-   * per `msg_id`); the default compares whole records (domain/status-merge.ts).
+   * The status merge for this provider's records, within `bounds`, when a record holds several
+   * messages (D7: per `msg_id`); the default compares whole records (domain/status-merge.ts).
    */
-  mergeRecords?: RecordMerge;
+  createMerge?(bounds: RecordBounds): RecordMerge;
   /**
    * Decodes this provider's record `details` from their JSON form (Dates as ISO text), for
    * records kept outside the process (the Redis tier); anything else fails to parse.

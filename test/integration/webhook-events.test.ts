@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusChange } from '../../src/lookup/status-service.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
+import type { D7Record } from '../../src/providers/d7/normalize.js';
 import { uuidFrom } from '../../src/sandbox/simulator-kit.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { applied, appliedCount, betatelPath, d7Event, d7Path, postWebhook, receivedCount, sleep, until, WEBHOOK_ENV } from '../helpers/webhooks.js';
@@ -178,27 +179,30 @@ describe('webhook events update what the service knows', () => {
     }
   });
 
-  it('an event for a message cached as not found fetches it again, and applies nothing when the provider still does not know it', async () => {
+  it('an event for a message cached as not found fetches it again, and holds the event as an unconfirmed message when the provider still does not know it (its GET may lag)', async () => {
     const id = D7_SANDBOX.notFound;
     h.resetCounts();
     expect((await h.query<{ d7Report: null }>(REPORT, { id })).data?.d7Report).toBeNull();
-    const before = await appliedCount(h, { provider: 'D7', result: 'not_found' });
-    expect((await postWebhook(h, d7Path(), d7Event(id, generatedMsgId(id, 0), 'delivered', Date.now()))).status).toBe(202);
-    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'not_found' })) === before + 1);
+    const before = await appliedCount(h, { provider: 'D7', result: 'held' });
+    const msgId = generatedMsgId(id, 0);
+    expect((await postWebhook(h, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
+    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'held' })) === before + 1);
     expect(h.d7.requests).toEqual([id, id]);
-    expect(h.app.service.known('D7', id)).toBeNull();
+    const held = h.app.service.known('D7', id) as D7Record;
+    expect(held.details.messages).toHaveLength(1);
+    expect(held.details.messages[0]).toMatchObject({ msgId, status: 'delivered', state: 'DELIVERED' });
+    expect(held.details.messages[0]!.unconfirmedSince).toEqual(expect.any(Number));
   });
 
-  it('an event whose fetch fails is counted and logged as failed, and its redelivery is applied, not a duplicate', async () => {
+  it('an event whose fetch fails is held by itself (unconfirmed), not lost; its redelivery is a duplicate', async () => {
     const id = D7_SANDBOX.serverError;
-    const failedBefore = await appliedCount(h, { provider: 'D7', result: 'failed' });
+    const heldBefore = await appliedCount(h, { provider: 'D7', result: 'held' });
     const event = d7Event(id, generatedMsgId(id, 0), 'delivered', Date.now());
     expect((await postWebhook(h, d7Path(), event)).status).toBe(202);
-    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'failed' })) === failedBefore + 1, 5_000, 'the failed fetch');
-    expect(h.app.service.known('D7', id)).toBeUndefined();
+    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'held' })) === heldBefore + 1, 5_000, 'the held event');
+    expect((h.app.service.known('D7', id) as D7Record).details.messages[0]).toMatchObject({ state: 'DELIVERED' });
     const again = await postWebhook(h, d7Path(), event);
-    expect(await again.json()).toEqual({ status: 'accepted' });
-    await until(async () => (await appliedCount(h, { provider: 'D7', result: 'failed' })) === failedBefore + 2, 5_000, 'the second failed fetch');
+    expect(await again.json()).toEqual({ status: 'duplicate' });
   });
 
   it('takes a Betatel WDR record as it is, with no GET', async () => {

@@ -16,7 +16,7 @@ describe('resilience configuration', () => {
       retryMaxDelayMs: 1_000,
       retryAfterCapMs: 2_000,
     });
-    expect(config.cache).toEqual({ maxEntries: 10_000, finalTtlMs: 600_000, movingTtlMs: 5_000, notFoundTtlMs: 2_000 });
+    expect(config.cache).toEqual({ maxEntries: 10_000, maxBytes: 67_108_864, finalTtlMs: 600_000, movingTtlMs: 5_000, notFoundTtlMs: 2_000 });
   });
 
   it('reports every bad figure at once', () => {

@@ -16,7 +16,9 @@ describe('loadConfig: defaults', () => {
 
   it('server settings', () => {
     expect(config.port).toBe(4000);
-    expect(config.host).toBe('0.0.0.0');
+    // No credentials: sandbox mode, whose webhook tokens are public, listens on loopback only.
+    expect(config.mode).toBe('sandbox');
+    expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(100);
     expect(config.logLevel).toBe('info');
     expect(config.lookupConcurrency).toBe(100);
@@ -119,6 +121,43 @@ describe('loadConfig: mode', () => {
   });
 });
 
+describe('loadConfig: where the server listens', () => {
+  it('sandbox mode binds loopback when HOST is unset: its webhook tokens are public', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345678' }).host).toBe('127.0.0.1');
+  });
+
+  it('live mode binds every interface when HOST is unset', () => {
+    expect(loadConfig({ D7_API_TOKEN: 'tok-12345678' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ PROVIDER_MODE: 'live' }).host).toBe('0.0.0.0');
+  });
+
+  it('HOST set explicitly wins in either mode', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ PROVIDER_MODE: 'live', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+});
+
+describe('loadConfig: record and cache bounds', () => {
+  it('defaults', () => {
+    const config = loadConfig({});
+    expect(config.records).toEqual({ maxMessages: 1_000, maxUnconfirmed: 20, unconfirmedTtlMs: 600_000 });
+    expect(config.cache.maxBytes).toBe(67_108_864);
+    expect(config.webhooks.fetchesPerMinute).toBe(600);
+  });
+
+  it('explicit values', () => {
+    const config = loadConfig({ MAX_MESSAGES_PER_RECORD: '50', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '0', UNCONFIRMED_MESSAGE_TTL_MS: '5000', CACHE_MAX_BYTES: '1048576', WEBHOOK_FETCHES_PER_MINUTE: '10' });
+    expect(config.records).toEqual({ maxMessages: 50, maxUnconfirmed: 0, unconfirmedTtlMs: 5_000 });
+    expect(config.cache.maxBytes).toBe(1_048_576);
+    expect(config.webhooks.fetchesPerMinute).toBe(10);
+  });
+
+  it('out-of-range values are problems', () => {
+    expect(() => loadConfig({ MAX_MESSAGES_PER_RECORD: '0', CACHE_MAX_BYTES: '10', WEBHOOK_FETCHES_PER_MINUTE: '0' })).toThrow(/MAX_MESSAGES_PER_RECORD[\s\S]*CACHE_MAX_BYTES|CACHE_MAX_BYTES[\s\S]*MAX_MESSAGES_PER_RECORD/);
+  });
+});
+
 describe('loadConfig: empty strings count as unset', () => {
   it('empty values fall back to the defaults', () => {
     const config = loadConfig({
@@ -131,7 +170,7 @@ describe('loadConfig: empty strings count as unset', () => {
       BETATEL_BASE_URL: '',
     });
     expect(config.port).toBe(4000);
-    expect(config.host).toBe('0.0.0.0');
+    expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(100);
     expect(config.logLevel).toBe('info');
     expect(config.providers.D7?.baseUrl).toBe('https://api.d7networks.com');

@@ -121,6 +121,7 @@ describe("normalizeD7Report: the docs' example body", () => {
       isFinal: true,
       observedAt: FETCHED_AT.getTime(),
       reason: 'Read by the user',
+      unconfirmedSince: null,
     });
   });
 
@@ -174,8 +175,10 @@ describe("normalizeD7Report: the docs' example body", () => {
           isFinal: false,
           observedAt: FETCHED_AT.getTime(),
           reason: null,
+          unconfirmedSince: null,
         },
       ],
+      omittedMessages: 0,
     });
     expect(minimal.state).toBe('SENT');
     expect(minimal.isFinal).toBe(false);

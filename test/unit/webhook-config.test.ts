@@ -17,8 +17,8 @@ function problems(env: Record<string, string>): string[] {
 describe('webhook configuration', () => {
   it('reads one token per provider and the rate limit; unset tokens mean no endpoint', () => {
     const config = loadConfig({ D7_WEBHOOK_TOKEN: GOOD, WEBHOOK_RATE_LIMIT_PER_MINUTE: '120' });
-    expect(config.webhooks).toEqual({ tokens: { D7: GOOD }, rateLimitPerMinute: 120 });
-    expect(loadConfig({}).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000 });
+    expect(config.webhooks).toEqual({ tokens: { D7: GOOD }, rateLimitPerMinute: 120, fetchesPerMinute: 600 });
+    expect(loadConfig({}).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000, fetchesPerMinute: 600 });
     expect(configVariables()).toEqual(expect.arrayContaining(['D7_WEBHOOK_TOKEN', 'BETATEL_WEBHOOK_TOKEN', 'WEBHOOK_RATE_LIMIT_PER_MINUTE']));
   });
 

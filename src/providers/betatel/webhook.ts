@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { FIELD_LIMITS } from '../../domain/record-bounds.js';
+import { tooLongField } from '../field-limits.js';
 import type { ProviderWebhook, WebhookParse } from '../provider.js';
 import { normalizeBetatelWdr } from './normalize.js';
 import { betatelWdrBody } from './schema.js';
 
 // Betatel does not document its push format (PROVIDERS.md). Assumed: the WDR record, the same
 // JSON as the GET answer; anything else that names a uuid only tells us the record changed.
-const hint = z.object({ uuid: z.string().min(1).max(100) });
+const hint = z.object({ uuid: z.string().min(1).max(FIELD_LIMITS.ref) });
 
 function parse(body: unknown): WebhookParse {
   const record = betatelWdrBody.safeParse(body);
@@ -19,6 +21,9 @@ function parse(body: unknown): WebhookParse {
     };
   }
   const named = hint.safeParse(body);
+  // An over-long field of a body that names a record: refused as such (a hint would drop it silently).
+  const tooLong = tooLongField(record.error);
+  if (tooLong) return { ok: false, reason: tooLong, tooLong: true };
   if (named.success) return { ok: true, update: { kind: 'fetch', id: named.data.uuid } };
   return { ok: false, reason: 'the body is neither a Betatel WDR record nor an object with a uuid' };
 }

@@ -1,4 +1,5 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
+import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from '../../domain/record-bounds.js';
 import { ProviderHttp, type HttpLimits, type UpstreamObserver } from '../http.js';
 import type { ProviderClient, ProviderSettings } from '../provider.js';
 import { normalizeD7Report } from './normalize.js';
@@ -9,7 +10,7 @@ export interface D7Credentials {
 }
 
 /** D7 Networks WhatsApp report client: GET /whatsapp/v2/report/{request_id}. */
-export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits, observer?: UpstreamObserver): ProviderClient {
+export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds: RecordBounds = DEFAULT_RECORD_BOUNDS): ProviderClient {
   const credentials = settings.credentials;
   const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : [], observer);
   return {
@@ -25,7 +26,7 @@ export function createD7Client(settings: ProviderSettings<D7Credentials>, limits
         errorDetail: d7ErrorDetail,
         call,
       });
-      return result.found ? normalizeD7Report(result.data, observedAt) : null;
+      return result.found ? normalizeD7Report(result.data, observedAt, bounds.maxMessages) : null;
     },
     close: () => http.close(),
   };

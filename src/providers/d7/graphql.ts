@@ -35,6 +35,11 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
       status: t.exposeString('status', { description: 'The status exactly as D7 reported it (e.g. `un_delivered`).' }),
       state: t.field({ type: kit.DeliveryState, description: 'The status normalized across providers; unknown statuses are UNKNOWN.', resolve: (m) => m.state }),
       reason: t.exposeString('reason', { nullable: true, description: "D7's explanation of the status, when it gives one." }),
+      confirmed: t.boolean({
+        description:
+          "True once D7's report (its GET) has listed this message. False while it is known only from D7's delivery webhooks: it is then held for a limited time (UNCONFIRMED_MESSAGE_TTL_MS) and dropped if D7 never lists it.",
+        resolve: (m) => m.unconfirmedSince === null,
+      }),
     }),
   });
 
@@ -46,7 +51,8 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
       requestId: t.id({ description: 'D7 `request_id`, returned when the message was sent.', resolve: (r) => r.details.requestId }),
       requestStage: t.string({ nullable: true, description: 'D7 `request_stage`, as reported (e.g. `processed`).', resolve: (r) => r.details.requestStage }),
       scheduleTime: t.field({ type: 'DateTime', nullable: true, description: 'When D7 is scheduled to send, for scheduled requests.', resolve: (r) => r.details.scheduleTime }),
-      messages: t.field({ type: [D7Message], description: 'One entry per recipient.', resolve: (r) => r.details.messages }),
+      messages: t.field({ type: [D7Message], description: 'One entry per recipient, at most MAX_MESSAGES_PER_RECORD (the first ones D7 lists).', resolve: (r) => r.details.messages }),
+      omittedMessages: t.int({ description: 'Messages D7 listed beyond MAX_MESSAGES_PER_RECORD, not kept by this service (0 for almost every report).', resolve: (r) => r.details.omittedMessages }),
     }),
   });
 

@@ -4,7 +4,7 @@ import type { ProviderModule } from '../provider.js';
 import { createD7Client, type D7Credentials } from './client.js';
 import { defineD7GraphQL } from './graphql.js';
 import { parseD7Uuid } from './ids.js';
-import { mergeD7Reports } from './merge.js';
+import { createD7Merge } from './merge.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
 import { d7DetailsSchema } from './stored.js';
 import { d7Webhook } from './webhook.js';
@@ -25,7 +25,7 @@ export const d7: ProviderModule<D7Credentials> = {
   },
   secrets: (credentials) => [credentials.token],
   createClient: createD7Client,
-  mergeRecords: mergeD7Reports,
+  createMerge: createD7Merge,
   detailsSchema: d7DetailsSchema,
   webhook: d7Webhook,
   graphql: defineD7GraphQL,

@@ -1,6 +1,7 @@
 import { isFinalState, type DeliveryState } from '../../domain/delivery-state.js';
 import { parseInstant } from '../../domain/instant.js';
 import type { MessageStatusRecord } from '../../domain/message-status.js';
+import { DEFAULT_RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { aggregateState } from './aggregate.js';
 import { dedupeMessages } from './merge.js';
 import type { D7MessageBody, D7ReportBody } from './schema.js';
@@ -31,6 +32,12 @@ export interface D7MessageDetails {
   /** When this message's status was observed (epoch ms): its report's fetch, or a webhook event. */
   observedAt: number;
   reason: string | null;
+  /**
+   * Null once the provider's GET has listed this message (confirmed). Otherwise it is known only
+   * from webhook events, held since this time (epoch ms of receipt), and expires if the GET never
+   * lists it (RecordBounds).
+   */
+  unconfirmedSince: number | null;
 }
 
 export interface D7ReportDetails {
@@ -38,6 +45,8 @@ export interface D7ReportDetails {
   requestStage: string | null;
   scheduleTime: Date | null;
   messages: D7MessageDetails[];
+  /** Messages the provider listed beyond MAX_MESSAGES_PER_RECORD, not kept. */
+  omittedMessages: number;
 }
 
 export type D7Record = MessageStatusRecord<D7ReportDetails>;
@@ -89,13 +98,19 @@ function normalizeMessage(m: D7MessageBody, observedAt: number): D7MessageDetail
     isFinal: isFinalState(state),
     observedAt,
     reason: m.reason ?? null,
+    unconfirmedSince: null,
   };
 }
 
-/** Pure: one validated D7 report body, observed at `fetchedAt`, to the provider-neutral record. */
-export function normalizeD7Report(body: D7ReportBody, fetchedAt: Date): D7Record {
+/**
+ * Pure: one validated D7 report body, observed at `fetchedAt`, to the provider-neutral record.
+ * At most `maxMessages` messages are kept (the first ones, in the provider's order); the rest
+ * are counted in `omittedMessages`, so a huge report is bounded, not refused.
+ */
+export function normalizeD7Report(body: D7ReportBody, fetchedAt: Date, maxMessages = DEFAULT_RECORD_BOUNDS.maxMessages): D7Record {
   const observedAt = fetchedAt.getTime();
-  const messages = dedupeMessages(body.messages.map((m) => normalizeMessage(m, observedAt)));
+  const all = dedupeMessages(body.messages.map((m) => normalizeMessage(m, observedAt)));
+  const messages = all.length > maxMessages ? all.slice(0, maxMessages) : all;
   const scheduleTime = parseScheduleTime(body.schedule_time);
   const { state, isFinal } = aggregateState(
     messages.map((m) => m.state),
@@ -107,7 +122,7 @@ export function normalizeD7Report(body: D7ReportBody, fetchedAt: Date): D7Record
     state,
     isFinal,
     fetchedAt,
-    details: { requestId: body.request_id, requestStage: body.request_stage ?? null, scheduleTime, messages },
+    details: { requestId: body.request_id, requestStage: body.request_stage ?? null, scheduleTime, messages, omittedMessages: all.length - messages.length },
   };
 }
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { FIELD_LIMITS } from '../../domain/record-bounds.js';
+import { cappedText } from '../field-limits.js';
 
-// Parsed defensively: only what the service relies on is required.
-export const text = z.union([z.string(), z.number()]).transform(String).nullish();
+// Parsed defensively: only what the service relies on is required. Every string is capped
+// (FIELD_LIMITS; D7 documents no lengths): a longer one fails the body, nothing is stored.
+export const text = cappedText(FIELD_LIMITS.ref);
+const longText = cappedText(FIELD_LIMITS.text);
+const id = z.string().min(1).max(FIELD_LIMITS.ref);
+const status = z.string().max(FIELD_LIMITS.status);
 
 /** D7's customer references: nested under `reference` in a report, flat in a delivery event. */
 export const referenceFields = {
@@ -17,7 +23,7 @@ export const referenceFields = {
 const reference = z.object(referenceFields).nullish();
 
 const message = z.object({
-  msg_id: z.string().min(1),
+  msg_id: id,
   originator: text,
   recipient: text,
   reference,
@@ -25,16 +31,16 @@ const message = z.object({
   message_type: text,
   template_id: text,
   waConvId: text,
-  status: z.string(),
-  reason: text,
+  status,
+  reason: longText,
 });
 
 /** 200 body of GET /whatsapp/v2/report/{request_id}. */
 export const d7ReportBody = z.object({
-  request_id: z.string().min(1),
+  request_id: id,
   messages: z.array(message),
   request_stage: text,
-  schedule_time: z.union([z.string(), z.number()]).nullish(),
+  schedule_time: z.union([z.string().max(FIELD_LIMITS.ref), z.number()]).nullish(),
 });
 
 export type D7ReportBody = z.infer<typeof d7ReportBody>;

@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import { DELIVERY_STATES } from '../../domain/delivery-state.js';
 import { jsonInstant } from '../../domain/json-instant.js';
+import { FIELD_LIMITS, RECORD_BOUNDS_CEILING } from '../../domain/record-bounds.js';
 import type { D7ReportDetails } from './normalize.js';
 
-const text = z.string().nullable();
+// The same caps as the provider's own bodies: an entry in Redis is input too.
+const ref = z.string().max(FIELD_LIMITS.ref);
+const text = ref.nullable();
 
 /**
  * D7ReportDetails from their JSON form (records kept in Redis). Every field is required, so an
  * entry written by another version of these details is rejected, not half read.
  */
 export const d7DetailsSchema: z.ZodType<D7ReportDetails, unknown> = z.object({
-  requestId: z.string(),
+  requestId: ref,
   requestStage: text,
   scheduleTime: jsonInstant.nullable(),
   messages: z.array(
     z.object({
-      msgId: z.string(),
+      msgId: ref,
       originator: text,
       recipient: text,
       reference: z
@@ -33,11 +36,13 @@ export const d7DetailsSchema: z.ZodType<D7ReportDetails, unknown> = z.object({
       messageType: text,
       templateId: text,
       whatsappConversationId: text,
-      status: z.string(),
+      status: z.string().max(FIELD_LIMITS.status),
       state: z.enum(DELIVERY_STATES),
       isFinal: z.boolean(),
       observedAt: z.number().int().nonnegative(),
-      reason: text,
+      reason: z.string().max(FIELD_LIMITS.text).nullable(),
+      unconfirmedSince: z.number().int().nonnegative().nullable(),
     }),
-  ),
+  ).max(RECORD_BOUNDS_CEILING.maxMessages + RECORD_BOUNDS_CEILING.maxUnconfirmed),
+  omittedMessages: z.number().int().nonnegative(),
 });

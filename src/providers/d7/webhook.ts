@@ -5,6 +5,8 @@ import { aggregateState } from './aggregate.js';
 import { parseD7Uuid } from './ids.js';
 import { d7State, type D7MessageDetails, type D7Record } from './normalize.js';
 import { referenceFields, text } from './schema.js';
+import { FIELD_LIMITS } from '../../domain/record-bounds.js';
+import { tooLongField } from '../field-limits.js';
 
 // Parsed defensively (D7's "Receive WhatsApp Postback"): only what the service relies on is
 // required; the other fields may be missing, null, or numbers where text is expected (`text`).
@@ -21,9 +23,9 @@ export const d7DeliveryEvent = z.object({
     .nullish(),
   timestamp: epoch.nullish(),
   date: text,
-  request_id: z.string().min(1).max(100),
-  msg_id: z.string().min(1).max(100),
-  status: z.string().min(1).max(100),
+  request_id: z.string().min(1).max(FIELD_LIMITS.ref),
+  msg_id: z.string().min(1).max(FIELD_LIMITS.ref),
+  status: z.string().min(1).max(FIELD_LIMITS.status),
   recipient: text,
   originator: text,
   conversation_type: text,
@@ -44,8 +46,11 @@ export function eventTime(event: D7DeliveryEvent): number | undefined {
   return t < SECONDS_EPOCH_LIMIT ? t * 1000 : t;
 }
 
-/** A message the known report does not list yet, from the event's own fields (nothing invented). */
-function messageFromEvent(event: D7DeliveryEvent, msgId: string): Omit<D7MessageDetails, 'status' | 'state' | 'isFinal' | 'observedAt'> {
+/**
+ * A message the known report does not list yet, from the event's own fields (nothing invented),
+ * held as unconfirmed since `receivedAt` until the provider's GET lists it (see createD7Merge).
+ */
+function messageFromEvent(event: D7DeliveryEvent, msgId: string, receivedAt: number): Omit<D7MessageDetails, 'status' | 'state' | 'isFinal' | 'observedAt'> {
   return {
     msgId,
     originator: event.originator ?? null,
@@ -64,22 +69,24 @@ function messageFromEvent(event: D7DeliveryEvent, msgId: string): Omit<D7Message
     templateId: null,
     whatsappConversationId: event.waConvId ?? null,
     reason: null,
+    unconfirmedSince: receivedAt,
   };
 }
 
 /**
  * The known report with the event's message at its new status, observed at `observedAt`, and
  * the report's state aggregated again. Whether it replaces what is known is the status merge's
- * call (mergeD7Reports), not this function's: this only builds the candidate.
+ * call (createD7Merge: a message the report does not list is held as unconfirmed, within its
+ * bounds), not this function's: this only builds the candidate.
  */
-export function patchReport(known: D7Record, event: D7DeliveryEvent, msgId: string, observedAt: number): D7Record {
+export function patchReport(known: D7Record, event: D7DeliveryEvent, msgId: string, observedAt: number, receivedAt = observedAt): D7Record {
   const messages = known.details.messages;
   const index = messages.findIndex((m) => m.msgId.toLowerCase() === msgId);
   const previous = messages[index];
   if (previous && previous.status === event.status && previous.observedAt === observedAt) return known;
   const state = d7State(event.status);
   const patched: D7MessageDetails = {
-    ...(previous ?? messageFromEvent(event, msgId)),
+    ...(previous ?? messageFromEvent(event, msgId, receivedAt)),
     status: event.status,
     state,
     isFinal: isFinalState(state),
@@ -100,16 +107,50 @@ export function patchReport(known: D7Record, event: D7DeliveryEvent, msgId: stri
   };
 }
 
+/**
+ * A report known only from this event (nothing fetched yet, the fetch failed or found nothing):
+ * its one message held as unconfirmed, so the event is not lost while the provider's GET lags;
+ * a later GET completes it through the status merge, or the message expires.
+ */
+export function reportFromEvent(requestId: string, event: D7DeliveryEvent, msgId: string, observedAt: number, receivedAt: number): D7Record {
+  const empty: D7Record = {
+    provider: 'D7',
+    providerMessageId: requestId,
+    state: 'PENDING',
+    isFinal: false,
+    fetchedAt: new Date(observedAt),
+    details: { requestId, requestStage: null, scheduleTime: null, messages: [], omittedMessages: 0 },
+  };
+  return patchReport(empty, event, msgId, observedAt, receivedAt);
+}
+
 function parse(body: unknown): WebhookParse {
   const parsed = d7DeliveryEvent.safeParse(body);
-  if (!parsed.success) return { ok: false, reason: 'the body is not a D7 delivery event (DELIVERY_EVENTS with request_id, msg_id and status)' };
+  if (!parsed.success) {
+    const tooLong = tooLongField(parsed.error);
+    if (tooLong) return { ok: false, reason: tooLong, tooLong: true };
+    return { ok: false, reason: 'the body is not a D7 delivery event (DELIVERY_EVENTS with request_id, msg_id and status)' };
+  }
   const event = parsed.data;
   const msgId = parseD7Uuid(event.msg_id);
   if (!msgId) return { ok: false, reason: 'msg_id is not a UUID' };
   const eventAt = eventTime(event);
   return {
     ok: true,
-    update: { kind: 'patch', id: event.request_id, eventAt, apply: (known, observedAt) => patchReport(known as D7Record, event, msgId, observedAt) },
+    update: {
+      kind: 'patch',
+      id: event.request_id,
+      eventAt,
+      apply: (known, observedAt, receivedAt) => patchReport(known as D7Record, event, msgId, observedAt, receivedAt),
+      alone: (id, observedAt, receivedAt) => reportFromEvent(id, event, msgId, observedAt, receivedAt),
+      holding: (known, heldAfter) => {
+        const messages = (known as D7Record).details.messages;
+        return {
+          listed: messages.some((m) => m.msgId.toLowerCase() === msgId),
+          held: messages.filter((m) => m.unconfirmedSince !== null && m.unconfirmedSince > heldAfter).length,
+        };
+      },
+    },
     eventKey: [event.request_id.toLowerCase(), msgId, event.status, eventAt ?? ''].join('|'),
   };
 }
