@@ -19,7 +19,8 @@ const commonEnv = {
   PROVIDER_MODE: z.enum(['sandbox', 'live']).optional(),
   MAX_BATCH_SIZE: int(1, 1000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
+  // One socket per bulkhead slot of both lanes (32 interactive + 8 poll): a poll never holds a socket a query waits for.
+  UPSTREAM_CONNECTIONS: int(1, 1024).default(40),
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   LOOKUP_CONCURRENCY: int(1, 1000).default(100),
