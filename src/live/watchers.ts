@@ -115,7 +115,7 @@ export class WatcherRegistry {
       clearTimeout(owner.timer);
       owner.timer = undefined;
       // A poll still waiting for a slot is wanted by nobody now: it leaves the queue.
-      owner.ticket?.cancel(provider);
+      owner.ticket?.withdraw(provider);
       // Another replica's subscribers may still want it polled: hand the lease on at once.
       void this.releaseLease(owner);
       // Only the watcher still in the map is removed: a new one may have replaced it since.
@@ -132,7 +132,7 @@ export class WatcherRegistry {
     const releases: Promise<void>[] = [];
     for (const watcher of this.watchers.values()) {
       clearTimeout(watcher.timer);
-      watcher.ticket?.cancel(watcher.provider);
+      watcher.ticket?.withdraw(watcher.provider);
       watcher.listeners.clear();
       releases.push(this.releaseLease(watcher));
       this.metrics?.watcherStopped();
@@ -154,8 +154,10 @@ export class WatcherRegistry {
     // and so does the first answer heard (nothing moved yet).
     if (previous && record.state !== previous.state) watcher.delayMs = this.settings.pollMinMs;
     // Learned elsewhere (a webhook, a client's query): what is known is fresh, so the next
-    // poll moves back by a full delay. A poll of ours re-arms the timer itself when it ends.
+    // poll moves back by a full delay. A poll of ours re-arms the timer itself when it ends; one
+    // still waiting for a slot of the poll lane is needless now, and leaves the queue.
     if (!watcher.polling) this.schedule(watcher);
+    else watcher.ticket?.withdraw(watcher.provider);
     // A fresher answer that says the same thing is not an event for subscribers.
     if (previous && !isNews(previous, record)) return;
     // A copy: a listener may unwatch (its subscription ended) while we iterate.
@@ -203,14 +205,14 @@ export class WatcherRegistry {
       failed = true;
     }
     watcher.polling = false;
-    // Withdrawn before it went upstream (its last subscriber left): no poll was made.
-    const withdrawn = failed && ticket.cancelled;
+    // Withdrawn before it went upstream (its last subscriber left, or a fresher answer came): no poll was made.
+    const withdrawn = failed && ticket.withdrawn;
     watcher.ticket = undefined;
     const changed = !failed && before !== undefined && watcher.last?.state !== before;
     if (!withdrawn) this.metrics?.watcherPoll(watcher.provider, failed ? 'error' : changed ? 'changed' : 'unchanged');
     // Its last subscriber left while the poll ran (its lease was handed back then): no next poll.
     if (!this.isCurrent(watcher)) return;
-    if (!changed) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
+    if (!changed && !withdrawn) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
     this.schedule(watcher);
   }
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { WatcherRegistry } from '../../src/live/watchers.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import { deadlineTimeout, ProviderFailure } from '../../src/domain/provider-failure.js';
 import { CircuitBreaker } from '../../src/lookup/policy/breaker.js';
@@ -59,11 +60,11 @@ describe('Bulkhead lanes', () => {
     const dropped = new PollTicket();
     const keptCall = bulkhead.acquire(POLL, (place) => (kept.queued = place))!;
     const droppedCall = bulkhead.acquire(POLL, (place) => (dropped.queued = place))!;
-    dropped.cancel('D7');
+    expect(dropped.withdraw('D7')).toBe(true);
     await expect(droppedCall).rejects.toMatchObject({ code: 'UNAVAILABLE', local: true });
     expect(bulkhead.queueLength(POLL)).toBe(1);
     expect(kept.promote()).toBeUndefined();
-    kept.cancel('D7');
+    expect(kept.withdraw('D7')).toBe(false);
     await expect(keptCall).resolves.toBe(INTERACTIVE);
   });
 });
@@ -139,7 +140,7 @@ describe('single flight across lanes', () => {
     const busy = service.lookup('D7', 'a', Date.now(), undefined, new PollTicket());
     const ticket = new PollTicket();
     const withdrawn = Promise.resolve(service.lookup('D7', 'b', Date.now(), undefined, ticket)).catch((error: unknown) => error);
-    ticket.cancel('D7');
+    ticket.withdraw('D7');
     const interactive = service.lookup('D7', 'b');
     await settle();
     provider.release('b');
@@ -148,5 +149,55 @@ describe('single flight across lanes', () => {
     provider.release('a');
     await busy;
     expect(provider.calls).toEqual(['a', 'b']);
+  });
+});
+
+describe('watchers in the poll lane', () => {
+  const { resilience, cache } = loadConfig({ WATCHER_POLL_CONCURRENCY: '1' });
+
+  it('a poll waiting for the lane leaves it when a fresher answer arrives (a webhook) or its last subscriber leaves, and counts as no poll', async () => {
+    const calls: string[] = [];
+    const gates: (() => void)[] = [];
+    const client: ProviderClient = {
+      fetchStatus: async (id) => {
+        calls.push(id);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { provider: 'D7', providerMessageId: id, state: 'SENT', isFinal: false, fetchedAt: new Date(), details: {} };
+      },
+      close: async () => {},
+    };
+    let loads: () => { lane: string; queued: number }[] = () => [];
+    const service = new StatusService(new Map([['D7', client]]), {
+      resilience,
+      cache,
+      metrics: { forProvider: () => ({ cacheHit() {}, cacheMiss() {}, sharedInFlight() {}, wrongMessage() {}, regression() {} }), observeBreakerStates() {}, observeBulkheads: (read) => void (loads = read) },
+    });
+    const polled: string[] = [];
+    const registry = new WatcherRegistry(service, { maxWatchers: 10, pollMinMs: 10, pollMaxMs: 10 }, {
+      subscriptionOpened() {},
+      subscriptionClosed() {},
+      subscriptionRefused() {},
+      watcherStarted() {},
+      watcherStopped() {},
+      watcherPoll: (_provider, outcome) => void polled.push(outcome),
+      watcherLease() {},
+    });
+    const pollQueue = () => loads().find((load) => load.lane === 'poll')!.queued;
+    // The poll lane's one slot is busy.
+    const busy = service.lookup('D7', 'busy', Date.now(), undefined, new PollTicket());
+    const stop = registry.watch('D7', 'm', () => undefined);
+    await vi.waitFor(() => expect(pollQueue()).toBe(1), { timeout: 2_000, interval: 5 });
+    // A webhook's answer: the waiting poll is needless and leaves the queue at once.
+    service.offer('D7', 'm', { provider: 'D7', providerMessageId: 'm', state: 'DELIVERED', isFinal: false, fetchedAt: new Date(), details: {} }, Date.now());
+    expect(pollQueue()).toBe(0);
+    // The next poll waits again; the last subscriber leaving withdraws it too.
+    await vi.waitFor(() => expect(pollQueue()).toBe(1), { timeout: 2_000, interval: 5 });
+    stop();
+    expect(pollQueue()).toBe(0);
+    gates.splice(0).forEach((open) => open());
+    await busy;
+    await registry.close();
+    expect(calls).toEqual(['busy']);
+    expect(polled).toEqual([]);
   });
 });

@@ -120,7 +120,7 @@ describe('polls and interactive lookups, at random (fast-check)', () => {
           if (o.poll) {
             const ticket = new PollTicket();
             runs.push(Promise.resolve(service.lookup('D7', id, Date.now(), undefined, ticket)).catch(() => undefined));
-            if (o.leaveAfterMs !== undefined) setTimeout(() => ticket.cancel('D7'), o.leaveAfterMs);
+            if (o.leaveAfterMs !== undefined) setTimeout(() => ticket.withdraw('D7'), o.leaveAfterMs);
           } else {
             runs.push(
               Promise.resolve(service.lookup('D7', id)).catch((error: unknown) => {

@@ -4,7 +4,7 @@ import type { ResilienceSettings } from '../settings.js';
 import { backoffDelay } from './backoff.js';
 import { CircuitBreaker, type CircuitState } from './breaker.js';
 import { Bulkhead, INTERACTIVE, type Lane } from './bulkhead.js';
-import { pollCancelled, type PollTicket } from './poll-ticket.js';
+import { pollWithdrawn, type PollTicket } from './poll-ticket.js';
 import { judgeFailure, shouldRetry } from './retry-rules.js';
 
 /** One provider's guard around every upstream call: bulkhead → breaker → retry → attempt timeout, all within one deadline. */
@@ -63,12 +63,12 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
   }
 
   async function pollCall<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown, ticket: PollTicket): Promise<T> {
-    if (ticket.cancelled) throw pollCancelled(provider);
+    if (ticket.withdrawn) throw pollWithdrawn(provider);
     const budget = deadline - Date.now();
     let lane: Lane = ticket.lane;
     // No withdrawal timer: a poll waits its turn. Its queue is bounded by the watchers (one poll
     // each); an interactive lookup that joins it promotes it (PollTicket.promote), and its
-    // watcher cancels it when nobody watches any more.
+    // watcher withdraws it when it is no longer needed.
     const queued = bulkhead.acquire(lane, (place) => (ticket.queued = place));
     if (queued) {
       try {
@@ -78,6 +78,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       }
       deadline = Date.now() + budget;
     }
+    ticket.started = true;
     try {
       return await breaker.run(() => attempts(attempt, deadline, trace), judgeFailure);
     } finally {
