@@ -137,8 +137,8 @@ export class StatusService {
     }
     guarded.metrics?.cacheMiss();
     const joined = this.inFlight.join(key, notBefore);
-    // A poll its watcher withdrew will not go upstream: an interactive lookup starts its own call.
-    if (joined && (poll || !joined.poll?.withdrawn)) {
+    // A poll its watcher withdrew will not go upstream: a lookup starts its own call instead.
+    if (joined && !joined.poll?.withdrawn) {
       guarded.metrics?.sharedInFlight();
       // An interactive lookup never waits behind the poll lane: the poll it joins moves to the
       // interactive lane (one field read when the flight is not a poll's).

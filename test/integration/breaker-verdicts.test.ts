@@ -55,7 +55,7 @@ describe('ours: never counted against the provider', () => {
   beforeAll(async () => {
     // One slot: the second call waits for the first; the attempt timeout is far past the deadline.
     h = await startHarness({
-      env: { ...STRICT, BULKHEAD_CONCURRENCY: '1', BULKHEAD_QUEUE: '10', REQUEST_DEADLINE_MS: '1000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '10000' },
+      env: { ...STRICT, BULKHEAD_CONCURRENCY: '1', BULKHEAD_QUEUE: '10', REQUEST_DEADLINE_MS: '2000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '10000' },
       baseUrls: { D7: faults.url },
     });
   });
@@ -63,7 +63,8 @@ describe('ours: never counted against the provider', () => {
 
   it('calls that waited in our queue: one gets the slot late and our deadline cuts it, the others are withdrawn; the breaker stays closed', async () => {
     const ids = Array.from({ length: 5 }, () => freshD7Id());
-    for (const id of ids) faults.script(id, { kind: 'ok', delayMs: 600 });
+    // The first answers well within the deadline; the second gets the slot with less time left than it needs.
+    for (const id of ids) faults.script(id, { kind: 'ok', delayMs: 1_200 });
     const items = await lookup(h, ...ids);
     expect(items[0]).toEqual({ __typename: 'D7Report', requestId: ids[0] });
     expect(items.slice(1)).toEqual(ids.slice(1).map(() => expect.objectContaining({ __typename: 'ProviderError', code: 'TIMEOUT' })));

@@ -36,8 +36,9 @@ beforeAll(async () => {
       // Every poll is due at once and again soon after: as many polls waiting as there are watchers.
       WATCHER_POLL_MIN_MS: '10',
       WATCHER_POLL_MAX_MS: '100',
-      // A deadline that a queue of polls ahead of a lookup would run past (~53 calls a second fit in 8 slots of 150 ms).
-      REQUEST_DEADLINE_MS: '1000',
+      // A deadline that a queue of 400 polls ahead of a lookup would run past (8 slots of 150 ms
+      // serve ~53 calls a second: 7.5 s), and far beyond what 16 fresh lookups need alone.
+      REQUEST_DEADLINE_MS: '3000',
       // An open circuit stays open, so a test cannot miss that it opened.
       BREAKER_HALF_OPEN_MS: '600000',
       // The subscriptions' first answers come from the cache the test warms.
