@@ -35,7 +35,7 @@ interface Watcher {
   last: MessageStatusRecord | undefined;
   /** A poll of this watcher is waiting upstream (it re-arms the timer itself when it ends). */
   polling: boolean;
-  /** That poll's ticket: withdrawn from the poll lane when the last subscriber leaves. */
+  /** That poll's ticket: withdrawn from the poll lane when no longer needed (last subscriber gone, a fresher answer heard). */
   ticket: PollTicket | undefined;
   timer: NodeJS.Timeout | undefined;
   /** Polling ended: the message is final (listeners still hear until they leave). */
