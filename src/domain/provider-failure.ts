@@ -20,6 +20,8 @@ export interface ProviderFailureInit {
   providerCode?: string;
   retryAfterMs?: number;
   cause?: unknown;
+  /** This service's own limit ended the call (see ProviderFailure.local). */
+  local?: boolean;
 }
 
 /**
@@ -32,6 +34,12 @@ export class ProviderFailure extends Error {
   readonly httpStatus: number | undefined;
   readonly providerCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /**
+   * True when this service's own limit ended the call (its deadline passed, its queue was
+   * full, its circuit is open), not something the provider did: the breaker does not hold it
+   * against the provider.
+   */
+  readonly local: boolean;
 
   constructor(init: ProviderFailureInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -41,6 +49,7 @@ export class ProviderFailure extends Error {
     this.httpStatus = init.httpStatus;
     this.providerCode = init.providerCode;
     this.retryAfterMs = init.retryAfterMs;
+    this.local = init.local === true;
   }
 
   get retryable(): boolean {
@@ -48,7 +57,11 @@ export class ProviderFailure extends Error {
   }
 }
 
-/** A lookup still waiting when its deadline (the request's, or the call's) came: the one wording of that failure. */
+/**
+ * A lookup still waiting when its deadline (the request's, or the call's) came: the one wording
+ * of that failure. Our deadline, so `local`; `cause` is the provider's failure of an earlier
+ * attempt when a retry was cut short (the breaker then counts that failure).
+ */
 export function deadlineTimeout(provider: string, cause?: unknown): ProviderFailure {
-  return new ProviderFailure({ provider, code: 'TIMEOUT', message: `${provider} did not answer before the request deadline`, cause });
+  return new ProviderFailure({ provider, code: 'TIMEOUT', message: `${provider} did not answer before the request deadline`, cause, local: true });
 }

@@ -1,4 +1,5 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
+import { PollTicket } from '../lookup/policy/poll-ticket.js';
 import type { StatusChange, StatusService } from '../lookup/status-service.js';
 import type { LiveMetrics } from './metrics.js';
 import { isNews } from './news.js';
@@ -34,6 +35,8 @@ interface Watcher {
   last: MessageStatusRecord | undefined;
   /** A poll of this watcher is waiting upstream (it re-arms the timer itself when it ends). */
   polling: boolean;
+  /** That poll's ticket: withdrawn from the poll lane when no longer needed (last subscriber gone, a fresher answer heard). */
+  ticket: PollTicket | undefined;
   timer: NodeJS.Timeout | undefined;
   /** Polling ended: the message is final (listeners still hear until they leave). */
   final: boolean;
@@ -46,7 +49,8 @@ interface Watcher {
  * one message cost one poll per period upstream, not 1,000. The registry listens once to the
  * status service and hands each change to the watcher of that message (a map lookup per
  * change). While the message is not final its watcher polls through `service.lookup`, the
- * same cache, in-flight sharing, bulkhead and breaker as every query; any change that arrives
+ * same cache, in-flight sharing and breaker as every query, in the bulkhead's poll lane (a
+ * busy lane defers a poll, never fails it, and never slows queries); any change that arrives
  * meanwhile (a webhook, a client's query) pushes the next poll back, since a push makes a poll
  * needless. Memory is bounded: at most `maxWatchers` watchers, each freed with its last subscriber.
  *
@@ -99,7 +103,7 @@ export class WatcherRegistry {
     if (!watcher) {
       if (this.watchers.size >= this.settings.maxWatchers) throw new Error(`watcher limit of ${this.settings.maxWatchers} reached`);
       const known = this.service.known(provider, id);
-      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, timer: undefined, final: known?.isFinal === true, lease: undefined };
+      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
       this.watchers.set(key, watcher);
       this.metrics?.watcherStarted();
       this.schedule(watcher);
@@ -110,6 +114,8 @@ export class WatcherRegistry {
       if (!owner.listeners.delete(listener) || owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
+      // A poll still waiting for a slot is wanted by nobody now: it leaves the queue.
+      owner.ticket?.withdraw(provider);
       // Another replica's subscribers may still want it polled: hand the lease on at once.
       void this.releaseLease(owner);
       // Only the watcher still in the map is removed: a new one may have replaced it since.
@@ -126,6 +132,7 @@ export class WatcherRegistry {
     const releases: Promise<void>[] = [];
     for (const watcher of this.watchers.values()) {
       clearTimeout(watcher.timer);
+      watcher.ticket?.withdraw(watcher.provider);
       watcher.listeners.clear();
       releases.push(this.releaseLease(watcher));
       this.metrics?.watcherStopped();
@@ -147,8 +154,10 @@ export class WatcherRegistry {
     // and so does the first answer heard (nothing moved yet).
     if (previous && record.state !== previous.state) watcher.delayMs = this.settings.pollMinMs;
     // Learned elsewhere (a webhook, a client's query): what is known is fresh, so the next
-    // poll moves back by a full delay. A poll of ours re-arms the timer itself when it ends.
+    // poll moves back by a full delay. A poll of ours re-arms the timer itself when it ends; one
+    // still waiting for a slot of the poll lane is needless now, and leaves the queue.
     if (!watcher.polling) this.schedule(watcher);
+    else watcher.ticket?.withdraw(watcher.provider);
     // A fresher answer that says the same thing is not an event for subscribers.
     if (previous && !isNews(previous, record)) return;
     // A copy: a listener may unwatch (its subscription ended) while we iterate.
@@ -181,22 +190,29 @@ export class WatcherRegistry {
       return;
     }
     const before = watcher.last?.state;
+    const ticket = new PollTicket();
     let failed = false;
     try {
       // notBefore = now: an answer observed from now on, never the cache's older one. A change
-      // it finds reaches `heard` (and every subscriber) through the service's onChange.
-      await this.service.lookup(watcher.provider, watcher.id, Date.now());
+      // it finds reaches `heard` (and every subscriber) through the service's onChange. The
+      // ticket puts a call it starts in the poll lane, where it waits its turn: polls never
+      // take interactive lookups' slots.
+      watcher.ticket = ticket;
+      await this.service.lookup(watcher.provider, watcher.id, Date.now(), undefined, ticket);
     } catch {
       // A provider failure (breaker open, timeout): the subscribers keep what they have; the
       // backoff below spaces the next try, so a failing provider is not hammered.
       failed = true;
     }
     watcher.polling = false;
+    // Withdrawn before it went upstream (its last subscriber left, or a fresher answer came): no poll was made.
+    const withdrawn = failed && ticket.withdrawn;
+    watcher.ticket = undefined;
     const changed = !failed && before !== undefined && watcher.last?.state !== before;
-    this.metrics?.watcherPoll(watcher.provider, failed ? 'error' : changed ? 'changed' : 'unchanged');
+    if (!withdrawn) this.metrics?.watcherPoll(watcher.provider, failed ? 'error' : changed ? 'changed' : 'unchanged');
     // Its last subscriber left while the poll ran (its lease was handed back then): no next poll.
     if (!this.isCurrent(watcher)) return;
-    if (!changed) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
+    if (!changed && !withdrawn) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
     this.schedule(watcher);
   }
 

@@ -1,6 +1,10 @@
-interface Flight<T> {
-  promise: Promise<T>;
+import type { PollTicket } from './policy/poll-ticket.js';
+
+export interface Flight<T> {
+  readonly promise: Promise<T>;
   startedAt: number;
+  /** Set when a watcher poll started the call: an interactive lookup that joins it promotes it. */
+  readonly poll: PollTicket | undefined;
 }
 
 /**
@@ -12,15 +16,15 @@ export class InFlight<T> {
   private readonly flights = new Map<string, Flight<T>>();
 
   /** The call for `key` started at or after `notBefore`, if any. */
-  join(key: string, notBefore: number): Promise<T> | undefined {
+  join(key: string, notBefore: number): Flight<T> | undefined {
     const existing = this.flights.get(key);
-    return existing && existing.startedAt >= notBefore ? existing.promise : undefined;
+    return existing && existing.startedAt >= notBefore ? existing : undefined;
   }
 
   /** Starts the call for `key` (replacing an older one in the map, which still runs for its callers). */
-  start(key: string, startedAt: number, call: () => Promise<T>): Promise<T> {
+  start(key: string, startedAt: number, call: () => Promise<T>, poll?: PollTicket): Promise<T> {
     const promise = call();
-    const flight: Flight<T> = { promise, startedAt };
+    const flight: Flight<T> = { promise, startedAt, poll };
     this.flights.set(key, flight);
     const leave = () => {
       if (this.flights.get(key) === flight) this.flights.delete(key);

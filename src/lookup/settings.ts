@@ -8,6 +8,8 @@ export interface ResilienceSettings {
   bulkheadConcurrency: number;
   /** Calls waiting for a slot, per provider; more fail fast as UNAVAILABLE. */
   bulkheadQueue: number;
+  /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. */
+  pollConcurrency: number;
   /** Consecutive failed calls that open a provider's circuit. */
   breakerThreshold: number;
   /** How long an open circuit waits before letting one probe through. */

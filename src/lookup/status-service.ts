@@ -4,6 +4,8 @@ import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import type { SharedTier } from './shared-tier.js';
+import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
+import type { PollTicket } from './policy/poll-ticket.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
 import type { CacheSettings, ResilienceSettings } from './settings.js';
 import { StatusCache } from './status-cache.js';
@@ -28,10 +30,20 @@ export interface ProviderLookupMetrics {
   regression(): void;
 }
 
+/** One lane of one provider's bulkhead, as read at scrape time. */
+export interface BulkheadLoad {
+  provider: string;
+  lane: (typeof LANE_NAMES)[number];
+  /** Calls waiting for a slot. */
+  queued: number;
+  /** Slots held (calls under way). */
+  active: number;
+}
+
 export interface LookupMetrics {
   forProvider(provider: string): ProviderLookupMetrics;
   observeBreakerStates(read: () => Record<string, string>): void;
-  observeBulkheadQueues(read: () => Record<string, number>): void;
+  observeBulkheads(read: () => BulkheadLoad[]): void;
 }
 
 export interface StatusServiceOptions {
@@ -101,16 +113,17 @@ export class StatusService {
     this.cache = new StatusCache(options.cache);
     // Read at scrape time, so the gauges are never stale.
     options.metrics?.observeBreakerStates(() => this.byProvider(({ policy }) => policy.circuitState));
-    options.metrics?.observeBulkheadQueues(() => this.byProvider(({ policy }) => policy.queueLength));
+    options.metrics?.observeBulkheads(() => this.bulkheadLoads());
   }
 
   /**
    * The record, null when the provider does not know the id; rejects with ProviderFailure only.
    * `id` is in the provider's canonical form. `notBefore` (epoch ms): no answer observed
    * earlier is used, from the cache or from a call in flight. `trace` travels with an upstream
-   * call this lookup starts (the request scope, for metrics and spans).
+   * call this lookup starts (the request scope, for metrics and spans). `poll`: this lookup is a
+   * watcher's poll (see PollTicket); an upstream call it starts takes the poll lane.
    */
-  lookup(provider: string, id: string, notBefore = Number.NEGATIVE_INFINITY, trace?: unknown): Lookup {
+  lookup(provider: string, id: string, notBefore = Number.NEGATIVE_INFINITY, trace?: unknown, poll?: PollTicket): Lookup {
     const guarded = this.guarded.get(provider);
     if (!guarded) {
       return Promise.reject(new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` }));
@@ -124,17 +137,29 @@ export class StatusService {
     }
     guarded.metrics?.cacheMiss();
     const joined = this.inFlight.join(key, notBefore);
-    if (joined) {
+    // A poll its watcher withdrew will not go upstream: a lookup starts its own call instead.
+    if (joined && !joined.poll?.withdrawn) {
       guarded.metrics?.sharedInFlight();
-      return joined;
+      // An interactive lookup never waits behind the poll lane: the poll it joins moves to the
+      // interactive lane (one field read when the flight is not a poll's).
+      if (joined.poll && !poll) {
+        const refused = joined.poll.promote();
+        if (refused) return Promise.reject(refused);
+      }
+      return joined.promise;
     }
     const startedAt = Date.now();
     const shared = this.options.shared;
-    if (!shared) return this.inFlight.start(key, startedAt, () => this.callUpstream(guarded, key, id, startedAt, trace));
+    if (!shared) return this.inFlight.start(key, startedAt, () => this.callUpstream(guarded, key, id, startedAt, trace, poll), poll);
     // With a shared tier the flight may be answered by another replica's data, observed no
     // earlier than this caller demands: it is joinable only by callers demanding no more
     // (its guarantee is `notBefore`), until it goes upstream itself.
-    const flight = this.inFlight.start(key, notBefore, () => this.sharedOrUpstream(shared, guarded, key, id, notBefore, trace, () => this.inFlight.upgrade(key, flight, Date.now())));
+    const flight = this.inFlight.start(
+      key,
+      notBefore,
+      () => this.sharedOrUpstream(shared, guarded, key, id, notBefore, trace, () => this.inFlight.upgrade(key, flight, Date.now()), poll),
+      poll,
+    );
     return flight;
   }
 
@@ -187,6 +212,14 @@ export class StatusService {
     return Object.fromEntries([...this.guarded].map(([provider, guarded]) => [provider, read(guarded)]));
   }
 
+  private bulkheadLoads(): BulkheadLoad[] {
+    const loads: BulkheadLoad[] = [];
+    for (const [provider, { policy }] of this.guarded) {
+      for (const lane of [INTERACTIVE, POLL] as const) loads.push({ provider, lane: LANE_NAMES[lane], queued: policy.queueLength(lane), active: policy.activeCount(lane) });
+    }
+    return loads;
+  }
+
   /**
    * A local miss with a shared tier: another replica's stored answer, else the answer of the
    * replica holding the claim for this key, else an upstream call of our own (claimed, so
@@ -200,6 +233,7 @@ export class StatusService {
     notBefore: number,
     trace: unknown,
     goingUpstream: () => void,
+    poll: PollTicket | undefined,
   ): Promise<MessageStatusRecord | null> {
     // Usable: fresh enough for this caller, and about this message (a foreign entry is a miss).
     const usable = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined): answer is { record: MessageStatusRecord | null; checkedAt: number } =>
@@ -217,7 +251,7 @@ export class StatusService {
     try {
       // The answer is stored in the shared tier as it is remembered (see `remember`), before
       // the release: the replicas waiting read it there.
-      const record = await this.callUpstream(guarded, key, id, startedAt, trace);
+      const record = await this.callUpstream(guarded, key, id, startedAt, trace, poll);
       if (claim.outcome === 'won') shared.release(key, claim.token, true);
       return record;
     } catch (error) {
@@ -227,9 +261,9 @@ export class StatusService {
   }
 
   /** One upstream call shared by every caller: it runs under its own deadline, not any caller's. */
-  private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown): Promise<MessageStatusRecord | null> {
+  private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown, poll?: PollTicket): Promise<MessageStatusRecord | null> {
     const { client, policy, rules } = guarded;
-    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace);
+    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace, poll);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
     return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').answer.record;
   }

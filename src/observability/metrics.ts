@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveMetrics } from '../live/metrics.js';
-import type { LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
+import type { BulkheadLoad, LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 import { errorCodeLabel } from './labels.js';
 
@@ -37,8 +37,8 @@ export interface Metrics extends LookupMetrics, LiveMetrics {
   forProvider(provider: string): ProviderLookupMetrics;
   /** Registers a gauge read at scrape time: the breaker state (Closed, Open, HalfOpen) of every provider. */
   observeBreakerStates(read: () => Record<string, string>): void;
-  /** Registers a gauge read at scrape time: lookups waiting for a bulkhead slot, by provider. */
-  observeBulkheadQueues(read: () => Record<string, number>): void;
+  /** Registers gauges read at scrape time: bulkhead calls waiting and under way, by provider and lane (interactive, poll). */
+  observeBulkheads(read: () => BulkheadLoad[]): void;
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -206,17 +206,20 @@ export function createMetrics(): Metrics {
         },
       });
     },
-    observeBulkheadQueues(read) {
-      new Gauge({
-        name: 'upstream_bulkhead_queue_length',
-        help: 'Lookups waiting for a bulkhead slot, by provider',
-        labelNames: ['provider'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const [provider, length] of Object.entries(read())) this.set({ provider }, length);
-        },
-      });
+    observeBulkheads(read) {
+      const gauge = (name: string, help: string, value: (load: BulkheadLoad) => number) =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['provider', 'lane'],
+          registers: [registry],
+          collect() {
+            this.reset();
+            for (const load of read()) this.set({ provider: load.provider, lane: load.lane }, value(load));
+          },
+        });
+      gauge('upstream_bulkhead_queue_length', 'Lookups waiting for a bulkhead slot, by provider and lane (interactive, poll)', (load) => load.queued);
+      gauge('upstream_bulkhead_active', 'Upstream calls holding a bulkhead slot, by provider and lane (interactive, poll)', (load) => load.active);
     },
   };
 }

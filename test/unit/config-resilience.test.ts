@@ -9,6 +9,7 @@ describe('resilience configuration', () => {
       attemptTimeoutMs: 5_000,
       bulkheadConcurrency: 32,
       bulkheadQueue: 2_048,
+      pollConcurrency: 8,
       breakerThreshold: 5,
       breakerHalfOpenMs: 10_000,
       retryMax: 2,

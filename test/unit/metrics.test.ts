@@ -25,26 +25,32 @@ describe('the metrics API for the resilience layer', () => {
     expect(sample(text, 'status_regressions_total', { provider: 'BETATEL' })).toBe(1);
   });
 
-  it('reads breaker states and bulkhead queues at scrape time', async () => {
+  it('reads breaker states and bulkhead queues and slots, by lane, at scrape time', async () => {
     const metrics = createMetrics();
     expect(hasSeries(await metrics.registry.metrics(), 'upstream_breaker_state')).toBe(false);
     let d7State: 'Closed' | 'Open' = 'Closed';
     let queued = 3;
     metrics.observeBreakerStates(() => ({ D7: d7State, BETATEL: 'HalfOpen' }));
-    metrics.observeBulkheadQueues(() => ({ D7: queued }));
+    metrics.observeBulkheads(() => [
+      { provider: 'D7', lane: 'interactive', queued, active: 32 },
+      { provider: 'D7', lane: 'poll', queued: 40, active: 8 },
+    ]);
 
     let text = await metrics.registry.metrics();
     expect(sample(text, 'upstream_breaker_state', { provider: 'D7', state: 'closed' })).toBe(1);
     expect(sample(text, 'upstream_breaker_state', { provider: 'D7', state: 'open' })).toBe(0);
     expect(sample(text, 'upstream_breaker_state', { provider: 'BETATEL', state: 'half_open' })).toBe(1);
-    expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7' })).toBe(3);
+    expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7', lane: 'interactive' })).toBe(3);
+    expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7', lane: 'poll' })).toBe(40);
+    expect(sample(text, 'upstream_bulkhead_active', { provider: 'D7', lane: 'interactive' })).toBe(32);
+    expect(sample(text, 'upstream_bulkhead_active', { provider: 'D7', lane: 'poll' })).toBe(8);
 
     d7State = 'Open';
     queued = 0;
     text = await metrics.registry.metrics();
     expect(sample(text, 'upstream_breaker_state', { provider: 'D7', state: 'open' })).toBe(1);
     expect(sample(text, 'upstream_breaker_state', { provider: 'D7', state: 'closed' })).toBe(0);
-    expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7' })).toBe(0);
+    expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7', lane: 'interactive' })).toBe(0);
   });
 
   it('keeps each app instance in its own registry', async () => {

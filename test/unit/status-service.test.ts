@@ -99,7 +99,7 @@ describe('StatusService', () => {
     const metrics = {
       forProvider: () => ({ cacheHit() {}, cacheMiss() {}, sharedInFlight() {}, wrongMessage: () => wrong.push('D7'), regression() {} }),
       observeBreakerStates() {},
-      observeBulkheadQueues() {},
+      observeBulkheads() {},
     };
     let calls = 0;
     const service = new StatusService(new Map([['D7', client(async () => { calls += 1; return record('B-OTHER', 'READ'); })]]), {

@@ -1,4 +1,5 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
+import type { Verdict } from './retry-rules.js';
 
 /** Names as /metrics and tests read them. */
 export type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
@@ -7,7 +8,8 @@ export type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
  * A consecutive-failure circuit breaker for one provider. `threshold` failures in a row that
  * count against the provider open it; while open, calls fail at once; after `halfOpenMs` one
  * probe goes through and the calls that arrive meanwhile wait for its verdict. Failures that
- * do not count (a bad id, bad credentials, a malformed body) leave the count as it is.
+ * do not count (a bad id, bad credentials, a malformed body; our own deadline or queue) leave
+ * the count as it is: only what the provider did moves the breaker.
  */
 export class CircuitBreaker {
   private current: CircuitState = 'Closed';
@@ -27,28 +29,28 @@ export class CircuitBreaker {
   }
 
   /**
-   * Runs `call` under the breaker. `counts(error)` tells whether a failure counts against the
-   * provider. Rejects with an UNAVAILABLE failure, without calling, while the circuit is open.
+   * Runs `call` under the breaker. `judge(error)` tells what a failure says about the provider
+   * (see retry-rules.ts). Rejects with an UNAVAILABLE failure, without calling, while the circuit is open.
    */
-  async run<T>(call: () => Promise<T>, counts: (error: unknown) => boolean): Promise<T> {
+  async run<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     for (;;) {
-      if (this.current === 'Closed') return this.closedCall(call, counts);
+      if (this.current === 'Closed') return this.closedCall(call, judge);
       if (this.current === 'HalfOpen') {
         await this.probe!.catch(() => undefined);
         continue;
       }
       if (this.now() - this.openedAt < this.halfOpenMs) throw this.openFailure();
-      return this.probeCall(call, counts);
+      return this.probeCall(call, judge);
     }
   }
 
-  private async closedCall<T>(call: () => Promise<T>, counts: (error: unknown) => boolean): Promise<T> {
+  private async closedCall<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     try {
       const value = await call();
       this.failures = 0;
       return value;
     } catch (error) {
-      if (counts(error) && this.current === 'Closed') {
+      if (this.current === 'Closed' && judge(error) === 'fault') {
         this.failures += 1;
         if (this.failures >= this.threshold) this.open();
       }
@@ -56,7 +58,7 @@ export class CircuitBreaker {
     }
   }
 
-  private probeCall<T>(call: () => Promise<T>, counts: (error: unknown) => boolean): Promise<T> {
+  private probeCall<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     this.current = 'HalfOpen';
     const probe = call().then(
       (value) => {
@@ -64,9 +66,12 @@ export class CircuitBreaker {
         return value;
       },
       (error: unknown) => {
+        const verdict = judge(error);
+        if (verdict === 'fault') this.open();
         // An answer that is not the provider's fault still shows the provider is back.
-        if (counts(error)) this.open();
-        else this.close();
+        else if (verdict === 'answered') this.close();
+        // Our own limit ended the probe: no verdict; the next call probes again at once.
+        else this.reprobe();
         throw error;
       },
     );
@@ -77,6 +82,12 @@ export class CircuitBreaker {
   private open(): void {
     this.current = 'Open';
     this.openedAt = this.now();
+    this.probe = undefined;
+  }
+
+  private reprobe(): void {
+    this.current = 'Open';
+    this.openedAt = this.now() - this.halfOpenMs;
     this.probe = undefined;
   }
 
@@ -91,6 +102,7 @@ export class CircuitBreaker {
       provider: this.provider,
       code: 'UNAVAILABLE',
       message: `${this.provider} is failing; calls are paused for a moment (circuit open)`,
+      local: true,
     });
   }
 }

@@ -1,59 +1,141 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
 
-interface Waiter {
-  resume(): void;
-  reject(error: ProviderFailure): void;
+/** Interactive lookups (queries, entities) and watcher polls: each has its own slots and queue per provider. */
+export const INTERACTIVE = 0;
+export const POLL = 1;
+export type Lane = typeof INTERACTIVE | typeof POLL;
+/** Label values, by lane. */
+export const LANE_NAMES = ['interactive', 'poll'] as const;
+
+interface LaneState {
+  active: number;
+  readonly concurrency: number;
+  readonly queueMax: number;
+  readonly waiting: Waiter[];
+}
+
+/** A caller waiting for a slot, as the caller can act on it (see `acquire`). */
+export interface QueuedCall {
+  /** Leaves the queue, rejecting the wait with `failure`; nothing when already served. */
+  withdraw(failure: ProviderFailure): void;
+  /**
+   * Moves a waiting poll to the interactive lane (an interactive lookup joined it): it takes a
+   * free interactive slot, or waits at the back of the interactive queue. A full interactive
+   * queue refuses (the failure is returned; the poll keeps its place in its own lane).
+   */
+  promote(): ProviderFailure | undefined;
+}
+
+class Waiter implements QueuedCall {
+  constructor(
+    private readonly bulkhead: Bulkhead,
+    public lane: Lane,
+    readonly resume: (lane: Lane) => void,
+    readonly reject: (error: ProviderFailure) => void,
+  ) {}
+
+  withdraw(failure: ProviderFailure): void {
+    if (this.bulkhead.remove(this)) this.reject(failure);
+  }
+
+  promote(): ProviderFailure | undefined {
+    return this.lane === INTERACTIVE ? undefined : this.bulkhead.promote(this);
+  }
 }
 
 /**
- * At most `concurrency` upstream calls of one provider at once, and at most `queueMax`
- * waiting; more fail fast as a retryable UNAVAILABLE. A slot is handed straight to the next
- * waiter, first come first served. On the hot path a free slot costs one counter increment.
+ * At most `concurrency` upstream calls of one provider at once per lane, and at most
+ * `queueMax` waiting; more fail fast as a retryable UNAVAILABLE. A slot is handed straight to
+ * the next waiter of its lane, first come first served. The lanes never lend each other slots:
+ * watcher polls can hold the poll lane's slots only, so interactive lookups never wait behind
+ * them. On the hot path a free slot costs one counter increment.
  */
 export class Bulkhead {
-  private active = 0;
-  private readonly waiting: Waiter[] = [];
+  private readonly lanes: readonly [LaneState, LaneState];
 
+  /**
+   * `pollConcurrency`: the poll lane's slots. Its queue has no cap of its own: each watcher has
+   * at most one poll under way, so it holds at most the watchers (SUBSCRIPTION_MAX_WATCHERS).
+   */
   constructor(
     private readonly provider: string,
-    private readonly concurrency: number,
-    private readonly queueMax: number,
-  ) {}
+    concurrency: number,
+    queueMax: number,
+    pollConcurrency: number,
+  ) {
+    this.lanes = [
+      { active: 0, concurrency, queueMax, waiting: [] },
+      { active: 0, concurrency: pollConcurrency, queueMax: Number.POSITIVE_INFINITY, waiting: [] },
+    ];
+  }
 
-  get queueLength(): number {
-    return this.waiting.length;
+  /** Calls waiting for a slot of `lane` now. */
+  queueLength(lane: Lane): number {
+    return this.lanes[lane].waiting.length;
+  }
+
+  /** Slots of `lane` held now. */
+  activeCount(lane: Lane): number {
+    return this.lanes[lane].active;
   }
 
   /**
-   * Resolves once a slot is this caller's (then `release` must follow), or rejects when the
-   * queue is full. `onWait` receives a function that withdraws the caller from the queue,
-   * for a deadline that passes while it waits.
+   * Undefined when a slot of `lane` is this caller's at once; else a promise of the lane whose
+   * slot it got (a poll may be promoted while it waits), or a rejection when the queue is full.
+   * Either way `release(lane)` must follow a slot. `onWait` receives the caller's place in the
+   * queue (to withdraw it at a deadline, or promote it).
    */
-  acquire(onWait?: (withdraw: (failure: ProviderFailure) => void) => void): Promise<void> | undefined {
-    if (this.active < this.concurrency) {
-      this.active += 1;
+  acquire(lane: Lane, onWait?: (queued: QueuedCall) => void): Promise<Lane> | undefined {
+    const state = this.lanes[lane];
+    if (state.active < state.concurrency) {
+      state.active += 1;
       return undefined;
     }
-    if (this.waiting.length >= this.queueMax) {
-      return Promise.reject(
-        new ProviderFailure({ provider: this.provider, code: 'UNAVAILABLE', message: `${this.provider} has too many lookups waiting; try again shortly` }),
-      );
-    }
-    return new Promise<void>((resume, reject) => {
-      const waiter: Waiter = { resume, reject };
-      this.waiting.push(waiter);
-      onWait?.((failure) => {
-        const at = this.waiting.indexOf(waiter);
-        if (at < 0) return;
-        this.waiting.splice(at, 1);
-        reject(failure);
-      });
+    if (state.waiting.length >= state.queueMax) return Promise.reject(this.full());
+    return new Promise<Lane>((resume, reject) => {
+      const waiter = new Waiter(this, lane, resume, reject);
+      state.waiting.push(waiter);
+      onWait?.(waiter);
     });
   }
 
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next.resume();
-    else this.active -= 1;
+  release(lane: Lane): void {
+    const state = this.lanes[lane];
+    const next = state.waiting.shift();
+    if (next) next.resume(lane);
+    else state.active -= 1;
+  }
+
+  /** @internal (Waiter) Whether `waiter` was still queued; it is not any more. */
+  remove(waiter: Waiter): boolean {
+    const queue = this.lanes[waiter.lane].waiting;
+    const at = queue.indexOf(waiter);
+    if (at < 0) return false;
+    queue.splice(at, 1);
+    return true;
+  }
+
+  /** @internal (Waiter) */
+  promote(waiter: Waiter): ProviderFailure | undefined {
+    const queue = this.lanes[waiter.lane].waiting;
+    const at = queue.indexOf(waiter);
+    // Already served (its call runs): joining it waits for that call only.
+    if (at < 0) return undefined;
+    const target = this.lanes[INTERACTIVE];
+    const free = target.active < target.concurrency;
+    if (!free && target.waiting.length >= target.queueMax) return this.full();
+    queue.splice(at, 1);
+    waiter.lane = INTERACTIVE;
+    if (free) {
+      target.active += 1;
+      waiter.resume(INTERACTIVE);
+    } else {
+      target.waiting.push(waiter);
+    }
+    return undefined;
+  }
+
+  private full(): ProviderFailure {
+    return new ProviderFailure({ provider: this.provider, code: 'UNAVAILABLE', message: `${this.provider} has too many lookups waiting; try again shortly`, local: true });
   }
 }

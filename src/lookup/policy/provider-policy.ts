@@ -3,20 +3,25 @@ import { UpstreamCall, type CancelReason } from '../../providers/http.js';
 import type { ResilienceSettings } from '../settings.js';
 import { backoffDelay } from './backoff.js';
 import { CircuitBreaker, type CircuitState } from './breaker.js';
-import { Bulkhead } from './bulkhead.js';
-import { countsAgainstProvider, shouldRetry } from './retry-rules.js';
+import { Bulkhead, INTERACTIVE, type Lane } from './bulkhead.js';
+import { pollWithdrawn, type PollTicket } from './poll-ticket.js';
+import { judgeFailure, shouldRetry } from './retry-rules.js';
 
 /** One provider's guard around every upstream call: bulkhead → breaker → retry → attempt timeout, all within one deadline. */
 export interface ProviderPolicy {
   /**
    * Runs `attempt` until it answers, fails for good, or `deadline` (epoch ms) passes. Each
    * attempt gets an UpstreamCall that is cancelled at the attempt timeout or the deadline,
-   * whichever comes first. Rejects with ProviderFailure only.
+   * whichever comes first. Rejects with ProviderFailure only. With a `poll` ticket the call
+   * takes the poll lane, waits there as long as it takes, and its deadline counts from the
+   * slot (`deadline` - now is its budget): a poll is deferred, never failed, by a busy lane.
    */
-  call<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace?: unknown): Promise<T>;
+  call<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace?: unknown, poll?: PollTicket): Promise<T>;
   readonly circuitState: CircuitState;
-  /** Calls waiting for a bulkhead slot now. */
-  readonly queueLength: number;
+  /** Calls waiting for a bulkhead slot of `lane` now. */
+  queueLength(lane: Lane): number;
+  /** Bulkhead slots of `lane` held now. */
+  activeCount(lane: Lane): number;
 }
 
 /**
@@ -25,14 +30,17 @@ export interface ProviderPolicy {
  * happy path this costs one UpstreamCall, one timer and the breaker's bookkeeping.
  */
 export function createProviderPolicy(provider: string, settings: ResilienceSettings): ProviderPolicy {
-  const bulkhead = new Bulkhead(provider, settings.bulkheadConcurrency, settings.bulkheadQueue);
+  const bulkhead = new Bulkhead(provider, settings.bulkheadConcurrency, settings.bulkheadQueue, settings.pollConcurrency);
   const breaker = new CircuitBreaker(provider, settings.breakerThreshold, settings.breakerHalfOpenMs);
 
   async function attempts<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown): Promise<T> {
+    // The last failure of the provider's own making, for the breaker: a retry of it that our
+    // deadline cuts short is still that failure, not "only our deadline".
+    let fault: ProviderFailure | undefined;
     for (let retry = 0; ; retry += 1) {
       const left = deadline - Date.now();
       // A backoff that ended at the deadline must not start another upstream call.
-      if (left <= 0) throw deadlineTimeout(provider);
+      if (left <= 0) throw deadlineTimeout(provider, fault);
       const upstream = new UpstreamCall(trace);
       const reason: CancelReason = settings.attemptTimeoutMs < left ? 'timeout' : 'deadline';
       const timer = setTimeout(() => upstream.cancel(reason), Math.min(settings.attemptTimeoutMs, left));
@@ -44,6 +52,8 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       } finally {
         clearTimeout(timer);
       }
+      if (failure.local && fault) failure = deadlineTimeout(provider, fault);
+      else if (!failure.local) fault = failure;
       // A wait the deadline cannot hold is no retry: the caller gets the provider's answer now.
       const retryAfter = failure.retryAfterMs ?? 0;
       if (retry >= settings.retryMax || !shouldRetry(failure, settings.retryAfterCapMs) || retryAfter >= deadline - Date.now()) throw failure;
@@ -52,17 +62,42 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     }
   }
 
+  async function pollCall<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown, ticket: PollTicket): Promise<T> {
+    if (ticket.withdrawn) throw pollWithdrawn(provider);
+    const budget = deadline - Date.now();
+    let lane: Lane = ticket.lane;
+    // No withdrawal timer: a poll waits its turn. Its queue is bounded by the watchers (one poll
+    // each); an interactive lookup that joins it promotes it (PollTicket.promote), and its
+    // watcher withdraws it when it is no longer needed.
+    const queued = bulkhead.acquire(lane, (place) => (ticket.queued = place));
+    if (queued) {
+      try {
+        lane = await queued;
+      } finally {
+        ticket.queued = undefined;
+      }
+      deadline = Date.now() + budget;
+    }
+    ticket.started = true;
+    try {
+      return await breaker.run(() => attempts(attempt, deadline, trace), judgeFailure);
+    } finally {
+      bulkhead.release(lane);
+    }
+  }
+
   return {
     get circuitState() {
       return breaker.state;
     },
-    get queueLength() {
-      return bulkhead.queueLength;
-    },
-    async call(attempt, deadline, trace) {
+    queueLength: (lane) => bulkhead.queueLength(lane),
+    activeCount: (lane) => bulkhead.activeCount(lane),
+    async call(attempt, deadline, trace, poll) {
+      if (poll) return pollCall(attempt, deadline, trace, poll);
       let queueTimer: NodeJS.Timeout | undefined;
-      const queued = bulkhead.acquire((withdraw) => {
-        queueTimer = setTimeout(() => withdraw(deadlineTimeout(provider)), Math.max(0, deadline - Date.now()));
+      const queued = bulkhead.acquire(INTERACTIVE, (place) => {
+        // Withdrawn at our deadline: a failure of ours (`local`), which the breaker does not count.
+        queueTimer = setTimeout(() => place.withdraw(deadlineTimeout(provider)), Math.max(0, deadline - Date.now()));
       });
       if (queued) {
         try {
@@ -72,9 +107,9 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
         }
       }
       try {
-        return await breaker.run(() => attempts(attempt, deadline, trace), countsAgainstProvider);
+        return await breaker.run(() => attempts(attempt, deadline, trace), judgeFailure);
       } finally {
-        bulkhead.release();
+        bulkhead.release(INTERACTIVE);
       }
     },
   };

@@ -15,7 +15,24 @@ export function shouldRetry(error: unknown, retryAfterCapMs: number): boolean {
   return RETRY_STATUSES.has(error.httpStatus);
 }
 
-/** Failures that say the provider is unwell (not "your id is bad"): they count towards opening the circuit. */
+/**
+ * What a failed call says about the provider, for its breaker:
+ * - `fault`: the provider is unwell (5xx, 429, unreachable, its attempt timeout passed); counts;
+ * - `answered`: it answered, the trouble is ours or the caller's (a bad id, bad credentials, a
+ *   malformed body); proof it is up, counts nothing;
+ * - `unknown`: our own limit ended the call before the provider showed either (our deadline
+ *   passed, in our queue or mid-attempt; our queue was full); says nothing about it. A deadline
+ *   that cut short the retry of a fault is that fault (its `cause`).
+ */
+export type Verdict = 'fault' | 'answered' | 'unknown';
+
+export function judgeFailure(error: unknown): Verdict {
+  if (!(error instanceof ProviderFailure)) return 'answered';
+  if (error.local) return error.cause instanceof ProviderFailure && judgeFailure(error.cause) === 'fault' ? 'fault' : 'unknown';
+  return error.retryable ? 'fault' : 'answered';
+}
+
+/** Failures that say the provider is unwell (not "your id is bad", not "our deadline passed"): they count towards opening the circuit. */
 export function countsAgainstProvider(error: unknown): boolean {
-  return error instanceof ProviderFailure && error.retryable;
+  return judgeFailure(error) === 'fault';
 }
