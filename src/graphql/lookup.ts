@@ -26,8 +26,18 @@ export function maxAgeProblem(maxAge: number | null | undefined, provider: strin
   return new LookupProblem('InvalidArgument', `maxAge must be 0 or more seconds; got ${maxAge}`, provider, raw, false, undefined, 'maxAge');
 }
 
-/** The union member for one (provider, id) pair: a record or a typed problem, never a thrown provider failure. */
+/**
+ * The union member for one (provider, id) pair: a record or a typed problem, never a thrown
+ * provider failure. Every result item passes here once, so here it is weighed for the answer's
+ * size bound (a WeakMap lookup for a record already answered once).
+ */
 export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
+  const result = await lookupOne(ctx, providerKey, raw, maxAge);
+  ctx.answer.weigh(result, !(result instanceof LookupProblem));
+  return result;
+}
+
+async function lookupOne(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
   const provider = providerByKey(providerKey);
   const badAge = maxAgeProblem(maxAge, provider.key, raw);
   if (badAge) return badAge;

@@ -1,0 +1,67 @@
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+
+/** The RESULT_TOO_LARGE refusal: more result items than MAX_RESULT_ITEMS (repeats and aliases counted). */
+export function resultTooLarge(limit: number, counted: number): GraphQLError {
+  return createGraphQLError(
+    `this operation would answer more than ${limit} result items (MAX_RESULT_ITEMS; counted ${counted}: every repeat, alias, ref, representation and D7 message counts); select fewer or split it`,
+    { extensions: { code: 'RESULT_TOO_LARGE', limit, counted } },
+  );
+}
+
+// Serialized bytes of a record, measured once per record object: the cache hands the same
+// object to every request, so after its first answer a record costs one WeakMap lookup.
+const recordBytes = new WeakMap<object, number>();
+
+function bytesOf(value: object): number {
+  let bytes = recordBytes.get(value);
+  if (bytes === undefined) {
+    bytes = Buffer.byteLength(JSON.stringify(value));
+    recordBytes.set(value, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Per operation: the result items counted so far and an upper bound of the answer's value
+ * bytes, so the answer-size check needs no walk of a result it can prove small. Armed for
+ * query executions only (answer-limits.ts); a subscription's context stays unarmed, its events
+ * are measured one by one.
+ */
+export class AnswerMeter {
+  private limit = Number.POSITIVE_INFINITY;
+  /** Result items: the static count of the document, then each D7 message as its list resolves. */
+  items = 0;
+  /** Nested objects counted dynamically (a D7 message and its reference), for the bound on keys. */
+  objects = 0;
+  /** Serialized bytes of the records and problems answered, once per item. */
+  valueBytes = 0;
+  /** Set once the item limit is passed: the operation's only answer. */
+  refused: GraphQLError | undefined;
+
+  arm(limit: number, staticItems: number): void {
+    this.limit = limit;
+    this.items = staticItems;
+  }
+
+  /** One result item's value (a record, or a lookup problem with its message and the id as sent). */
+  weigh(value: object, isRecord: boolean): void {
+    if (isRecord) this.valueBytes += bytesOf(value);
+    else {
+      const problem = value as { message?: string; providerMessageId?: string };
+      // Not measured: a problem is a new small object each time; 6 bytes per char covers escapes.
+      this.valueBytes += 6 * ((problem.message?.length ?? 0) + (problem.providerMessageId?.length ?? 0)) + 256;
+    }
+  }
+
+  /**
+   * A list of sub-items of a result (a report's messages): counted as it resolves, and refused
+   * the moment the operation passes the limit, before its objects are built.
+   */
+  list<T>(list: readonly T[]): readonly T[] {
+    this.items += list.length;
+    this.objects += 2 * list.length;
+    if (this.items > this.limit) throw (this.refused ??= resultTooLarge(this.limit, this.items));
+    return list;
+  }
+}
