@@ -80,6 +80,7 @@ export function useAnswerLimits(limits: AnswerLimits): Plugin {
  */
 function boundOf(result: ExecutionResult, meter: AnswerMeter, count: StaticCount): number {
   let bound = (2 * meter.valueBytes + 256 * meter.items) * (1 + count.aliases) + (count.items + meter.objects + 1) * count.keyBytes + 64;
-  for (const error of result.errors ?? []) bound += 6 * error.message.length + 2048;
+  // An error: its message, its path (response keys, at most the document's), locations and a small extensions object.
+  for (const error of result.errors ?? []) bound += 6 * error.message.length + count.keyBytes + 2048;
   return bound;
 }

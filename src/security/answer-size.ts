@@ -46,19 +46,25 @@ export function jsonBytesUpTo(value: unknown, limit: number): number {
         }
         const toJSON = (v as { toJSON?: unknown }).toJSON;
         if (typeof toJSON === 'function') return visit((toJSON as () => unknown).call(v));
+        // Brackets, then a comma before every entry but the first.
         total += 2;
         if (Array.isArray(v)) {
-          for (const item of v) {
-            total += 1;
-            visit(item);
+          for (let i = 0; i < v.length; i += 1) {
+            if (i > 0) total += 1;
+            const item: unknown = v[i];
+            // JSON writes null for what it cannot write in an array.
+            if (item === undefined || typeof item === 'function' || typeof item === 'symbol') total += 4;
+            else visit(item);
             if (total > limit) return;
           }
           return;
         }
+        let first = true;
         for (const key of Object.keys(v)) {
           const item = (v as Record<string, unknown>)[key];
           if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-          total += stringBytes(key, limit) + 2;
+          total += stringBytes(key, limit) + (first ? 1 : 2);
+          first = false;
           visit(item);
           if (total > limit) return;
         }
