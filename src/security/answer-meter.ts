@@ -9,14 +9,31 @@ export function resultTooLarge(limit: number, counted: number): GraphQLError {
   );
 }
 
-// Serialized bytes of a record, measured once per record object: the cache hands the same
-// object to every request, so after its first answer a record costs one WeakMap lookup.
+/**
+ * At least the bytes JSON would write for `value`, for any selection of it: 6 bytes per
+ * character (a control character escapes to `\u0000`; UTF-8 needs at most 3), every key, 24
+ * per other value. A walk without allocation: about a tenth of JSON.stringify's cost.
+ */
+function upperBytes(value: unknown): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (typeof value !== 'object' || value === null || value instanceof Date) return 26;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) bytes += upperBytes(item) + 1;
+    return bytes;
+  }
+  for (const key in value) bytes += 6 * key.length + 4 + upperBytes((value as Record<string, unknown>)[key]);
+  return bytes;
+}
+
+// Per record object: the cache hands the same object to every request, so after its first
+// answer a record costs one WeakMap lookup (a tenth of walking it again).
 const recordBytes = new WeakMap<object, number>();
 
 function bytesOf(value: object): number {
   let bytes = recordBytes.get(value);
   if (bytes === undefined) {
-    bytes = Buffer.byteLength(JSON.stringify(value));
+    bytes = upperBytes(value);
     recordBytes.set(value, bytes);
   }
   return bytes;
@@ -34,7 +51,7 @@ export class AnswerMeter {
   items = 0;
   /** Nested objects counted dynamically (a D7 message and its reference), for the bound on keys. */
   objects = 0;
-  /** Serialized bytes of the records and problems answered, once per item. */
+  /** An upper bound of the serialized bytes of the records and problems answered, once per item. */
   valueBytes = 0;
   /** Set once the item limit is passed: the operation's only answer. */
   refused: GraphQLError | undefined;
@@ -44,14 +61,16 @@ export class AnswerMeter {
     this.items = staticItems;
   }
 
-  /** One result item's value (a record, or a lookup problem with its message and the id as sent). */
-  weigh(value: object, isRecord: boolean): void {
-    if (isRecord) this.valueBytes += bytesOf(value);
-    else {
-      const problem = value as { message?: string; providerMessageId?: string };
-      // Not measured: a problem is a new small object each time; 6 bytes per char covers escapes.
-      this.valueBytes += 6 * ((problem.message?.length ?? 0) + (problem.providerMessageId?.length ?? 0)) + 256;
-    }
+  /** One result item: a record. */
+  weigh<T extends object>(record: T): T {
+    this.valueBytes += bytesOf(record);
+    return record;
+  }
+
+  /** One result item: a lookup problem, its message and the id as the client sent it (a new small object each time: not memoized). */
+  weighProblem<T extends { message: string; providerMessageId: string }>(problem: T): T {
+    this.valueBytes += 6 * (problem.message.length + problem.providerMessageId.length) + 256;
+    return problem;
   }
 
   /**

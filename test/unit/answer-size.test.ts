@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { AnswerMeter } from '../../src/security/answer-meter.js';
 import { jsonBytesUpTo } from '../../src/security/answer-size.js';
 import { countResultItems } from '../../src/security/result-count.js';
 
@@ -28,6 +29,19 @@ describe('jsonBytesUpTo: the UTF-8 bytes JSON.stringify would write, without bui
 
   it('stops early: a 50 MB string is not copied to be refused', () => {
     expect(jsonBytesUpTo({ a: ['x', '"'.repeat(50_000_000)] }, 4096)).toBeGreaterThan(4096);
+  });
+});
+
+describe('AnswerMeter.weigh: never less than what the record serializes to', () => {
+  it('holds for any object, escapes and non-ASCII included', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), withDates), (record) => {
+        const meter = new AnswerMeter();
+        meter.weigh(record);
+        expect(meter.valueBytes).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(record)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
