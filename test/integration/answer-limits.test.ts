@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { serveOnLoopback, subscribeWs, wsClient } from '../helpers/live.js';
 
 /** A sandbox D7 report of `n` read recipients (README "Sandbox ids"). */
 const bulk = (n: number) => `00000000-0000-4000-8000-0000b000${String(n).padStart(4, '0')}`;
@@ -159,6 +160,25 @@ describe('MAX_RESPONSE_BYTES (set to 4096 here)', () => {
     expect(codes(events[0]!.errors)).toEqual(['RESPONSE_TOO_LARGE']);
     expect(text).toContain('event: complete');
     await stillServes(h);
+  });
+
+  it('over graphql-ws (relayed through yoga.fetch) a query and a subscription event get RESPONSE_TOO_LARGE too', async () => {
+    const server = await serveOnLoopback(h);
+    try {
+      const { client } = wsClient(server.wsUrl);
+      const query = subscribeWs(client, {}, big);
+      await query.ended;
+      expect(codes(query.results[0]!.errors as Errors)).toEqual(['RESPONSE_TOO_LARGE']);
+      const subscription = subscribeWs(client, {}, `subscription { messageStatusChanged(refs: [{ provider: D7, id: "${bulk(50)}" }]) { ... on D7Report { messages { ${FULL_MESSAGE} } } } }`);
+      await subscription.ended;
+      expect(codes(subscription.results[0]!.errors as Errors)).toEqual(['RESPONSE_TOO_LARGE']);
+      const small = subscribeWs(client, {}, NORMAL);
+      await small.ended;
+      expect(small.results[0]!.data).toEqual({ messageStatus: { state: 'READ' } });
+      await client.dispose();
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers under the limit are untouched, introspection and _service included (measured, not estimated)', async () => {
