@@ -42,7 +42,7 @@ function bytesOf(value: object): number {
 /**
  * Per operation: the result items counted so far and an upper bound of the answer's value
  * bytes, so the answer-size check needs no walk of a result it can prove small. Armed for
- * query executions only (answer-limits.ts); a subscription's context stays unarmed, its events
+ * query executions only (use-answer-limits.ts); a subscription's context stays unarmed, its events
  * are measured one by one.
  */
 export class AnswerMeter {

@@ -6,7 +6,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { FieldNode, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LookupGuard } from '../lookup/loader.js';
-import { useAnswerLimits } from './answer-limits.js';
+import { useAnswerLimits } from './use-answer-limits.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
 import { useCsrfPrevention } from './csrf.js';
@@ -14,7 +14,7 @@ import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
 import type { Limiter } from './rate-limit.js';
 import type { Caller } from './scopes.js';
-import { useBlockSuggestions } from './suggestions.js';
+import { useBlockSuggestions } from './use-block-suggestions.js';
 
 /**
  * Refuses `__schema` and `__type` (not `__typename`). By name, not by graphql's own
