@@ -24,8 +24,8 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typ
  *
  * - Items: counted from the document and its variables before anything runs (RESULT_TOO_LARGE,
  *   no lookup sent), then D7 messages as their lists resolve (AnswerMeter.list).
- * - Bytes: an upper bound kept while the items resolve (each record's measured size, times the
- *   aliases that could repeat it, plus the document's keys per object); only when that bound
+ * - Bytes: an upper bound kept while the items resolve (each record's size bound, walked once per
+ *   record object, times the aliases that could repeat it, plus the document's keys per object); only when that bound
  *   passes MAX_RESPONSE_BYTES is the result measured, and the measure stops at the limit, so
  *   no string is built and a normal answer is not walked at all (RESPONSE_TOO_LARGE).
  * Subscription events are measured one by one (they are few; their items are one record each).
