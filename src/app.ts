@@ -103,6 +103,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         guard: security.lookupGuard(caller),
         trace: observability.scopeOf(request),
         maxBatchSize: config.maxBatchSize,
+        maxEntityRepresentations: config.security.answers.maxEntityRepresentations,
         lookupConcurrency: config.lookupConcurrency,
         requestDeadlineMs: config.resilience.requestDeadlineMs,
       });

@@ -3,6 +3,7 @@ import { RequestDeadline } from './lookup/deadline.js';
 import { StatusLoader, type LookupGuard } from './lookup/loader.js';
 import type { StatusService } from './lookup/status-service.js';
 import type { LiveSubscriptions } from './live/subscriptions.js';
+import { AnswerMeter } from './security/answer-meter.js';
 import type { Caller } from './security/scopes.js';
 
 /** The one way resolvers reach provider data: batched, deduplicated, cached and budgeted per request. */
@@ -19,6 +20,10 @@ export interface Lookups {
 export interface GraphQLContext {
   lookups: Lookups;
   maxBatchSize: number;
+  /** Most representations in one `_entities` call (MAX_ENTITY_REPRESENTATIONS). */
+  maxEntityRepresentations: number;
+  /** Result items and value bytes of this operation's answer, for MAX_RESULT_ITEMS and MAX_RESPONSE_BYTES. */
+  answer: AnswerMeter;
   /** Who is calling (src/security/): scope-auth reads its scopes. */
   caller: Caller;
   /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
@@ -30,6 +35,7 @@ export interface ContextOptions {
   live: LiveSubscriptions;
   caller: Caller;
   maxBatchSize: number;
+  maxEntityRepresentations: number;
   lookupConcurrency: number;
   /** This request's overall deadline; lookups still waiting then answer TIMEOUT. */
   requestDeadlineMs: number;
@@ -50,6 +56,8 @@ export function createContext(options: ContextOptions): GraphQLContext {
       trace: options.trace,
     }),
     maxBatchSize: options.maxBatchSize,
+    maxEntityRepresentations: options.maxEntityRepresentations,
+    answer: new AnswerMeter(),
     caller: options.caller,
     live: options.live,
   };

@@ -1,5 +1,6 @@
 import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
+import type { GraphQLContext } from '../context.js';
 import { quoteId } from './lookup.js';
 
 type ResolveReference = (representation: Record<string, unknown>, context: unknown, info: unknown) => unknown;
@@ -24,6 +25,13 @@ export function guardEntities(schema: GraphQLSchema): GraphQLSchema {
   const names = [...resolvers.keys()].sort().join(', ');
   const resolve: GraphQLFieldResolver<unknown, unknown, { representations?: unknown }> = (_source, args, context, info) => {
     const representations = Array.isArray(args.representations) ? (args.representations as unknown[]) : [];
+    const max = (context as GraphQLContext).maxEntityRepresentations;
+    // Before any lookup: the same code messageStatuses uses for MAX_BATCH_SIZE.
+    if (representations.length > max) {
+      throw createGraphQLError(`_entities accepts at most ${max} representations per call (MAX_ENTITY_REPRESENTATIONS); got ${representations.length}`, {
+        extensions: { code: 'BATCH_TOO_LARGE', maxEntityRepresentations: max },
+      });
+    }
     return representations.map((representation) => resolveOne(representation, resolvers, names, context, info));
   };
   field.resolve = resolve as typeof field.resolve;

@@ -26,20 +26,25 @@ export function maxAgeProblem(maxAge: number | null | undefined, provider: strin
   return new LookupProblem('InvalidArgument', `maxAge must be 0 or more seconds; got ${maxAge}`, provider, raw, false, undefined, 'maxAge');
 }
 
-/** The union member for one (provider, id) pair: a record or a typed problem, never a thrown provider failure. */
+/**
+ * The union member for one (provider, id) pair: a record or a typed problem, never a thrown
+ * provider failure. Every result item passes here once, so here it is weighed for the answer's
+ * size bound (a WeakMap lookup for a record already answered once).
+ */
 export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
   const provider = providerByKey(providerKey);
   const badAge = maxAgeProblem(maxAge, provider.key, raw);
-  if (badAge) return badAge;
+  if (badAge) return ctx.answer.weighProblem(badAge);
   const id = provider.parseId(raw);
-  if (id === undefined) return new LookupProblem('InvalidMessageId', invalidIdMessage(provider, raw), provider.key, raw, false);
+  if (id === undefined) return ctx.answer.weighProblem(new LookupProblem('InvalidMessageId', invalidIdMessage(provider, raw), provider.key, raw, false));
   try {
     const record = await ctx.lookups.load(provider.key, id, maxAge ?? undefined);
-    return record ?? new LookupProblem('MessageNotFound', `${provider.label} has no message with id ${quoteId(raw)}`, provider.key, raw, false);
+    if (record) return ctx.answer.weigh(record);
+    return ctx.answer.weighProblem(new LookupProblem('MessageNotFound', `${provider.label} has no message with id ${quoteId(raw)}`, provider.key, raw, false));
   } catch (error) {
     // Anything else (the security guard's refusal) is a GraphQL error of its own.
     if (!(error instanceof ProviderFailure)) throw error;
-    return LookupProblem.fromFailure(error, raw);
+    return ctx.answer.weighProblem(LookupProblem.fromFailure(error, raw));
   }
 }
 

@@ -72,6 +72,8 @@ export const ERROR_CODES: ReadonlySet<string> = new Set([
   // execution
   'BATCH_TOO_LARGE',
   'LOOKUP_BUDGET_EXCEEDED',
+  'RESULT_TOO_LARGE',
+  'RESPONSE_TOO_LARGE',
   // subscriptions
   'TOO_MANY_SUBSCRIPTIONS',
   'WATCHER_LIMIT',

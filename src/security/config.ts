@@ -34,6 +34,10 @@ export const securityEnv = {
   MAX_TOKENS: int(100, 100_000).default(4_000),
   MAX_COST: int(100, 1_000_000).default(10_000),
   MAX_DIRECTIVES: int(0, 1_000).default(20),
+  // A status answer is a few kilobytes: a thousand items or 4 MiB is far beyond any honest page.
+  MAX_RESULT_ITEMS: int(1, 1_000_000).default(1_000),
+  MAX_RESPONSE_BYTES: int(1_024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  MAX_ENTITY_REPRESENTATIONS: int(1, 100_000).default(1_000),
 };
 
 export interface JwtSettings {
@@ -56,8 +60,10 @@ export interface SecurityConfig {
   maxUpstreamLookups: number;
   introspection: boolean;
   graphiql: boolean;
-  /** Did-you-mean suggestions in validation errors reveal the schema; live mode blocks them. */
+  /** Did-you-mean suggestions (fields, arguments, types, enum values) reveal the schema; live mode blocks them. */
   blockFieldSuggestions: boolean;
+  /** What one operation may answer: result items (repeats and aliases counted), serialized bytes, `_entities` representations. */
+  answers: { maxResultItems: number; maxResponseBytes: number; maxEntityRepresentations: number };
   armor: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 }
 
@@ -106,6 +112,11 @@ export function securitySettings(
       introspection: flag(values.INTROSPECTION),
       graphiql: flag(values.GRAPHIQL),
       blockFieldSuggestions: !sandbox,
+      answers: {
+        maxResultItems: num(values.MAX_RESULT_ITEMS, 1_000),
+        maxResponseBytes: num(values.MAX_RESPONSE_BYTES, 4 * 1024 * 1024),
+        maxEntityRepresentations: num(values.MAX_ENTITY_REPRESENTATIONS, 1_000),
+      },
       armor: {
         maxDepth: num(values.MAX_DEPTH, 12),
         maxAliases: num(values.MAX_ALIASES, 20),

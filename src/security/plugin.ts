@@ -1,4 +1,3 @@
-import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -7,6 +6,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { FieldNode, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LookupGuard } from '../lookup/loader.js';
+import { useAnswerLimits } from './use-answer-limits.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import type { SecurityConfig } from './config.js';
 import { useCsrfPrevention } from './csrf.js';
@@ -14,6 +14,7 @@ import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
 import type { Limiter } from './rate-limit.js';
 import type { Caller } from './scopes.js';
+import { useBlockSuggestions } from './use-block-suggestions.js';
 
 /**
  * Refuses `__schema` and `__type` (not `__typename`). By name, not by graphql's own
@@ -125,7 +126,8 @@ export function securityPlugins(security: SecurityConfig, options: { exposeError
     maxAliasesPlugin({ n: armor.maxAliases, allowList: [], ...reportLimit }),
     maxDirectivesPlugin({ n: armor.maxDirectives, ...reportLimit }),
     costLimitPlugin({ maxCost: armor.maxCost, ...reportLimit }),
-    ...(security.blockFieldSuggestions ? [blockFieldSuggestionsPlugin()] : []),
+    ...(security.blockFieldSuggestions ? [useBlockSuggestions()] : []),
+    useAnswerLimits(security.answers),
   ] as Plugin[];
   return { plugins, callerOf: (request) => callers.get(request) };
 }

@@ -99,6 +99,22 @@ describe('live mode defaults: no introspection, no GraphiQL, no field suggestion
     expect(blocked.status).toBe(400);
     expect(JSON.stringify(blocked.errors)).not.toMatch(/Did you mean|messageStatus"/);
   });
+
+  it('enum values are not suggested in live mode either, in the document or in variables; sandbox keeps them', async () => {
+    const literal = '{ messageStatus(provider: D8, id: "x") { __typename } }';
+    const variable = 'query ($p: Provider!) { messageStatus(provider: $p, id: "x") { __typename } }';
+    const suggested = await sandbox.query(literal);
+    expect(suggested.errors![0]!.message).toMatch(/Did you mean the enum value "D7"\?/);
+    expect((await sandbox.query(variable, { p: 'D8' })).errors![0]!.message).toMatch(/Did you mean the enum value "D7"\?/);
+    for (const blocked of [await live.query(literal), await live.query(variable, { p: 'D8' })]) {
+      expect(blocked.status).toBe(400);
+      expect(blocked.errors!.length).toBeGreaterThan(0);
+      expect(JSON.stringify(blocked.errors)).not.toMatch(/Did you mean|"D7"/);
+      expect(blocked.errors![0]!.message).toMatch(/D8/);
+    }
+    // And the service still answers.
+    expect((await live.query('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
 });
 
 describe('CSRF and CORS', () => {

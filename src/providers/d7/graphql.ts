@@ -51,7 +51,12 @@ export function defineD7GraphQL(kit: GraphQLKit): ProviderTypeRef {
       requestId: t.id({ description: 'D7 `request_id`, returned when the message was sent.', resolve: (r) => r.details.requestId }),
       requestStage: t.string({ nullable: true, description: 'D7 `request_stage`, as reported (e.g. `processed`).', resolve: (r) => r.details.requestStage }),
       scheduleTime: t.field({ type: 'DateTime', nullable: true, description: 'When D7 is scheduled to send, for scheduled requests.', resolve: (r) => r.details.scheduleTime }),
-      messages: t.field({ type: [D7Message], description: 'One entry per recipient, at most MAX_MESSAGES_PER_RECORD (the first ones D7 lists).', resolve: (r) => r.details.messages }),
+      // Counted against MAX_RESULT_ITEMS as it resolves; past the limit the operation is refused before these objects are built.
+      messages: t.field({
+        type: [D7Message],
+        description: 'One entry per recipient, at most MAX_MESSAGES_PER_RECORD (the first ones D7 lists). Each counts as a result item against the server limit (MAX_RESULT_ITEMS).',
+        resolve: (r, _args, ctx) => ctx.answer.list(r.details.messages),
+      }),
       omittedMessages: t.int({ description: 'Messages D7 listed beyond MAX_MESSAGES_PER_RECORD, not kept by this service (0 for almost every report).', resolve: (r) => r.details.omittedMessages }),
     }),
   });

@@ -11,6 +11,7 @@ export const D7_SANDBOX_CREDENTIALS: D7Credentials = { token: 'sandbox-d7-token'
 export const D7_SANDBOX = {
   example: 'f44e3f43-6d4e-4e46-becd-21993f3dcb8e',
   mixed: '00000000-0000-4000-8000-000000000001',
+  bulk: '00000000-0000-4000-8000-0000b0000500',
   unauthorized: '00000000-0000-4000-8000-000000000401',
   notFound: '00000000-0000-4000-8000-000000000404',
   slow: '00000000-0000-4000-8000-000000000408',
@@ -23,7 +24,12 @@ export const D7_SANDBOX = {
 export const D7_SANDBOX_IDS: readonly SandboxId[] = sandboxIds(D7_SANDBOX, [
   { id: D7_SANDBOX.example, behaviour: "the example report from D7's documentation (status read)" },
   { id: D7_SANDBOX.mixed, behaviour: 'three recipients: read, delivered and an unknown status (`not_reachable`): state UNKNOWN' },
+  { id: D7_SANDBOX.bulk, behaviour: 'a bulk send: 500 recipients, all read (any `…-0000b000NNNN`: NNNN recipients, 1 to 2000)' },
 ]);
+
+/** `00000000-0000-4000-8000-0000b000NNNN`: a report of NNNN (decimal) read recipients, for answer-size limits. */
+const BULK = /^00000000-0000-4000-8000-0000b000(\d{4})$/;
+const MAX_BULK = 2_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_SLOW_MS = 15_000;
@@ -203,9 +209,14 @@ export function createD7Simulator(options: SimulatorOptions = {}): ProviderSimul
           return sendText(res, 200, '{"request_id": "oops', { 'content-type': 'application/json' });
         case D7_SANDBOX.wrongShape:
           return sendJson(res, 200, { request_id: id, messages: 'none' });
-        default:
+        default: {
+          const bulk = Number(BULK.exec(id)?.[1] ?? 0);
+          if (bulk >= 1 && bulk <= MAX_BULK) {
+            return sendJson(res, 200, { request_id: id, messages: Array.from({ length: bulk }, (_, i) => message(id, i, 'read')), request_stage: 'processed', schedule_time: null });
+          }
           sendJson(res, 200, generatedReport(id, firstSeen.elapsedMs(id)));
           return poster?.track(id);
+        }
       }
     },
   };
