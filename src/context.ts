@@ -23,11 +23,14 @@ export interface GraphQLContext {
   caller: Caller;
   /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
   live: LiveSubscriptions;
+  /** The HTTP request (yoga's, or the graphql-ws relay's): a subscription reads its Accept header and its abort signal. */
+  request: Request;
 }
 
 export interface ContextOptions {
   service: StatusService;
   live: LiveSubscriptions;
+  request: Request;
   caller: Caller;
   maxBatchSize: number;
   lookupConcurrency: number;
@@ -52,5 +55,6 @@ export function createContext(options: ContextOptions): GraphQLContext {
     maxBatchSize: options.maxBatchSize,
     caller: options.caller,
     live: options.live,
+    request: options.request,
   };
 }

@@ -1,9 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { EventStreamReader } from './event-stream-reader.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { codeForStatus } from '../http/plain-answers.js';
+import { EventStreamReader, EventTooLarge } from './event-stream-reader.js';
+import type { GraphQLWsSettings } from './graphql-ws-config.js';
+import type { WsMetrics } from './metrics.js';
 
 /** What this transport needs of the app: yoga's fetch entry point, so every plugin runs as for HTTP. */
 export interface YogaFetch {
@@ -16,6 +19,13 @@ export interface GraphQLWsOptions {
   schema: GraphQLSchema;
   /** Largest WebSocket message (the same cap as an HTTP body). */
   maxPayloadBytes: number;
+  /** Largest event relayed to a client (default 16 × maxPayloadBytes); a larger one ends its subscription with EVENT_TOO_LARGE. */
+  maxEventBytes?: number;
+  /** The caller the security layer authenticated for a request (App.callerOf): sockets are counted per caller. */
+  callerOf(request: Request): { id: string } | undefined;
+  /** MAX_WS_SOCKETS_PER_CLIENT and WS_IDLE_TIMEOUT_MS. */
+  limits: GraphQLWsSettings;
+  metrics?: WsMetrics;
   path?: string;
   /** WebSocket ping interval; a peer that misses one is dropped. */
   keepAliveMs?: number;
@@ -32,8 +42,15 @@ export interface GraphQLWsServer {
 const CREDENTIAL_PARAMS = ['authorization', 'x-api-key'] as const;
 /** A credential longer than this is not one (the HTTP header limit is 16 KiB in Node). */
 const MAX_CREDENTIAL_LENGTH = 8192;
-/** Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications. */
+/**
+ * Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications;
+ * each mirrors the HTTP status of the same refusal. A 44xx "too many" (4429) is one the
+ * graphql-ws client does not retry on its own.
+ */
 const CLOSE_RATE_LIMITED = 4429;
+const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** graphql-ws closes a socket that sends no connection_init in time with 4408; an idle one is the same kind of wait. */
+const CLOSE_IDLE = 4408;
 const CLOSE_AUTH_UNAVAILABLE = 4503;
 /**
  * graphql-ws reads the document only to choose between its `execute` and `subscribe` hooks,
@@ -86,13 +103,46 @@ function errorCodes(body: unknown): string[] {
  */
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
+  const maxEventBytes = options.maxEventBytes ?? options.maxPayloadBytes * 16;
+  const { limits, metrics } = options;
   const headersBySocket = new WeakMap<object, Headers>();
+  const sockets = new WeakMap<object, SocketState>();
+  /** Sockets past connection_init, by caller; no entry for a caller with none. */
+  const perClient = new Map<string, number>();
 
-  const relay = async (headers: Headers, req: IncomingMessage, body: object) => {
-    const request = new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body) });
-    // The server context node's adapter gives every HTTP request ({ req }): the security layer
-    // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
-    return options.yoga.fetch(request, { req } as unknown as Record<string, never>);
+  const relayRequest = (headers: Headers, body: object, signal?: AbortSignal) =>
+    new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body), signal });
+  // The server context node's adapter gives every HTTP request ({ req }): the security layer
+  // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
+  const relay = async (request: Request, req: IncomingMessage) => options.yoga.fetch(request, { req } as unknown as Record<string, never>);
+
+  // Before useServer's own listener, so a socket's state is there when graphql-ws first reads it.
+  wss.on('connection', (socket) => {
+    const state: SocketState = { callerId: undefined, active: 0, idle: undefined, closed: false };
+    sockets.set(socket, state);
+    metrics?.wsSocketOpened();
+    socket.once('close', () => {
+      state.closed = true;
+      clearTimeout(state.idle);
+      metrics?.wsSocketClosed();
+      if (state.callerId === undefined) return;
+      const left = (perClient.get(state.callerId) ?? 1) - 1;
+      if (left > 0) perClient.set(state.callerId, left);
+      else perClient.delete(state.callerId);
+    });
+  });
+
+  /** Closes the socket once it has had no open subscription for WS_IDLE_TIMEOUT_MS. */
+  const armIdle = (socket: WebSocket, state: SocketState, subscriptions: () => number) => {
+    clearTimeout(state.idle);
+    if (state.closed || socket.readyState !== WebSocket.OPEN) return;
+    state.idle = setTimeout(() => {
+      // graphql-ws's own count as well as ours: a path that never reached onComplete still holds the socket busy.
+      if (state.active > 0 || subscriptions() > 0) return armIdle(socket, state, subscriptions);
+      metrics?.wsSocketLimited('idle');
+      socket.close(CLOSE_IDLE, 'Idle timeout: no subscription for WS_IDLE_TIMEOUT_MS');
+    }, limits.idleTimeoutMs);
+    state.idle.unref();
   };
 
   const disposable = useServer(
@@ -107,7 +157,8 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
           socket.close(CloseCode.BadRequest, 'connectionParams: authorization and x-api-key must be strings usable as HTTP headers');
           return false;
         }
-        const response = await relay(new Headers([...headers].filter(([name]) => name !== 'accept')), request, { query: '{ __typename }' });
+        const check = relayRequest(new Headers([...headers].filter(([name]) => name !== 'accept')), { query: '{ __typename }' });
+        const response = await relay(check, request);
         const codes = errorCodes(await response.json().catch(() => null));
         const refusal = codes.includes('UNAUTHENTICATED')
           ? CloseCode.Unauthorized
@@ -117,18 +168,49 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
               ? CLOSE_AUTH_UNAVAILABLE
               : undefined;
         if (refusal !== undefined) {
-          socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : 'Refused');
+          socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : refusal === CLOSE_RATE_LIMITED ? 'Rate limited' : 'Authentication unavailable');
           return false;
         }
+        const state = sockets.get(socket);
+        // Gone while it was being checked: nothing to count.
+        if (!state || state.closed || socket.readyState !== WebSocket.OPEN) return false;
+        // The caller yoga authenticated for the check: key name, token subject or anonymous address.
+        const callerId = options.callerOf(check)?.id ?? `address:${request.socket.remoteAddress ?? 'unknown'}`;
+        const held = perClient.get(callerId) ?? 0;
+        if (held >= limits.maxSocketsPerClient) {
+          metrics?.wsSocketLimited('too_many_sockets');
+          socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this client (MAX_WS_SOCKETS_PER_CLIENT)');
+          return false;
+        }
+        perClient.set(callerId, held + 1);
+        state.callerId = callerId;
         headersBySocket.set(socket, headers);
+        armIdle(socket, state, () => Object.keys(ctx.subscriptions).length);
         return true;
       },
-      onSubscribe: (ctx, _id, payload: SubscribePayload) => ({ schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined }),
+      onSubscribe: (ctx, _id, payload: SubscribePayload) => {
+        const state = sockets.get(ctx.extra.socket);
+        if (state) {
+          state.active += 1;
+          clearTimeout(state.idle);
+        }
+        return { schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined };
+      },
+      // Every operation that began with onSubscribe ends here (completed, errored, or its socket closed).
+      onComplete: (ctx) => {
+        const state = sockets.get(ctx.extra.socket);
+        if (!state) return;
+        state.active = Math.max(0, state.active - 1);
+        if (state.active === 0) armIdle(ctx.extra.socket, state, () => Object.keys(ctx.subscriptions).length);
+      },
       // Both kinds go through yoga; a query answers one event, a subscription many.
       execute: (args) => relayOperation(args.contextValue as RelayContext),
       subscribe: (args) => relayOperation(args.contextValue as RelayContext),
       // Results come from yoga already formatted (masked errors, plain JSON): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result,
+      // An `error` message: what graphql-ws makes of an exception of the relay. Only our own
+      // refusals keep their message; anything else is masked as yoga masks it for HTTP.
+      onError: (_ctx, _id, _payload, errors) => errors.map(clientError),
     },
     wss,
     options.keepAliveMs ?? 12_000,
@@ -138,15 +220,20 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
 
   async function relayOperation({ ctx, payload }: RelayContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const headers = headersBySocket.get(ctx.extra.socket);
-    if (!headers) return { errors: [new GraphQLError('connection not authenticated')] };
+    if (!headers) return { errors: [new GraphQLError('connection not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })] };
     const { query, variables, operationName, extensions } = payload;
-    const response = await relay(headers, ctx.extra.request, { query, variables, operationName, extensions });
+    // Aborting the relayed request ends its subscription at once (its watchers with it), however
+    // the relay ends: complete, socket closed, an event too large.
+    const relayed = new AbortController();
+    const response = await relay(relayRequest(headers, { query, variables, operationName, extensions }, relayed.signal), ctx.extra.request);
     if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      return resultsOf(new EventStreamReader(response.body, options.maxPayloadBytes * 16));
+      return resultsOf(new EventStreamReader(response.body, maxEventBytes), () => relayed.abort());
     }
     // Refused before execution (400, 401, 429...): yoga answered JSON with the errors.
     const body = (await response.json().catch(() => null)) as ExecutionResult | null;
-    return body && typeof body === 'object' ? body : { errors: [new GraphQLError(`request refused with HTTP ${response.status}`)] };
+    if (body && typeof body === 'object') return body;
+    const code = codeForStatus(response.status) ?? 'INTERNAL_SERVER_ERROR';
+    return { errors: [new GraphQLError(`request refused with HTTP ${response.status}`, { extensions: { code } })] };
   }
 
   return {
@@ -157,23 +244,77 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
   };
 }
 
-/** The `next` events of one relayed operation as results; ends at `complete`. Returning it cancels the relay. */
-function resultsOf(events: EventStreamReader): AsyncIterableIterator<ExecutionResult> {
+interface SocketState {
+  /** Set once the socket passed connection_init and counts against its caller. */
+  callerId: string | undefined;
+  /** Operations begun (onSubscribe) and not yet ended (onComplete). */
+  active: number;
+  idle: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
+
+/** A failure of the relay that a client may read: its message and code are ours. */
+class RelayFailure extends GraphQLError {}
+
+function relayFailure(error: unknown): RelayFailure {
+  if (error instanceof EventTooLarge) {
+    return new RelayFailure(`an event of this subscription is larger than ${error.maxEventBytes} bytes, the most graphql-ws relays; select fewer fields or refs`, {
+      extensions: { code: 'EVENT_TOO_LARGE', maxEventBytes: error.maxEventBytes },
+    });
+  }
+  return new RelayFailure('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** What an `error` message carries: a relay failure as it is, anything else as yoga masks it. */
+function clientError(error: GraphQLError): GraphQLFormattedError {
+  const own = error instanceof RelayFailure ? error : error.originalError instanceof RelayFailure ? error.originalError : undefined;
+  if (own) return { message: own.message, extensions: { ...own.extensions } };
+  return { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * The `next` events of one relayed operation as results; ends at `complete`. Returning it, or a
+ * failure reading it, cancels the relay: `stop` aborts the relayed request, which ends the
+ * subscription behind it at once. (graphql-ws does not return an iterator whose `next` threw,
+ * and cancelling the body alone waits for the body's pending read, i.e. the next event.)
+ */
+function resultsOf(events: EventStreamReader, stop: () => void): AsyncIterableIterator<ExecutionResult> {
+  const fail = (error: unknown): never => {
+    stop();
+    void events.return();
+    throw relayFailure(error);
+  };
   const iterator: AsyncIterableIterator<ExecutionResult> & { throw(error: unknown): Promise<IteratorResult<ExecutionResult>> } = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
       for (;;) {
-        const step = await events.next();
+        let step: IteratorResult<{ event: string; data: string }>;
+        try {
+          step = await events.next();
+        } catch (error) {
+          return fail(error);
+        }
         if (step.done || step.value.event === 'complete') {
+          stop();
           await events.return();
           return { done: true, value: undefined };
         }
-        if (step.value.event === 'next') return { done: false, value: JSON.parse(step.value.data) as ExecutionResult };
+        if (step.value.event !== 'next') continue;
+        try {
+          return { done: false, value: JSON.parse(step.value.data) as ExecutionResult };
+        } catch (error) {
+          return fail(error);
+        }
       }
     },
-    return: () => events.return() as Promise<IteratorResult<ExecutionResult>>,
+    async return() {
+      stop();
+      void events.return();
+      return { done: true, value: undefined };
+    },
     async throw(error: unknown) {
-      await events.return();
+      stop();
+      void events.return();
       throw error;
     },
   };
