@@ -108,8 +108,10 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
       ended,
       httpStatus: () => status,
       async close() {
-        await reader?.return();
+        // The request's signal first, as a dropped socket aborts it: cancelling the body alone
+        // waits for its pending read (the next event or keep-alive).
         controller.abort();
+        await reader?.return();
         await ended;
       },
     };
