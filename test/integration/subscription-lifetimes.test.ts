@@ -160,7 +160,7 @@ describe('graphql-ws sockets are bounded per client and by idleness', () => {
         socket.on('close', (code, reason) => resolve({ socket, outcome: `${code} ${String(reason)}` }));
       });
     try {
-      const held = [];
+      const held: { socket: WebSocket; outcome: string }[] = [];
       for (let i = 0; i < 20; i += 1) held.push(await open(READER_KEY));
       expect(held.map((s) => s.outcome)).toEqual(Array(20).fill('ack'));
       const extra = await open(READER_KEY);
