@@ -217,6 +217,24 @@ describe('graphql-ws sockets are bounded per client and by idleness', () => {
   });
 });
 
+describe('graphql-ws sockets before connection_init', () => {
+  it('are closed by the init wait (4408) and leave no socket counted', async () => {
+    const quick = await serveOnLoopback(h, undefined, { connectionInitWaitMs: 200 });
+    try {
+      const sockets = Array.from({ length: 5 }, () => new WebSocket(quick.wsUrl, 'graphql-transport-ws'));
+      const closes = await Promise.all(sockets.map((socket) => new Promise<string>((resolve) => socket.on('close', (code, reason) => resolve(`${code} ${String(reason)}`)))));
+      expect(new Set(closes)).toEqual(new Set(['4408 Connection initialisation timeout']));
+      let open = -1;
+      await eventually(() => {
+        void h.get('/metrics').then(async (res) => (open = sample(await res.text(), 'graphql_ws_sockets_open')));
+        return open === 0;
+      }, 'no socket counted');
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
 describe('MAX_WATCHERS_PER_CLIENT', () => {
   it('refuses a subscription that would take one client past its watched messages with CLIENT_WATCHER_LIMIT, before it starts; other clients are unaffected', async () => {
     h.resetCounts();
