@@ -1,12 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError, parse, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { codeForStatus } from '../http/plain-answers.js';
-import { EventStreamReader, EventTooLarge } from './event-stream-reader.js';
+import { EventStreamReader } from './event-stream-reader.js';
 import type { GraphQLWsSettings } from './graphql-ws-config.js';
 import type { WsMetrics } from './metrics.js';
+import { clientError, resultsOf } from './ws-relay.js';
+import { WsSockets } from './ws-sockets.js';
 
 /** What this transport needs of the app: yoga's fetch entry point, so every plugin runs as for HTTP. */
 export interface YogaFetch {
@@ -44,13 +46,9 @@ const CREDENTIAL_PARAMS = ['authorization', 'x-api-key'] as const;
 const MAX_CREDENTIAL_LENGTH = 8192;
 /**
  * Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications;
- * each mirrors the HTTP status of the same refusal. A 44xx "too many" (4429) is one the
- * graphql-ws client does not retry on its own.
+ * each mirrors the HTTP status of the same refusal (the socket limits' own are in ws-sockets.ts).
  */
 const CLOSE_RATE_LIMITED = 4429;
-const CLOSE_TOO_MANY_SOCKETS = 4429;
-/** graphql-ws closes a socket that sends no connection_init in time with 4408; an idle one is the same kind of wait. */
-const CLOSE_IDLE = 4408;
 const CLOSE_AUTH_UNAVAILABLE = 4503;
 /**
  * graphql-ws reads the document only to choose between its `execute` and `subscribe` hooks,
@@ -100,15 +98,15 @@ function errorCodes(body: unknown): string[] {
  * the same path, so a refused caller is closed with 4401 (or 4429 rate limited, 4503
  * authentication unavailable) before it can subscribe. That check only gives early close
  * codes: every relayed operation is authenticated again by yoga (an expired token fails there).
+ * A caller holds at most MAX_WS_SOCKETS_PER_CLIENT sockets past that check, and a socket with no
+ * operation for WS_IDLE_TIMEOUT_MS is closed (ws-sockets.ts). A relayed subscription ends with
+ * its socket, its `complete`, or a failure reading it (ws-relay.ts).
  */
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
   const maxEventBytes = options.maxEventBytes ?? options.maxPayloadBytes * 16;
-  const { limits, metrics } = options;
+  const sockets = new WsSockets(options.limits, options.metrics);
   const headersBySocket = new WeakMap<object, Headers>();
-  const sockets = new WeakMap<object, SocketState>();
-  /** Sockets past connection_init, by caller; no entry for a caller with none. */
-  const perClient = new Map<string, number>();
 
   const relayRequest = (headers: Headers, body: object, signal?: AbortSignal) =>
     new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body), signal });
@@ -116,34 +114,8 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
   // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
   const relay = async (request: Request, req: IncomingMessage) => options.yoga.fetch(request, { req } as unknown as Record<string, never>);
 
-  // Before useServer's own listener, so a socket's state is there when graphql-ws first reads it.
-  wss.on('connection', (socket) => {
-    const state: SocketState = { callerId: undefined, active: 0, idle: undefined, closed: false };
-    sockets.set(socket, state);
-    metrics?.wsSocketOpened();
-    socket.once('close', () => {
-      state.closed = true;
-      clearTimeout(state.idle);
-      metrics?.wsSocketClosed();
-      if (state.callerId === undefined) return;
-      const left = (perClient.get(state.callerId) ?? 1) - 1;
-      if (left > 0) perClient.set(state.callerId, left);
-      else perClient.delete(state.callerId);
-    });
-  });
-
-  /** Closes the socket once it has had no open subscription for WS_IDLE_TIMEOUT_MS. */
-  const armIdle = (socket: WebSocket, state: SocketState, subscriptions: () => number) => {
-    clearTimeout(state.idle);
-    if (state.closed || socket.readyState !== WebSocket.OPEN) return;
-    state.idle = setTimeout(() => {
-      // graphql-ws's own count as well as ours: a path that never reached onComplete still holds the socket busy.
-      if (state.active > 0 || subscriptions() > 0) return armIdle(socket, state, subscriptions);
-      metrics?.wsSocketLimited('idle');
-      socket.close(CLOSE_IDLE, 'Idle timeout: no subscription for WS_IDLE_TIMEOUT_MS');
-    }, limits.idleTimeoutMs);
-    state.idle.unref();
-  };
+  // Before useServer's own listener, so a socket is tracked before graphql-ws reads its first message.
+  wss.on('connection', (socket) => sockets.opened(socket));
 
   const disposable = useServer(
     {
@@ -171,38 +143,19 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
           socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : refusal === CLOSE_RATE_LIMITED ? 'Rate limited' : 'Authentication unavailable');
           return false;
         }
-        const state = sockets.get(socket);
-        // Gone while it was being checked: nothing to count.
-        if (!state || state.closed || socket.readyState !== WebSocket.OPEN) return false;
         // The caller yoga authenticated for the check: key name, token subject or anonymous address.
         const callerId = options.callerOf(check)?.id ?? `address:${request.socket.remoteAddress ?? 'unknown'}`;
-        const held = perClient.get(callerId) ?? 0;
-        if (held >= limits.maxSocketsPerClient) {
-          metrics?.wsSocketLimited('too_many_sockets');
-          socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this client (MAX_WS_SOCKETS_PER_CLIENT)');
-          return false;
-        }
-        perClient.set(callerId, held + 1);
-        state.callerId = callerId;
+        // Past the caller's socket cap (closed 4429), or gone while it was being checked.
+        if (!sockets.admit(socket, callerId, () => Object.keys(ctx.subscriptions).length)) return false;
         headersBySocket.set(socket, headers);
-        armIdle(socket, state, () => Object.keys(ctx.subscriptions).length);
         return true;
       },
       onSubscribe: (ctx, _id, payload: SubscribePayload) => {
-        const state = sockets.get(ctx.extra.socket);
-        if (state) {
-          state.active += 1;
-          clearTimeout(state.idle);
-        }
+        sockets.began(ctx.extra.socket);
         return { schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined };
       },
       // Every operation that began with onSubscribe ends here (completed, errored, or its socket closed).
-      onComplete: (ctx) => {
-        const state = sockets.get(ctx.extra.socket);
-        if (!state) return;
-        state.active = Math.max(0, state.active - 1);
-        if (state.active === 0) armIdle(ctx.extra.socket, state, () => Object.keys(ctx.subscriptions).length);
-      },
+      onComplete: (ctx) => sockets.ended(ctx.extra.socket, () => Object.keys(ctx.subscriptions).length),
       // Both kinds go through yoga; a query answers one event, a subscription many.
       execute: (args) => relayOperation(args.contextValue as RelayContext),
       subscribe: (args) => relayOperation(args.contextValue as RelayContext),
@@ -242,81 +195,4 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-interface SocketState {
-  /** Set once the socket passed connection_init and counts against its caller. */
-  callerId: string | undefined;
-  /** Operations begun (onSubscribe) and not yet ended (onComplete). */
-  active: number;
-  idle: NodeJS.Timeout | undefined;
-  closed: boolean;
-}
-
-/** A failure of the relay that a client may read: its message and code are ours. */
-class RelayFailure extends GraphQLError {}
-
-function relayFailure(error: unknown): RelayFailure {
-  if (error instanceof EventTooLarge) {
-    return new RelayFailure(`an event of this subscription is larger than ${error.maxEventBytes} bytes, the most graphql-ws relays; select fewer fields or refs`, {
-      extensions: { code: 'EVENT_TOO_LARGE', maxEventBytes: error.maxEventBytes },
-    });
-  }
-  return new RelayFailure('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-}
-
-/** What an `error` message carries: a relay failure as it is, anything else as yoga masks it. */
-function clientError(error: GraphQLError): GraphQLFormattedError {
-  const own = error instanceof RelayFailure ? error : error.originalError instanceof RelayFailure ? error.originalError : undefined;
-  if (own) return { message: own.message, extensions: { ...own.extensions } };
-  return { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-}
-
-/**
- * The `next` events of one relayed operation as results; ends at `complete`. Returning it, or a
- * failure reading it, cancels the relay: `stop` aborts the relayed request, which ends the
- * subscription behind it at once. (graphql-ws does not return an iterator whose `next` threw,
- * and cancelling the body alone waits for the body's pending read, i.e. the next event.)
- */
-function resultsOf(events: EventStreamReader, stop: () => void): AsyncIterableIterator<ExecutionResult> {
-  const fail = (error: unknown): never => {
-    stop();
-    void events.return();
-    throw relayFailure(error);
-  };
-  const iterator: AsyncIterableIterator<ExecutionResult> & { throw(error: unknown): Promise<IteratorResult<ExecutionResult>> } = {
-    [Symbol.asyncIterator]: () => iterator,
-    async next() {
-      for (;;) {
-        let step: IteratorResult<{ event: string; data: string }>;
-        try {
-          step = await events.next();
-        } catch (error) {
-          return fail(error);
-        }
-        if (step.done || step.value.event === 'complete') {
-          stop();
-          await events.return();
-          return { done: true, value: undefined };
-        }
-        if (step.value.event !== 'next') continue;
-        try {
-          return { done: false, value: JSON.parse(step.value.data) as ExecutionResult };
-        } catch (error) {
-          return fail(error);
-        }
-      }
-    },
-    async return() {
-      stop();
-      void events.return();
-      return { done: true, value: undefined };
-    },
-    async throw(error: unknown) {
-      stop();
-      void events.return();
-      throw error;
-    },
-  };
-  return iterator;
 }
