@@ -7,6 +7,7 @@ import { schema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
 import { useTolerantRequestParsing } from './http/request-parsing.js';
+import { useUnsentStreamsEnd } from './http/unsent-streams.js';
 import { useWebhooks } from './live/index.js';
 import { LiveSubscriptions } from './live/subscriptions.js';
 import { WatcherRegistry } from './live/watchers.js';
@@ -21,6 +22,7 @@ import { exampleTabs } from './playground/examples.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
+import type { Caller } from './security/scopes.js';
 import { redisLookupTier } from './shared-state/lookup-tier.js';
 import { bridgeStatusChanges } from './shared-state/status-bridge.js';
 import { createSharedState, type SharedState } from './shared-state/index.js';
@@ -38,6 +40,8 @@ export interface App {
   watchers: WatcherRegistry;
   /** Open subscriptions and their admission. */
   live: LiveSubscriptions;
+  /** The caller the security layer authenticated for a request (graphql-ws counts sockets per caller with it). */
+  callerOf(request: Request): Caller | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Answered at /ready; main.ts marks it ready after listen and stopping on shutdown. */
@@ -91,6 +95,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       useCompiledExecution(),
       ...(sharedState ? [sharedState.healthPlugin] : []),
       graphiqlPage.plugin,
+      useUnsentStreamsEnd(),
     ],
     context: ({ request }) => {
       const caller = security.callerOf(request);
@@ -99,6 +104,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return createContext({
         service,
         live,
+        request,
         caller,
         guard: security.lookupGuard(caller),
         trace: observability.scopeOf(request),
@@ -121,5 +127,5 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     unbridge?.();
     await sharedState?.close();
   };
-  return { yoga, service, sharedState, watchers, live, logger, metrics: observability.metrics, readiness: observability.readiness, close };
+  return { yoga, service, sharedState, watchers, live, callerOf: security.callerOf, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -7,6 +7,7 @@ import type { PersistedDocumentsConfig } from './persisted/persisted-documents.j
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
 import { webhookEnv, webhookSettings, type WebhookConfig } from './live/webhook-config.js';
+import { graphqlWsEnv, graphqlWsSettings, type GraphQLWsSettings } from './live/graphql-ws-config.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
 import type { LiveSettings } from './live/settings.js';
@@ -55,13 +56,14 @@ const commonEnv = {
   SUBSCRIPTION_MAX_LIFETIME_MS: int(1_000, 86_400_000).default(3_600_000),
   MAX_SUBSCRIPTIONS_PER_CLIENT: int(1, 1_000_000).default(100),
   SUBSCRIPTION_MAX_WATCHERS: int(1, 10_000_000).default(10_000),
+  MAX_WATCHERS_PER_CLIENT: int(1, 10_000_000).default(1_000),
   WATCHER_POLL_MIN_MS: int(10, 3_600_000).default(2_000),
   WATCHER_POLL_MAX_MS: int(10, 3_600_000).default(60_000),
 };
 
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env)), ...Object.keys(webhookEnv)];
+  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env)), ...Object.keys(webhookEnv), ...Object.keys(graphqlWsEnv)];
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -93,6 +95,8 @@ export interface Config {
   records: RecordBounds;
   /** Subscriptions and the watchers behind them (src/live/). */
   live: LiveSettings;
+  /** Per-client socket cap and idle timeout of graphql-ws (src/live/graphql-ws.ts). */
+  graphqlWs: GraphQLWsSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
   /** Client authentication, scopes and request limits (src/security/). */
@@ -114,7 +118,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
+  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);
@@ -196,10 +200,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLifetimeMs: values.SUBSCRIPTION_MAX_LIFETIME_MS,
       maxPerClient: values.MAX_SUBSCRIPTIONS_PER_CLIENT,
       maxWatchers: values.SUBSCRIPTION_MAX_WATCHERS,
+      maxWatchersPerClient: values.MAX_WATCHERS_PER_CLIENT,
       pollMinMs: values.WATCHER_POLL_MIN_MS,
       pollMaxMs: values.WATCHER_POLL_MAX_MS,
       refuseAnonymous: mode === 'live',
     },
+    graphqlWs: graphqlWsSettings(values),
     providers: settings,
     security: security.settings,
     sharedState: sharedState.settings,

@@ -28,11 +28,14 @@ export interface GraphQLContext {
   caller: Caller;
   /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
   live: LiveSubscriptions;
+  /** The HTTP request (yoga's, or the graphql-ws relay's): a subscription reads its Accept header and its abort signal. */
+  request: Request;
 }
 
 export interface ContextOptions {
   service: StatusService;
   live: LiveSubscriptions;
+  request: Request;
   caller: Caller;
   maxBatchSize: number;
   maxEntityRepresentations: number;
@@ -60,5 +63,6 @@ export function createContext(options: ContextOptions): GraphQLContext {
     answer: new AnswerMeter(),
     caller: options.caller,
     live: options.live,
+    request: options.request,
   };
 }

@@ -47,7 +47,14 @@ installProcessGuards(logger, () => app.metrics.unhandledRejection());
 const server = createServer(httpServerOptions(config.server), app.yoga);
 applyServerLimits(server, config.server);
 // graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
-const graphqlWs = attachGraphQLWs(server, { yoga: app.yoga, schema, maxPayloadBytes: config.security.maxBodyBytes });
+const graphqlWs = attachGraphQLWs(server, {
+  yoga: app.yoga,
+  schema,
+  maxPayloadBytes: config.security.maxBodyBytes,
+  callerOf: app.callerOf,
+  limits: config.graphqlWs,
+  metrics: app.metrics,
+});
 
 const shutdown = createShutdown({
   server,

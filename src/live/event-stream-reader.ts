@@ -4,6 +4,14 @@ export interface ServerSentEvent {
   data: string;
 }
 
+/** An event longer than the reader's bound: the producer is refused rather than buffered. */
+export class EventTooLarge extends Error {
+  constructor(readonly maxEventBytes: number) {
+    super(`event larger than ${maxEventBytes} bytes`);
+    this.name = 'EventTooLarge';
+  }
+}
+
 /**
  * Reads a text/event-stream body event by event. Comment lines (yoga's keep-alive `:`) are
  * skipped. `return()` cancels the body at once, which ends the producer's iterator on the
@@ -38,7 +46,11 @@ export class EventStreamReader implements AsyncIterableIterator<ServerSentEvent>
         continue;
       }
       this.buffer += this.decoder.decode(value, { stream: true });
-      if (this.buffer.length > this.maxEventBytes) throw new Error(`event larger than ${this.maxEventBytes} bytes`);
+      if (this.buffer.length > this.maxEventBytes) {
+        // The body is cancelled here, so a caller that drops the reader on this error leaks nothing.
+        void this.return();
+        throw new EventTooLarge(this.maxEventBytes);
+      }
     }
   }
 

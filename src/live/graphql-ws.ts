@@ -3,7 +3,12 @@ import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'g
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { codeForStatus } from '../http/plain-answers.js';
 import { EventStreamReader } from './event-stream-reader.js';
+import type { GraphQLWsSettings } from './graphql-ws-config.js';
+import type { WsMetrics } from './metrics.js';
+import { clientError, resultsOf } from './ws-relay.js';
+import { WsSockets } from './ws-sockets.js';
 
 /** What this transport needs of the app: yoga's fetch entry point, so every plugin runs as for HTTP. */
 export interface YogaFetch {
@@ -16,6 +21,13 @@ export interface GraphQLWsOptions {
   schema: GraphQLSchema;
   /** Largest WebSocket message (the same cap as an HTTP body). */
   maxPayloadBytes: number;
+  /** Largest event relayed to a client (default 16 × maxPayloadBytes); a larger one ends its subscription with EVENT_TOO_LARGE. */
+  maxEventBytes?: number;
+  /** The caller the security layer authenticated for a request (App.callerOf): sockets are counted per caller. */
+  callerOf(request: Request): { id: string } | undefined;
+  /** MAX_WS_SOCKETS_PER_CLIENT and WS_IDLE_TIMEOUT_MS. */
+  limits: GraphQLWsSettings;
+  metrics?: WsMetrics;
   path?: string;
   /** WebSocket ping interval; a peer that misses one is dropped. */
   keepAliveMs?: number;
@@ -32,7 +44,10 @@ export interface GraphQLWsServer {
 const CREDENTIAL_PARAMS = ['authorization', 'x-api-key'] as const;
 /** A credential longer than this is not one (the HTTP header limit is 16 KiB in Node). */
 const MAX_CREDENTIAL_LENGTH = 8192;
-/** Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications. */
+/**
+ * Close codes beyond graphql-ws's own, in the 4000 range the protocol leaves to applications;
+ * each mirrors the HTTP status of the same refusal (the socket limits' own are in ws-sockets.ts).
+ */
 const CLOSE_RATE_LIMITED = 4429;
 const CLOSE_AUTH_UNAVAILABLE = 4503;
 /**
@@ -83,17 +98,24 @@ function errorCodes(body: unknown): string[] {
  * the same path, so a refused caller is closed with 4401 (or 4429 rate limited, 4503
  * authentication unavailable) before it can subscribe. That check only gives early close
  * codes: every relayed operation is authenticated again by yoga (an expired token fails there).
+ * A caller holds at most MAX_WS_SOCKETS_PER_CLIENT sockets past that check, and a socket with no
+ * operation for WS_IDLE_TIMEOUT_MS is closed (ws-sockets.ts). A relayed subscription ends with
+ * its socket, its `complete`, or a failure reading it (ws-relay.ts).
  */
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
+  const maxEventBytes = options.maxEventBytes ?? options.maxPayloadBytes * 16;
+  const sockets = new WsSockets(options.limits, options.metrics);
   const headersBySocket = new WeakMap<object, Headers>();
 
-  const relay = async (headers: Headers, req: IncomingMessage, body: object) => {
-    const request = new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body) });
-    // The server context node's adapter gives every HTTP request ({ req }): the security layer
-    // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
-    return options.yoga.fetch(request, { req } as unknown as Record<string, never>);
-  };
+  const relayRequest = (headers: Headers, body: object, signal?: AbortSignal) =>
+    new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body), signal });
+  // The server context node's adapter gives every HTTP request ({ req }): the security layer
+  // reads the client address from it (rate limits). Yoga's type for it is the app's, empty.
+  const relay = async (request: Request, req: IncomingMessage) => options.yoga.fetch(request, { req } as unknown as Record<string, never>);
+
+  // Before useServer's own listener, so a socket is tracked before graphql-ws reads its first message.
+  wss.on('connection', (socket) => sockets.opened(socket));
 
   const disposable = useServer(
     {
@@ -107,7 +129,8 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
           socket.close(CloseCode.BadRequest, 'connectionParams: authorization and x-api-key must be strings usable as HTTP headers');
           return false;
         }
-        const response = await relay(new Headers([...headers].filter(([name]) => name !== 'accept')), request, { query: '{ __typename }' });
+        const check = relayRequest(new Headers([...headers].filter(([name]) => name !== 'accept')), { query: '{ __typename }' });
+        const response = await relay(check, request);
         const codes = errorCodes(await response.json().catch(() => null));
         const refusal = codes.includes('UNAUTHENTICATED')
           ? CloseCode.Unauthorized
@@ -117,18 +140,30 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
               ? CLOSE_AUTH_UNAVAILABLE
               : undefined;
         if (refusal !== undefined) {
-          socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : 'Refused');
+          socket.close(refusal, refusal === CloseCode.Unauthorized ? 'Unauthorized: send x-api-key or authorization in connectionParams' : refusal === CLOSE_RATE_LIMITED ? 'Rate limited' : 'Authentication unavailable');
           return false;
         }
+        // The caller yoga authenticated for the check: key name, token subject or anonymous address.
+        const callerId = options.callerOf(check)?.id ?? `address:${request.socket.remoteAddress ?? 'unknown'}`;
+        // Past the caller's socket cap (closed 4429), or gone while it was being checked.
+        if (!sockets.admit(socket, callerId, () => Object.keys(ctx.subscriptions).length)) return false;
         headersBySocket.set(socket, headers);
         return true;
       },
-      onSubscribe: (ctx, _id, payload: SubscribePayload) => ({ schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined }),
+      onSubscribe: (ctx, _id, payload: SubscribePayload) => {
+        sockets.began(ctx.extra.socket);
+        return { schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined };
+      },
+      // Every operation that began with onSubscribe ends here (completed, errored, or its socket closed).
+      onComplete: (ctx) => sockets.ended(ctx.extra.socket, () => Object.keys(ctx.subscriptions).length),
       // Both kinds go through yoga; a query answers one event, a subscription many.
       execute: (args) => relayOperation(args.contextValue as RelayContext),
       subscribe: (args) => relayOperation(args.contextValue as RelayContext),
       // Results come from yoga already formatted (masked errors, plain JSON): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result,
+      // An `error` message: what graphql-ws makes of an exception of the relay. Only our own
+      // refusals keep their message; anything else is masked as yoga masks it for HTTP.
+      onError: (_ctx, _id, _payload, errors) => errors.map(clientError),
     },
     wss,
     options.keepAliveMs ?? 12_000,
@@ -138,15 +173,20 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
 
   async function relayOperation({ ctx, payload }: RelayContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const headers = headersBySocket.get(ctx.extra.socket);
-    if (!headers) return { errors: [new GraphQLError('connection not authenticated')] };
+    if (!headers) return { errors: [new GraphQLError('connection not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })] };
     const { query, variables, operationName, extensions } = payload;
-    const response = await relay(headers, ctx.extra.request, { query, variables, operationName, extensions });
+    // Aborting the relayed request ends its subscription at once (its watchers with it), however
+    // the relay ends: complete, socket closed, an event too large.
+    const relayed = new AbortController();
+    const response = await relay(relayRequest(headers, { query, variables, operationName, extensions }, relayed.signal), ctx.extra.request);
     if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      return resultsOf(new EventStreamReader(response.body, options.maxPayloadBytes * 16));
+      return resultsOf(new EventStreamReader(response.body, maxEventBytes), () => relayed.abort());
     }
     // Refused before execution (400, 401, 429...): yoga answered JSON with the errors.
     const body = (await response.json().catch(() => null)) as ExecutionResult | null;
-    return body && typeof body === 'object' ? body : { errors: [new GraphQLError(`request refused with HTTP ${response.status}`)] };
+    if (body && typeof body === 'object') return body;
+    const code = codeForStatus(response.status) ?? 'INTERNAL_SERVER_ERROR';
+    return { errors: [new GraphQLError(`request refused with HTTP ${response.status}`, { extensions: { code } })] };
   }
 
   return {
@@ -155,27 +195,4 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/** The `next` events of one relayed operation as results; ends at `complete`. Returning it cancels the relay. */
-function resultsOf(events: EventStreamReader): AsyncIterableIterator<ExecutionResult> {
-  const iterator: AsyncIterableIterator<ExecutionResult> & { throw(error: unknown): Promise<IteratorResult<ExecutionResult>> } = {
-    [Symbol.asyncIterator]: () => iterator,
-    async next() {
-      for (;;) {
-        const step = await events.next();
-        if (step.done || step.value.event === 'complete') {
-          await events.return();
-          return { done: true, value: undefined };
-        }
-        if (step.value.event === 'next') return { done: false, value: JSON.parse(step.value.data) as ExecutionResult };
-      }
-    },
-    return: () => events.return() as Promise<IteratorResult<ExecutionResult>>,
-    async throw(error: unknown) {
-      await events.return();
-      throw error;
-    },
-  };
-  return iterator;
 }

@@ -15,4 +15,14 @@ export interface LiveMetrics {
 export type WatcherLeaseOutcome = 'won' | 'held' | 'unavailable' | 'lost';
 
 /** The `extensions.code` of each refusal, also the `reason` label of the refusal counter. */
-export type SubscriptionRefusal = 'BATCH_TOO_LARGE' | 'TOO_MANY_SUBSCRIPTIONS' | 'WATCHER_LIMIT' | 'UNAUTHENTICATED';
+export type SubscriptionRefusal = 'BATCH_TOO_LARGE' | 'TOO_MANY_SUBSCRIPTIONS' | 'WATCHER_LIMIT' | 'CLIENT_WATCHER_LIMIT' | 'UNAUTHENTICATED' | 'NOT_ACCEPTABLE';
+
+/** What the graphql-ws transport reports: sockets open now, and sockets it closed by its own limits. */
+export interface WsMetrics {
+  wsSocketOpened(): void;
+  wsSocketClosed(): void;
+  /** A socket closed by this server's limits: past MAX_WS_SOCKETS_PER_CLIENT, or idle past WS_IDLE_TIMEOUT_MS. */
+  wsSocketLimited(reason: WsSocketLimit): void;
+}
+
+export type WsSocketLimit = 'too_many_sockets' | 'idle';

@@ -6,6 +6,12 @@ export interface LiveSettings {
   maxPerClient: number;
   /** Messages watched at once across all subscriptions; a subscription that needs more is refused. */
   maxWatchers: number;
+  /**
+   * Messages one caller's open subscriptions watch together, summed over its subscriptions (a
+   * message in two of them counts twice, a ref repeated in one counts once; a ref stops
+   * counting once final); a subscription that would pass it is refused.
+   */
+  maxWatchersPerClient: number;
   /** First poll delay of a watcher, and the delay again after each change of state. */
   pollMinMs: number;
   /** Longest poll delay: the delay doubles after each poll that changed nothing, up to this. */

@@ -17,11 +17,15 @@ export interface StreamOptions<P> {
   /** Starts hearing one message's changes; called once per distinct message, before any initial answer is awaited. */
   watch(provider: string, id: string, listener: (record: MessageStatusRecord) => void): Unwatch;
   maxLifetimeMs: number;
+  /** Ends the stream if nothing pulls it this long after it started (a response never sent); unset: no such bound. */
+  claimWithinMs?: number;
   /** Called once when the stream ends, however it ends (every ref final, client gone, lifetime, error). */
   onEnd(): void;
 }
 
-type Item<P> = MessageStatusRecord | P;
+/** What a subscription's stream yields: a record, or a typed problem of one ref. */
+export type StreamItem<P> = MessageStatusRecord | P;
+type Item<P> = StreamItem<P>;
 
 function isRecord<P>(item: Item<P>): item is MessageStatusRecord {
   return typeof (item as MessageStatusRecord).isFinal === 'boolean' && (item as MessageStatusRecord).fetchedAt instanceof Date;
@@ -50,6 +54,7 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
   /** Pulls waiting for an item (consumers pull one at a time, but nothing here relies on it). */
   private waiting: (() => void)[] = [];
   private readonly lifetime: NodeJS.Timeout;
+  private unclaimed: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StreamOptions<P>) {
     for (const { message } of options.refs) {
@@ -63,6 +68,10 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
     }
     this.lifetime = setTimeout(() => this.end(), options.maxLifetimeMs);
     this.lifetime.unref();
+    if (options.claimWithinMs !== undefined) {
+      this.unclaimed = setTimeout(() => this.end(), options.claimWithinMs);
+      this.unclaimed.unref();
+    }
     void this.sendInitial();
   }
 
@@ -71,6 +80,7 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
   }
 
   async next(): Promise<IteratorResult<Item<P>>> {
+    clearTimeout(this.unclaimed);
     for (;;) {
       if (this.failure !== undefined) {
         const failure = this.failure;
@@ -171,6 +181,7 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
     }
     this.ended = true;
     clearTimeout(this.lifetime);
+    clearTimeout(this.unclaimed);
     for (const stop of this.unwatch.values()) stop();
     this.unwatch.clear();
     this.pending.clear();

@@ -1,8 +1,17 @@
 import type { Caller } from '../security/scopes.js';
 import type { LiveMetrics, SubscriptionRefusal } from './metrics.js';
 import type { LiveSettings } from './settings.js';
-import { StatusStream, type StreamRef } from './status-stream.js';
+import { StatusStream, type StreamItem, type StreamRef } from './status-stream.js';
 import type { WatcherRegistry } from './watchers.js';
+
+/**
+ * How long an admitted stream may wait for its first pull. Every transport pulls at once (yoga's
+ * SSE body as it is sent, the graphql-ws relay as it reads it), so a stream nobody pulls belongs
+ * to a response that was never sent (refused, or dropped by a later plugin): it ends, rather
+ * than holding its watchers for SUBSCRIPTION_MAX_LIFETIME_MS. A backstop: the known refusals end
+ * a stream at once (see useUnsentStreamsEnd).
+ */
+export const UNCLAIMED_STREAM_MS = 5_000;
 
 /** A subscription refused before it started; the GraphQL layer turns it into an error with `code`. */
 export class SubscriptionRefused extends Error {
@@ -10,10 +19,20 @@ export class SubscriptionRefused extends Error {
     readonly code: SubscriptionRefusal,
     message: string,
     readonly details: Record<string, number> = {},
+    /** The HTTP status of the answer, when not yoga's default for a GraphQL error. */
+    readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'SubscriptionRefused';
   }
+}
+
+/** The response that would carry a subscription's events. */
+export interface Delivery {
+  /** Whether it can carry a stream at all (its `Accept` allows text/event-stream); if not, it would be a 406. */
+  canStream: boolean;
+  /** Aborts when the client is gone (yoga's request signal: the node adapter aborts it when the socket closes). */
+  clientGone?: AbortSignal;
 }
 
 export interface OpenRequest<P> {
@@ -22,15 +41,27 @@ export interface OpenRequest<P> {
   /** The server's MAX_BATCH_SIZE: a subscription watches at most as many refs as a batch looks up. */
   maxRefs: number;
   isFinalProblem(problem: P): boolean;
+  delivery: Delivery;
 }
 
+/** A stream that ends before it starts: for a client already gone when its subscription was admitted. */
+const NOTHING: AsyncIterableIterator<never> = {
+  [Symbol.asyncIterator]: () => NOTHING,
+  next: async () => ({ done: true, value: undefined }),
+  return: async () => ({ done: true, value: undefined }),
+};
+
 /**
- * Admission of subscriptions (refs per subscription, subscriptions per caller, watchers in
- * total) and their streams over the shared watchers. The per-caller counts live here, not
- * in a transport, so SSE and graphql-ws share one cap.
+ * Admission of subscriptions (a response that can carry them, refs per subscription,
+ * subscriptions and watched messages per caller, watchers in total) and their streams over the
+ * shared watchers. The per-caller counts live here, not in a transport, so SSE and graphql-ws
+ * share one cap. A stream lives as long as its client: it ends when the request's signal aborts
+ * (the socket closed), when its transport returns it, and when nobody pulls it.
  */
 export class LiveSubscriptions {
   private readonly perClient = new Map<string, number>();
+  /** Messages each caller's open subscriptions watch now: a message in two of them counts twice. */
+  private readonly watchedBy = new Map<string, number>();
   private readonly streams = new Set<StatusStream<unknown>>();
 
   constructor(
@@ -49,11 +80,19 @@ export class LiveSubscriptions {
     return this.perClient.get(callerId) ?? 0;
   }
 
+  /** Messages one caller's subscriptions watch now (summed over its subscriptions; MAX_WATCHERS_PER_CLIENT bounds it). */
+  watchedByClient(callerId: string): number {
+    return this.watchedBy.get(callerId) ?? 0;
+  }
+
   /** The event stream of one subscription, or a SubscriptionRefused saying why not. */
-  start<P>(request: OpenRequest<P>): StatusStream<P> {
-    const { caller, refs } = request;
+  start<P>(request: OpenRequest<P>): AsyncIterableIterator<StreamItem<P>> {
+    const { caller, refs, delivery } = request;
     if (this.settings.refuseAnonymous && caller.kind === 'anonymous') {
       this.refuse('UNAUTHENTICATED', 'subscriptions need an API key or a bearer token in live mode (each one holds upstream watchers)');
+    }
+    if (!delivery.canStream) {
+      this.refuse('NOT_ACCEPTABLE', 'Not acceptable: a subscription is answered as text/event-stream (GraphQL over SSE); send Accept: text/event-stream, or use graphql-ws', {}, 406);
     }
     if (refs.length > request.maxRefs) {
       this.refuse('BATCH_TOO_LARGE', `messageStatusChanged accepts at most ${request.maxRefs} refs per subscription; got ${refs.length}`, { maxBatchSize: request.maxRefs });
@@ -64,23 +103,38 @@ export class LiveSubscriptions {
         maxSubscriptionsPerClient: this.settings.maxPerClient,
       });
     }
-    const keys = refs.flatMap(({ message }) => (message ? [`${message.provider}:${message.id}`] : []));
+    const keys = [...new Set(refs.flatMap(({ message }) => (message ? [`${message.provider}:${message.id}`] : [])))];
+    if (this.watchedByClient(caller.id) + keys.length > this.settings.maxWatchersPerClient) {
+      this.refuse(
+        'CLIENT_WATCHER_LIMIT',
+        `one client's subscriptions watch at most ${this.settings.maxWatchersPerClient} messages together (MAX_WATCHERS_PER_CLIENT); this one adds ${keys.length} to ${this.watchedByClient(caller.id)}; close one first`,
+        { maxWatchersPerClient: this.settings.maxWatchersPerClient },
+      );
+    }
     if (!this.watchers.hasRoomFor(keys)) {
       this.refuse('WATCHER_LIMIT', `this server watches at most ${this.settings.maxWatchers} messages at once (SUBSCRIPTION_MAX_WATCHERS); retry later`, {
         maxWatchers: this.settings.maxWatchers,
       });
     }
+    // Gone while its request was being checked: nothing to start, nothing to count.
+    if (delivery.clientGone?.aborted) return NOTHING;
 
     this.perClient.set(caller.id, held + 1);
     this.metrics?.subscriptionOpened();
+    const gone = () => void stream.return();
     const stream: StatusStream<P> = new StatusStream<P>({
       refs,
       isFinalProblem: request.isFinalProblem,
-      watch: (provider, id, listener) => this.watchers.watch(provider, id, listener),
+      watch: (provider, id, listener) => this.watchFor(caller.id, this.watchers.watch(provider, id, listener)),
       maxLifetimeMs: this.settings.maxLifetimeMs,
-      onEnd: () => this.release(caller.id, stream),
+      claimWithinMs: UNCLAIMED_STREAM_MS,
+      onEnd: () => {
+        delivery.clientGone?.removeEventListener('abort', gone);
+        this.release(caller.id, stream);
+      },
     });
     this.streams.add(stream as StatusStream<unknown>);
+    delivery.clientGone?.addEventListener('abort', gone, { once: true });
     return stream;
   }
 
@@ -89,17 +143,34 @@ export class LiveSubscriptions {
     await Promise.all([...this.streams].map((stream) => stream.return()));
   }
 
+  /** Counts one watched message against its caller until its subscription stops watching it (final, or ended). */
+  private watchFor(callerId: string, unwatch: () => void): () => void {
+    this.watchedBy.set(callerId, this.watchedByClient(callerId) + 1);
+    let done = false;
+    return () => {
+      unwatch();
+      if (done) return;
+      done = true;
+      this.decrement(this.watchedBy, callerId);
+    };
+  }
+
   private release(callerId: string, stream: StatusStream<unknown>): void {
     this.streams.delete(stream);
-    const held = this.openBy(callerId) - 1;
-    // No entry for a caller with nothing open: the map never grows with callers that left.
-    if (held > 0) this.perClient.set(callerId, held);
-    else this.perClient.delete(callerId);
+    this.decrement(this.perClient, callerId);
     this.metrics?.subscriptionClosed();
   }
 
-  private refuse(code: SubscriptionRefusal, message: string, details?: Record<string, number>): never {
+  /** No entry for a caller with nothing open: the maps never grow with callers that left. */
+  private decrement(counts: Map<string, number>, callerId: string): void {
+    const left = (counts.get(callerId) ?? 0) - 1;
+    if (left > 0) counts.set(callerId, left);
+    else counts.delete(callerId);
+  }
+
+  private refuse(code: SubscriptionRefusal, message: string, details?: Record<string, number>, httpStatus?: number): never {
     this.metrics?.subscriptionRefused(code);
-    throw new SubscriptionRefused(code, message, details);
+    throw new SubscriptionRefused(code, message, details, httpStatus);
   }
 }
+

@@ -77,6 +77,9 @@ export const ERROR_CODES: ReadonlySet<string> = new Set([
   // subscriptions
   'TOO_MANY_SUBSCRIPTIONS',
   'WATCHER_LIMIT',
+  'CLIENT_WATCHER_LIMIT',
+  // graphql-ws only (an `error` message; yoga's metrics never see it)
+  'EVENT_TOO_LARGE',
   'UNAUTHORIZED',
   'UNAVAILABLE',
   'TIMEOUT',

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LiveMetrics } from '../live/metrics.js';
+import type { LiveMetrics, WsMetrics } from '../live/metrics.js';
 import type { BulkheadLoad, LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 import { errorCodeLabel } from './labels.js';
@@ -23,7 +23,7 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
  * first use: the resilience layer calls these methods when it exists, and
  * until then /metrics shows no series that nothing feeds.
  */
-export interface Metrics extends LookupMetrics, LiveMetrics {
+export interface Metrics extends LookupMetrics, LiveMetrics, WsMetrics {
   readonly registry: Registry;
   requestStarted(): void;
   requestFinished(): void;
@@ -125,7 +125,7 @@ export function createMetrics(): Metrics {
   const subscriptionsOpen = new Gauge({ name: 'graphql_subscriptions_open', help: 'GraphQL subscriptions open now, over SSE and graphql-ws', registers: [registry] });
   const subscriptionsRefused = new Counter({
     name: 'graphql_subscriptions_refused_total',
-    help: 'Subscriptions refused before they started, by reason (BATCH_TOO_LARGE, TOO_MANY_SUBSCRIPTIONS, WATCHER_LIMIT, UNAUTHENTICATED)',
+    help: 'Subscriptions refused before they started, by reason (NOT_ACCEPTABLE, BATCH_TOO_LARGE, TOO_MANY_SUBSCRIPTIONS, CLIENT_WATCHER_LIMIT, WATCHER_LIMIT, UNAUTHENTICATED)',
     labelNames: ['reason'],
     registers: [registry],
   });
@@ -143,8 +143,19 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  const wsSockets = new Gauge({ name: 'graphql_ws_sockets_open', help: 'graphql-ws sockets open now (before connection_init included)', registers: [registry] });
+  const wsLimited = new Counter({
+    name: 'graphql_ws_sockets_limited_total',
+    help: 'graphql-ws sockets this server closed by its limits, by reason (too_many_sockets: past MAX_WS_SOCKETS_PER_CLIENT; idle: no subscription for WS_IDLE_TIMEOUT_MS)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    wsSocketOpened: () => wsSockets.inc(),
+    wsSocketClosed: () => wsSockets.dec(),
+    wsSocketLimited: (reason) => wsLimited.inc({ reason }),
     subscriptionOpened: () => subscriptionsOpen.inc(),
     subscriptionClosed: () => subscriptionsOpen.dec(),
     subscriptionRefused: (reason) => subscriptionsRefused.inc({ reason }),

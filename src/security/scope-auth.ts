@@ -20,8 +20,13 @@ function missingScopes(result: ForbiddenResult): string[] {
   return [];
 }
 
-/** The scope-auth options of the builder: scopes from the caller, FORBIDDEN naming the missing scope. */
+/**
+ * The scope-auth options of the builder: scopes from the caller, FORBIDDEN naming the missing
+ * scope. Subscription fields are authorized when the subscription is created: a caller without
+ * the scope is refused before any watcher or lookup starts, not on each event.
+ */
 export const scopeAuthOptions = {
+  authorizeOnSubscribe: true,
   authScopes: (ctx: { caller: Caller }) => ({
     statusRead: ctx.caller.scopes.has('status:read'),
     piiRead: ctx.caller.scopes.has('pii:read'),

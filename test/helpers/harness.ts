@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { ProviderSimulator } from '../../src/providers/provider.js';
 import { startSandbox, withSandboxProviders, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
@@ -15,6 +15,8 @@ export interface GraphQLResponse<T> {
 
 export interface Harness {
   app: App;
+  /** The configuration the app was built from (sandbox providers filled in). */
+  config: Config;
   sandbox: Sandbox;
   d7: ProviderSimulator;
   betatel: ProviderSimulator;
@@ -69,6 +71,7 @@ export async function startHarness(
 
   return {
     app,
+    config,
     sandbox,
     d7: sandbox.simulators.D7!.simulator,
     betatel: sandbox.simulators.BETATEL!.simulator,

@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { schema } from '../../src/graphql/schema.js';
 import { EventStreamReader } from '../../src/live/event-stream-reader.js';
-import { attachGraphQLWs, type GraphQLWsServer } from '../../src/live/graphql-ws.js';
+import { attachGraphQLWs, type GraphQLWsOptions, type GraphQLWsServer } from '../../src/live/graphql-ws.js';
 import type { Harness } from './harness.js';
 
 /** The subscription every live test uses, selecting the fields that scopes and masking guard. */
@@ -108,8 +108,10 @@ export function subscribeSse(h: Harness, variables: Record<string, unknown>, hea
       ended,
       httpStatus: () => status,
       async close() {
-        await reader?.return();
+        // The request's signal first, as a dropped socket aborts it: cancelling the body alone
+        // waits for its pending read (the next event or keep-alive).
         controller.abort();
+        await reader?.return();
         await ended;
       },
     };
@@ -124,10 +126,19 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** The app on a real loopback port, with graphql-ws attached as main.ts does. */
-export async function serveOnLoopback(h: Harness, keepAliveMs?: number): Promise<LoopbackServer> {
+/** The app on a real loopback port, with graphql-ws attached as main.ts does (its limits from the harness's configuration). */
+export async function serveOnLoopback(h: Harness, keepAliveMs?: number, overrides: Partial<GraphQLWsOptions> = {}): Promise<LoopbackServer> {
   const server = createServer(h.app.yoga);
-  const graphqlWs = attachGraphQLWs(server, { yoga: h.app.yoga, schema, maxPayloadBytes: 100_000, keepAliveMs });
+  const graphqlWs = attachGraphQLWs(server, {
+    yoga: h.app.yoga,
+    schema,
+    maxPayloadBytes: 100_000,
+    keepAliveMs,
+    callerOf: h.app.callerOf,
+    limits: h.config.graphqlWs,
+    metrics: h.app.metrics,
+    ...overrides,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -24,7 +24,7 @@ it('names only paths that exist in the repository', () => {
     .map((path) => path.replace(/\/?[^/]*\*.*$/, ''))
     .filter((path) => path.length > 0)
     // Media types, and what tools write into ignored folders (reports/, test-artifacts/, dist/).
-    .filter((path) => !/^(text|application)\//.test(path) && !OUTPUTS.some((folder) => path.startsWith(folder)));
+    .filter((path) => !/^(text|application|multipart)\//.test(path) && !OUTPUTS.some((folder) => path.startsWith(folder)));
   expect(paths.length).toBeGreaterThan(20);
   expect(paths.filter((path) => !existsSync(new URL(path, ROOT)))).toEqual([]);
 });

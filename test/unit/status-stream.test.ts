@@ -6,7 +6,7 @@ type Problem = { kind: string };
 const record = (id: string, state: MessageStatusRecord['state'], isFinal = false): MessageStatusRecord => ({ provider: 'BETATEL', providerMessageId: id, state, isFinal, fetchedAt: new Date(), details: {} });
 
 /** A stream over fake watchers: `emit` plays a change of one message; `watching` lists what is watched now. */
-function setup(refs: StreamRef<Problem>[], maxLifetimeMs = 60_000) {
+function setup(refs: StreamRef<Problem>[], maxLifetimeMs = 60_000, claimWithinMs?: number) {
   const listeners = new Map<string, (r: MessageStatusRecord) => void>();
   let ended = 0;
   const stream = new StatusStream<Problem>({
@@ -17,6 +17,7 @@ function setup(refs: StreamRef<Problem>[], maxLifetimeMs = 60_000) {
       return () => listeners.delete(`${provider}:${id}`);
     },
     maxLifetimeMs,
+    claimWithinMs,
     onEnd: () => (ended += 1),
   });
   return { stream, emit: (id: string, r: MessageStatusRecord) => listeners.get(`BETATEL:${id}`)?.(r), watching: () => [...listeners.keys()], ended: () => ended };
@@ -93,5 +94,20 @@ describe('StatusStream', () => {
     await expect(stream.next()).rejects.toBe(refused);
     expect(watching()).toEqual([]);
     expect(ended()).toBe(1);
+  });
+
+  it('ends when nothing pulls it within claimWithinMs (a response that was never sent), and not once pulled', async () => {
+    const unclaimed = setup([ref('a', record('a', 'SENT'))], 60_000, 1_000);
+    expect(unclaimed.watching()).toEqual(['BETATEL:a']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(unclaimed.watching()).toEqual([]);
+    expect(unclaimed.ended()).toBe(1);
+
+    const claimed = setup([ref('b', record('b', 'SENT'))], 60_000, 1_000);
+    await claimed.stream.next();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(claimed.watching()).toEqual(['BETATEL:b']);
+    expect(claimed.ended()).toBe(0);
+    await claimed.stream.return();
   });
 });

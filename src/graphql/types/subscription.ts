@@ -1,4 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
+import { acceptsEventStream } from '../../http/accept.js';
 import { SubscriptionRefused } from '../../live/subscriptions.js';
 import type { StreamRef } from '../../live/status-stream.js';
 import { providerByKey } from '../../providers/registry.js';
@@ -10,7 +11,8 @@ import { MessageRefInput } from './message-ref.js';
 
 builder.subscriptionType({
   description: 'Live delivery status: answers that move by themselves, over SSE or graphql-ws on /graphql.',
-  // The same scope as every lookup; fields of each event's record add their own (content, PII).
+  // The same scope as every lookup, checked when a subscription is created (authorizeOnSubscribe),
+  // so a caller without it starts nothing; fields of each event's record add their own (content, PII).
   authScopes: { statusRead: true },
 });
 
@@ -24,7 +26,7 @@ export function defineMessageStatusChanged(MessageStatusResult: MessageStatusRes
     messageStatusChanged: t.field({
       type: MessageStatusResult,
       description:
-        'First the current answer for every ref (a record or a typed error, in ref order, one event each), then one event per change of any of the messages (the new record; repeated refs of one message give one event per change). It completes when every ref is final (a final state, or an error that cannot change such as InvalidMessageId), when the client goes away, or after the server maximum lifetime (SUBSCRIPTION_MAX_LIFETIME_MS). States never move backwards. More refs than MAX_BATCH_SIZE is a BATCH_TOO_LARGE error; more open subscriptions than MAX_SUBSCRIPTIONS_PER_CLIENT is TOO_MANY_SUBSCRIPTIONS; live mode refuses anonymous callers (UNAUTHENTICATED).',
+        'First the current answer for every ref (a record or a typed error, in ref order, one event each), then one event per change of any of the messages (the new record; repeated refs of one message give one event per change). It completes when every ref is final (a final state, or an error that cannot change such as InvalidMessageId), when the client goes away, or after the server maximum lifetime (SUBSCRIPTION_MAX_LIFETIME_MS). States never move backwards. Refused before anything starts: without the status:read scope (FORBIDDEN), over HTTP without Accept: text/event-stream (NOT_ACCEPTABLE, 406), more refs than MAX_BATCH_SIZE (BATCH_TOO_LARGE), more open subscriptions than MAX_SUBSCRIPTIONS_PER_CLIENT (TOO_MANY_SUBSCRIPTIONS), more watched messages than MAX_WATCHERS_PER_CLIENT for this client (CLIENT_WATCHER_LIMIT) or SUBSCRIPTION_MAX_WATCHERS in all (WATCHER_LIMIT); live mode refuses anonymous callers (UNAUTHENTICATED).',
       args: {
         refs: t.arg({ type: [MessageRefInput], required: true, description: 'The messages to follow.' }),
       },
@@ -37,10 +39,17 @@ export function defineMessageStatusChanged(MessageStatusResult: MessageStatusRes
           };
         });
         try {
-          return ctx.live.start({ caller: ctx.caller, refs: streamRefs, maxRefs: ctx.maxBatchSize, isFinalProblem });
+          return ctx.live.start({
+            caller: ctx.caller,
+            refs: streamRefs,
+            maxRefs: ctx.maxBatchSize,
+            isFinalProblem,
+            delivery: { canStream: acceptsEventStream(ctx.request.headers.get('accept')), clientGone: ctx.request.signal },
+          });
         } catch (error) {
           if (!(error instanceof SubscriptionRefused)) throw error;
-          throw createGraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+          const http = error.httpStatus === undefined ? {} : { http: { status: error.httpStatus } };
+          throw createGraphQLError(error.message, { extensions: { code: error.code, ...error.details, ...http } });
         }
       },
       resolve: (item) => item,
