@@ -23,7 +23,7 @@ beforeAll(async () => {
   h = await startHarness({ env: { ...WEBHOOK_ENV, MAX_BODY_BYTES: String(LIMIT), RATE_LIMIT_PER_MINUTE: '0', WEBHOOK_RATE_LIMIT_PER_MINUTE: '0' } });
   h.app.readiness.markReady();
   // The server main.ts builds (timeouts as deployed: REQUEST_TIMEOUT_MS 30 s).
-  const limits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000 };
+  const limits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000, maxConnectionsPerAddress: 256 };
   server = createServer(httpServerOptions(limits), h.app.yoga);
   applyServerLimits(server, limits);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
