@@ -6,8 +6,10 @@ import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
+import { boundedDocumentCaches } from './http/document-cache.js';
 import { useTolerantRequestParsing } from './http/request-parsing.js';
 import { useUnsentStreamsEnd } from './http/unsent-streams.js';
+import { useBoundedUnreadBody } from './http/unread-body.js';
 import { useWebhooks } from './live/index.js';
 import { LiveSubscriptions } from './live/subscriptions.js';
 import { WatcherRegistry } from './live/watchers.js';
@@ -80,11 +82,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maskedErrors: security.maskedErrors,
     cors: security.cors,
     maxRequestBodySize: security.maxRequestBodySize,
+    // No uploads here; yoga's multipart parser would also answer an over-limit body 400, not 413.
+    multipart: false,
+    parserAndValidationCache: boundedDocumentCaches(),
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // pay nothing. Errors reach the trace already masked by yoga.
     plugins: [
-      useTolerantRequestParsing(),
+      useTolerantRequestParsing(security.maxRequestBodySize),
+      useBoundedUnreadBody(),
       usePlainAnswers(),
       useStableErrorCodes(),
       ...observability.plugins,

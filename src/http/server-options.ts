@@ -1,4 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { int } from '../env-values.js';
 
@@ -16,6 +17,10 @@ export const serverEnv = {
   KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
   // Each socket costs a descriptor and buffers; 2000 is far above what two cores serve at once.
   MAX_CONNECTIONS: int(1, 1_000_000).default(2_000),
+  // One address must not take every slot above (a client reopening sockets that send headers
+  // slowly held all of them, and /health failed 83 of 95 times). A router or proxy opens far
+  // fewer than 256; behind one that opens more, raise it; 0 turns it off.
+  MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).default(256),
 };
 
 export interface ServerLimits {
@@ -23,6 +28,8 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnections: number;
+  /** 0: no cap per address. */
+  maxConnectionsPerAddress: number;
 }
 
 export function serverLimits(values: z.infer<z.ZodObject<typeof serverEnv>>): ServerLimits {
@@ -31,6 +38,7 @@ export function serverLimits(values: z.infer<z.ZodObject<typeof serverEnv>>): Se
     requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: values.MAX_CONNECTIONS,
+    maxConnectionsPerAddress: values.MAX_CONNECTIONS_PER_ADDRESS,
   };
 }
 
@@ -53,7 +61,29 @@ export function httpServerOptions(limits: ServerLimits): ServerOptions {
   };
 }
 
-/** What createServer's options cannot set: the connection cap (sockets beyond it are closed at once). */
+/**
+ * What createServer's options cannot set: the connection caps, in all and per peer address
+ * (sockets beyond either are closed at once, before a byte is read; WebSocket upgrades count too).
+ */
 export function applyServerLimits(server: Server, limits: ServerLimits): void {
   server.maxConnections = limits.maxConnections;
+  const perAddress = limits.maxConnectionsPerAddress;
+  if (perAddress === 0) return;
+  // Open sockets per address: an entry exists only while the address has one, so the map is
+  // bounded by MAX_CONNECTIONS.
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = open.get(address) ?? 0;
+    if (count >= perAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
+import { isEncoded } from '../http/media-type.js';
 import type { AnyProviderModule } from '../providers/registry.js';
 import type { ProviderWebhook } from '../providers/provider.js';
 import { RateLimiter } from '../security/rate-limit.js';
@@ -40,6 +41,7 @@ export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplic
   unauthorized: 401,
   method_not_allowed: 405,
   rate_limited: 429,
+  unsupported_media_type: 415,
   too_large: 413,
   malformed: 400,
   invalid: 400,
@@ -54,9 +56,10 @@ const UNCONFIRMED_RETRY_AFTER_SECONDS = 60;
  * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
  * In order: the source address's rate limit (429; every /webhooks/ request counts, so guessing
  * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
- * (else 404), the token in constant time (401), POST only (405), the body cap (413), JSON and the provider's
- * schema and id format (400), each field's length cap (422), room for one more unconfirmed
- * message in the known record (429); then 202 at once and the event is applied after the answer.
+ * (else 404), the token in constant time (401), POST only (405), no Content-Encoding (415, the
+ * body unread), the body cap (413), JSON and the provider's schema and id format (400), each
+ * field's length cap (422), room for one more unconfirmed message in the known record (429);
+ * then 202 at once and the event is applied after the answer.
  * No answer quotes the body, and no log line holds the body or the path (the token is in it);
  * refusals are logged at most once a minute per provider and outcome, with their count.
  */
@@ -86,7 +89,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
         metrics.received(providerLabel, outcome);
         refusals.note(`${providerLabel}|${outcome}`, { provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method });
-        answer(REFUSAL_STATUS[outcome], { error: message }, headers);
+        // The outcome is the stable code (a bounded set, README "Webhooks").
+        answer(REFUSAL_STATUS[outcome], { error: message, code: outcome.toUpperCase() }, headers);
       };
 
       // First, so a flood of any /webhooks/ path (scanners, token guessing) costs a bucket lookup.
@@ -96,6 +100,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       if (!endpoint.matches(route[2]!)) return refuse('unauthorized', 'wrong webhook token');
       if (request.method !== 'POST') return refuse('method_not_allowed', 'webhooks are POST only', { allow: 'POST' });
 
+      // Nothing here inflates a body: a compressed one is refused before a byte of it is read.
+      if (isEncoded(request.headers.get('content-encoding'))) return refuse('unsupported_media_type', 'the body has a Content-Encoding; send it uncompressed');
       const bytes = await readCapped(request, MAX_WEBHOOK_BODY_BYTES);
       if (bytes === 'too_large') return refuse('too_large', `the body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`);
       const json = parseJson(bytes);

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { codeForStatus } from '../http/plain-answers.js';
 import type { OperationLabels } from './labels.js';
 import type { Metrics } from './metrics.js';
+import { RefusalLogBudget } from './refusal-log-budget.js';
 import type { RequestScope } from './request-scope.js';
 import { incomingTraceContext } from './trace-context.js';
 
@@ -33,17 +34,30 @@ export interface RequestObservability {
  * operations one log line, the operation metrics and the operation span.
  */
 export function useRequestObservability({ logger, metrics, tracer, labels, graphqlEndpoint }: RequestPluginOptions): RequestObservability {
+  const budget = new RefusalLogBudget();
+  /**
+   * Whether this request's line is written, and the field saying how many refusals of its client
+   * were left out before it. Only refusals (4xx) of a known address are budgeted; in-process
+   * requests (tests, yoga.fetch) have none.
+   */
+  const lineOf = (scope: RequestScope, status: number): { unloggedRefusals?: number } | undefined => {
+    if (status < 400 || status >= 500 || scope.address === undefined) return {};
+    const unlogged = budget.take(scope.address);
+    return unlogged === undefined ? undefined : unlogged > 0 ? { unloggedRefusals: unlogged } : {};
+  };
   /** One log line and one count for a request that never became a GraphQL operation. */
   const refusedBeforeParsing = (scope: RequestScope, status: number) => {
     const code = scope.errorCodes[0] ?? codeForStatus(status) ?? 'UNKNOWN';
     metrics.refused(status, code);
+    const line = lineOf(scope, status);
+    if (!line) return;
     logger.info(
-      { requestId: scope.requestId, durationMs: Math.round((performance.now() - scope.started) * 10) / 10, outcome: 'refused', errorCodes: [...new Set(scope.errorCodes.length > 0 ? scope.errorCodes : [code])], status },
+      { requestId: scope.requestId, durationMs: Math.round((performance.now() - scope.started) * 10) / 10, outcome: 'refused', errorCodes: [...new Set(scope.errorCodes.length > 0 ? scope.errorCodes : [code])], status, ...line },
       'graphql request refused',
     );
   };
   const scopes = new WeakMap<Request, RequestScope>();
-  const open = (request: Request): RequestScope => {
+  const open = (request: Request, serverContext?: unknown): RequestScope => {
     const incoming = request.headers.get(REQUEST_ID_HEADER);
     const scope: RequestScope = {
       requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
@@ -52,13 +66,14 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
       upstreamCalls: 0,
       graphql: false,
       errorCodes: [],
+      address: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
     };
     scopes.set(request, scope);
     return scope;
   };
   const plugin: Plugin = {
-    onRequest({ request }) {
-      open(request);
+    onRequest({ request, serverContext }) {
+      open(request, serverContext);
     },
     onParams({ params, request }) {
       const scope = scopes.get(request);
@@ -102,19 +117,23 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
       const type = scope.operationType ?? 'unknown';
       const outcome = scope.errorCodes.length > 0 ? 'error' : 'success';
       metrics.operation({ operation, type, durationMs, errorCodes: scope.errorCodes });
-      logger.info(
-        {
-          requestId: scope.requestId,
-          operation,
-          operationType: type,
-          durationMs: Math.round(durationMs * 10) / 10,
-          upstreamCalls: scope.upstreamCalls,
-          outcome,
-          ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
-          status: response.status,
-        },
-        'graphql request',
-      );
+      const line = lineOf(scope, response.status);
+      if (line) {
+        logger.info(
+          {
+            requestId: scope.requestId,
+            operation,
+            operationType: type,
+            durationMs: Math.round(durationMs * 10) / 10,
+            upstreamCalls: scope.upstreamCalls,
+            outcome,
+            ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
+            status: response.status,
+            ...line,
+          },
+          'graphql request',
+        );
+      }
       if (scope.span) {
         scope.span.updateName(`${type} ${operation}`);
         scope.span.setAttributes({

@@ -17,6 +17,8 @@ export interface RequestScope {
   /** Set once the request turned out to be a GraphQL operation. */
   graphql: boolean;
   errorCodes: string[];
+  /** The TCP peer, when the request came over a socket: whose log budget its refusal spends. */
+  address?: string;
   span?: Span;
   /** Parent for upstream spans: the operation span's context. */
   traceContext?: Context;

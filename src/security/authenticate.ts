@@ -29,7 +29,13 @@ function jwtVerifier(settings: JwtSettings) {
   return async (token: string): Promise<Caller> => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['exp'],
+        clockTolerance: settings.clockToleranceS,
+      }));
     } catch (error) {
       // A failed JWKS fetch is a TypeError from fetch, or jose's timeout / invalid-JWKS errors.
       if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
@@ -42,6 +48,11 @@ function jwtVerifier(settings: JwtSettings) {
       }
       throw new AuthenticationError(`invalid bearer token (${error.code})`);
     }
+    // jose checks `iat` only with maxTokenAge (which would make it required): a token issued
+    // further in the future than the tolerance is refused here, as jose refuses such an `nbf`.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + settings.clockToleranceS) {
+      throw new AuthenticationError(`invalid bearer token: the "iat" claim ${claimProblem('iat', 'check_failed')} (ERR_JWT_CLAIM_VALIDATION_FAILED)`);
+    }
     return { kind: 'jwt', id: `jwt:${payload.sub ?? 'unknown'}`, scopes: scopesFromClaim(payload[settings.scopesClaim]) };
   };
 }
@@ -51,7 +62,7 @@ function claimProblem(claim: string, reason: string): string {
   if (reason === 'missing') return 'is missing';
   if (claim === 'exp') return 'says the token has expired';
   if (claim === 'nbf') return 'says the token is not valid yet';
-  if (claim === 'iat') return 'is in the future or too old';
+  if (claim === 'iat') return 'says the token was issued in the future';
   if (claim === 'aud' || claim === 'iss') return `does not match the configured JWT_${claim === 'aud' ? 'AUDIENCE' : 'ISSUER'}`;
   return 'failed its check';
 }

@@ -21,6 +21,8 @@ export const securityEnv = {
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  // Clocks of an identity provider and of this service drift apart by seconds, not minutes.
+  JWT_CLOCK_TOLERANCE_S: int(0, 600).default(60),
   ALLOW_ANONYMOUS: bool.optional(),
   ANONYMOUS_SCOPES: list.optional(),
   CORS_ORIGINS: list.optional(),
@@ -45,6 +47,8 @@ export interface JwtSettings {
   issuer: string;
   audience: string;
   scopesClaim: string;
+  /** Seconds a token's `iat`/`nbf` may lie in the future, or its `exp` in the past. */
+  clockToleranceS: number;
 }
 
 export interface SecurityConfig {
@@ -89,7 +93,13 @@ export function securitySettings(
   }
   const jwt =
     setParts.length === 3
-      ? { jwksUrl: String(values.JWT_JWKS_URL), issuer: String(values.JWT_ISSUER), audience: String(values.JWT_AUDIENCE), scopesClaim: String(values.JWT_SCOPES_CLAIM ?? 'scope') }
+      ? {
+          jwksUrl: String(values.JWT_JWKS_URL),
+          issuer: String(values.JWT_ISSUER),
+          audience: String(values.JWT_AUDIENCE),
+          scopesClaim: String(values.JWT_SCOPES_CLAIM ?? 'scope'),
+          clockToleranceS: typeof values.JWT_CLOCK_TOLERANCE_S === 'number' ? values.JWT_CLOCK_TOLERANCE_S : 60,
+        }
       : undefined;
 
   const sandbox = mode === 'sandbox';

@@ -1,5 +1,5 @@
 import { createGraphQLError, type CORSOptions, type Plugin } from 'graphql-yoga';
-import { mediaType } from '../http/request-parsing.js';
+import { mediaType } from '../http/media-type.js';
 
 /** The headers that prove a request was preflighted (a browser cannot add them cross-site without CORS). */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];

@@ -55,12 +55,13 @@ interface Claims {
   scope?: string | string[];
   exp?: number | string;
   nbf?: number;
+  iat?: number;
   key?: CryptoKey;
   alg?: string;
   kid?: string;
 }
-async function token({ iss = ISSUER, aud = AUDIENCE, sub = 'user-1', scope = 'status:read', exp = '5m', nbf, key = signingKey, kid = 'k1' }: Claims = {}) {
-  const jwt = new SignJWT({ scope }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(iss).setAudience(aud).setSubject(sub).setIssuedAt().setExpirationTime(exp);
+async function token({ iss = ISSUER, aud = AUDIENCE, sub = 'user-1', scope = 'status:read', exp = '5m', nbf, iat, key = signingKey, kid = 'k1' }: Claims = {}) {
+  const jwt = new SignJWT({ scope }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(iss).setAudience(aud).setSubject(sub).setIssuedAt(iat).setExpirationTime(exp);
   if (nbf !== undefined) jwt.setNotBefore(nbf);
   return jwt.sign(key);
 }
@@ -136,6 +137,28 @@ describe('JWT (JWKS on loopback)', () => {
     await expectRefused({ authorization: `Bearer ${await token(c)}` }, message);
   });
 
+  describe('clock skew: JWT_CLOCK_TOLERANCE_S (default 60 s) either way, no more', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    it.each([
+      ['issued 30 s in the future', () => ({ iat: now() + 30 })],
+      ['valid from 30 s in the future', () => ({ nbf: now() + 30 })],
+      ['expired 30 s ago', () => ({ iat: now() - 600, exp: now() - 30 })],
+    ])('%s: accepted', async (_name, claims) => {
+      const { res, body } = await ask({ authorization: `Bearer ${await token(claims())}` });
+      expect(res.status).toBe(200);
+      expect(body).toEqual({ data: { messageStatus: { __typename: 'D7Report' } } });
+    });
+
+    it.each([
+      ['issued 120 s in the future', () => ({ iat: now() + 120 }), /^invalid bearer token: the "iat" claim says the token was issued in the future \(ERR_JWT_CLAIM_VALIDATION_FAILED\)$/],
+      ['issued a day in the future', () => ({ iat: now() + 86_400, exp: now() + 90_000 }), /the "iat" claim says the token was issued in the future/],
+      ['valid from 120 s in the future', () => ({ nbf: now() + 120 }), /the "nbf" claim says the token is not valid yet/],
+      ['expired 120 s ago', () => ({ iat: now() - 600, exp: now() - 120 }), /the "exp" claim says the token has expired/],
+    ])('%s: 401', async (_name, claims, message) => {
+      await expectRefused({ authorization: `Bearer ${await token(claims())}` }, message);
+    });
+  });
+
   it('garbage and alg=none tokens: 401', async () => {
     await expectRefused({ authorization: 'Bearer not.a.jwt' }, /invalid bearer token/);
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
@@ -184,5 +207,14 @@ describe('configuration', () => {
       }),
     );
     expect(loadConfig({ API_KEYS: `r:${ROUTER_KEY}:status:read` }).secrets).toContain(ROUTER_KEY);
+  });
+
+  it('JWT_CLOCK_TOLERANCE_S: 60 s unless set, 0 to 600', () => {
+    const jwt = { JWT_JWKS_URL: 'https://idp.test/jwks', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+    expect(loadConfig(jwt).security.jwt?.clockToleranceS).toBe(60);
+    expect(loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: '0' }).security.jwt?.clockToleranceS).toBe(0);
+    for (const bad of ['-1', '601', 'a minute']) {
+      expect(() => loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: bad })).toThrow(expect.objectContaining({ problems: [expect.stringMatching(/^JWT_CLOCK_TOLERANCE_S:/)] }));
+    }
   });
 });

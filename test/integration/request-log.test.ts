@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { REFUSAL_LINES_PER_WINDOW, REFUSAL_WINDOW_MS, RefusalLogBudget } from '../../src/observability/refusal-log-budget.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -55,6 +56,41 @@ describe('request id and the per-request log line', () => {
 
     await h.query(`query Denied { d7Report(requestId: "${D7_SANDBOX.unauthorized}") { state } }`);
     expect(requestLines()[2]).toMatchObject({ operation: 'Denied', upstreamCalls: 1, outcome: 'error', errorCodes: ['UNAUTHORIZED'] });
+  });
+});
+
+describe('log lines of refused requests are bounded per client address', () => {
+  const from = (address: string, init: RequestInit) =>
+    Promise.resolve(h.app.yoga.fetch('http://test.local/graphql', init, { req: { socket: { remoteAddress: address } } } as never));
+  const refusedXml = { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<q/>' };
+
+  it(`${REFUSAL_LINES_PER_WINDOW} lines per ${REFUSAL_WINDOW_MS / 1000} s per address; other addresses and answered requests are still logged`, async () => {
+    lines.length = 0;
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await from('203.0.113.7', refusedXml);
+      expect(res.status).toBe(415);
+      ids.push(res.headers.get('x-request-id')!);
+    }
+    const logged = lines.filter((l) => ids.includes(l.requestId as string));
+    expect(logged).toHaveLength(REFUSAL_LINES_PER_WINDOW);
+    // Another client's refusal, and the noisy client's answered request, are logged.
+    const other = await from('203.0.113.8', refusedXml);
+    expect(lines.some((l) => l.requestId === other.headers.get('x-request-id'))).toBe(true);
+    const ok = await from('203.0.113.7', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(ok.status).toBe(200);
+    expect(lines.some((l) => l.requestId === ok.headers.get('x-request-id') && l.status === 200)).toBe(true);
+  });
+
+  it('the next line of a client says how many of its refusals were left out', () => {
+    let now = 0;
+    const budget = new RefusalLogBudget(() => now);
+    const taken = Array.from({ length: REFUSAL_LINES_PER_WINDOW + 25 }, () => budget.take('a'));
+    expect(taken.filter((t) => t !== undefined)).toEqual(Array.from({ length: REFUSAL_LINES_PER_WINDOW }, () => 0));
+    expect(budget.take('b')).toBe(0);
+    now += REFUSAL_WINDOW_MS;
+    expect(budget.take('a')).toBe(25);
+    expect(budget.take('a')).toBe(0);
   });
 });
 

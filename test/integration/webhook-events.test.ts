@@ -232,7 +232,7 @@ describe('webhook events update what the service knows', () => {
     h.resetCounts();
     const res = await postWebhook(h, betatelPath(), { uuid: 'not-a-ulid', status: 'READ' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: `the message id is not ${'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P'}` });
+    expect(await res.json()).toEqual({ error: `the message id is not ${'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P'}`, code: 'INVALID' });
     await sleep(20);
     expect(h.betatel.requests).toEqual([]);
   });

@@ -54,6 +54,8 @@ async function refused(status: number, outcome: string, send: () => Promise<Resp
   const res = await send();
   expect(res.status).toBe(status);
   const text = await res.text();
+  // The outcome is the answer's stable code.
+  expect((JSON.parse(text) as { code?: string }).code).toBe(outcome.toUpperCase());
   expect(text).not.toContain(BODY_MARK);
   expect(text).not.toContain(WRONG_TOKEN);
   expect(text).not.toContain(D7_TOKEN);
@@ -138,6 +140,30 @@ describe('refused webhooks change nothing and make no upstream call', () => {
         h.app.yoga.fetch(`http://test.local${d7Path()}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit, { req: { socket: { remoteAddress: nextAddress() } } } as never),
       ),
     );
+  });
+
+  it('a compressed body (any Content-Encoding but identity) is 415 UNSUPPORTED_MEDIA_TYPE, before a byte of it is read', async () => {
+    for (const encoding of ['gzip', 'br', 'Deflate', 'identity, gzip']) {
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          controller.enqueue(new TextEncoder().encode(JSON.stringify(valid())));
+          controller.close();
+        },
+      });
+      await refused(415, 'unsupported_media_type', () =>
+        Promise.resolve(
+          h.app.yoga.fetch(
+            `http://test.local${d7Path()}`,
+            { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body, duplex: 'half' } as RequestInit,
+            { req: { socket: { remoteAddress: nextAddress() } } } as never,
+          ),
+        ),
+      );
+      // A stream pulls once to fill its queue when it is made; reading it would pull again.
+      expect(pulled).toBeLessThanOrEqual(1);
+    }
   });
 
   it(`more than ${RATE} requests a minute from one address are 429 (wrong tokens and paths count too); another address is unaffected`, async () => {

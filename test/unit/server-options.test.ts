@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { applyServerLimits, httpServerOptions, type ServerLimits } from '../../src/http/server-options.js';
 
 // Small values so each case takes about a second; the defaults are checked below.
-const limits: ServerLimits = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, keepAliveTimeoutMs: 400, maxConnections: 4 };
+const limits: ServerLimits = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, keepAliveTimeoutMs: 400, maxConnections: 4, maxConnectionsPerAddress: 0 };
 
 let server: Server;
 let port: number;
@@ -92,18 +92,66 @@ describe('the HTTP server drops slow and silent clients within seconds', () => {
   });
 });
 
+describe('MAX_CONNECTIONS_PER_ADDRESS: one address cannot take every connection slot', () => {
+  const perAddress: ServerLimits = { ...limits, maxConnections: 100, maxConnectionsPerAddress: 3 };
+  let capped: Server;
+  let cappedPort: number;
+  beforeAll(async () => {
+    capped = createServer(httpServerOptions(perAddress), (_req, res) => res.end('ok'));
+    applyServerLimits(capped, perAddress);
+    await new Promise<void>((resolve) => capped.listen(0, '127.0.0.1', resolve));
+    cappedPort = (capped.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => capped.close(() => resolve())));
+
+  /** A raw socket from `localAddress` (any 127.x address is this host); settles when the server closes it. */
+  const open = (localAddress: string) => {
+    const socket = connect({ port: cappedPort, host: '127.0.0.1', localAddress });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    const connected = new Promise((resolve) => socket.once('connect', resolve));
+    const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+    return { socket, connected, closed };
+  };
+  const served = async (localAddress: string) => {
+    const client = open(localAddress);
+    await client.connected;
+    client.socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    return client.closed;
+  };
+
+  it('a fourth socket from the address is closed unread; another address, and the same one after it lets go, are served', async () => {
+    const held = [open('127.0.0.1'), open('127.0.0.1'), open('127.0.0.1')];
+    await Promise.all(held.map((h) => h.connected));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await served('127.0.0.1')).toBe('');
+    expect(await served('127.0.0.2')).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+    held[0]!.socket.destroy();
+    await held[0]!.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await served('127.0.0.1')).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+    for (const h of held) h.socket.destroy();
+    await Promise.all(held.map((h) => h.closed));
+    // Every count returns to zero: as many sockets as the cap are served again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const text of await Promise.all([served('127.0.0.1'), served('127.0.0.1'), served('127.0.0.1')])) expect(text).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
 describe('server limits from the configuration', () => {
-  it('defaults: 10 s headers, 30 s request, 5 s keep-alive, 2000 connections', () => {
-    expect(loadConfig({}).server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000 });
+  it('defaults: 10 s headers, 30 s request, 5 s keep-alive, 2000 connections, 256 from one address', () => {
+    expect(loadConfig({}).server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000, maxConnectionsPerAddress: 256 });
     expect(httpServerOptions(loadConfig({}).server)).toMatchObject({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_500 });
   });
 
   it('reads the variables, and refuses a headers timeout above the request timeout along with other problems', () => {
-    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '10' }).server).toEqual({
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_ADDRESS: '0' }).server).toEqual({
       headersTimeoutMs: 2_000,
       requestTimeoutMs: 4_000,
       keepAliveTimeoutMs: 1_000,
       maxConnections: 10,
+      maxConnectionsPerAddress: 0,
     });
     expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' })).toThrow(/HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig({ MAX_CONNECTIONS: '0', KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(/MAX_CONNECTIONS[\s\S]*KEEP_ALIVE_TIMEOUT_MS|KEEP_ALIVE_TIMEOUT_MS[\s\S]*MAX_CONNECTIONS/);
