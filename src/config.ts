@@ -61,9 +61,24 @@ const commonEnv = {
   WATCHER_POLL_MAX_MS: int(10, 3_600_000).default(60_000),
 };
 
+/** Every variable's schema, by name: the common ones and each module's own. */
+function variableShape() {
+  return Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
+}
+
 /** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
 export function configVariables(): string[] {
-  return [...Object.keys(commonEnv), ...Object.keys(serverEnv), ...Object.keys(securityEnv), ...Object.keys(sharedStateEnv), ...providers.flatMap((p) => Object.keys(p.env)), ...Object.keys(webhookEnv), ...Object.keys(graphqlWsEnv)];
+  return Object.keys(variableShape());
+}
+
+/** The default of every variable that has one, as parsed (the docs' tables of figures are checked against it). */
+export function variableDefaults(): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(variableShape())) {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    if (parsed.success && parsed.data !== undefined) defaults[name] = parsed.data;
+  }
+  return defaults;
 }
 
 export type ProviderMode = 'sandbox' | 'live';
@@ -118,7 +133,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const shape = Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
+  const shape = variableShape();
   // An empty (or blank) variable counts as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = z.object(shape).safeParse(present);

@@ -74,11 +74,11 @@ describe('a webhook sender cannot grow a report without limit', () => {
     h.resetCounts();
     const res = await postWebhook(h, d7Path(), d7Event(id, freshMsgId(), 'read', Date.now(), { cust_ref: 'x'.repeat(60 * 1024) }));
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({ error: 'cust_ref is longer than 256 characters' });
+    expect(await res.json()).toEqual({ error: 'cust_ref is longer than 256 characters', code: 'TOO_LONG' });
     // And Betatel's message text past WhatsApp's 4,096 characters.
     const wdr = await postWebhook(h, betatelPath(), { uuid: freshUlid(), status: 'READ', text: 'x'.repeat(4_097) });
     expect(wdr.status).toBe(422);
-    expect(await wdr.json()).toEqual({ error: 'text is longer than 4096 characters' });
+    expect(await wdr.json()).toEqual({ error: 'text is longer than 4096 characters', code: 'TOO_LONG' });
     await sleep(20);
     expect(h.app.service.known('D7', id)).toBe(known);
     expect(h.d7.requests).toEqual([]);

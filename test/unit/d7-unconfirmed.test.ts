@@ -65,7 +65,7 @@ describe('D7 messages known only from webhooks (unconfirmed)', () => {
     expect(expired).toMatchObject({ answer: { record: null }, changed: true });
   });
 
-  it('a report from the provider keeps its first maxMessages messages and counts the rest', () => {
+  it('a report from the provider keeps its first maxMessages (MAX_MESSAGES_PER_RECORD) messages and counts the rest', () => {
     const big = get([1, 2, 3, 4, 5, 6, 7], T0);
     expect(ids(big)).toEqual([1, 2, 3, 4, 5].map(msg));
     expect(big.details.omittedMessages).toBe(2);
