@@ -2,13 +2,13 @@ import type { Plugin } from 'graphql-yoga';
 import type { RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
 import { isEncoded } from '../http/media-type.js';
+import { LogBudget, WEBHOOK_REFUSALS } from '../observability/log-budget.js';
 import type { AnyProviderModule } from '../providers/registry.js';
 import type { ProviderWebhook } from '../providers/provider.js';
 import { RateLimiter } from '../security/rate-limit.js';
 import { clientAddress } from '../security/plugin.js';
 import { parseJson, readCapped } from './read-body.js';
 import { RecentEvents } from './recent-events.js';
-import { RefusalLog } from './refusal-log.js';
 import type { StatusEvents } from './status-events.js';
 import type { WebhookConfig } from './webhook-config.js';
 import type { WebhookMetrics, WebhookOutcome } from './webhook-metrics.js';
@@ -61,7 +61,7 @@ const UNCONFIRMED_RETRY_AFTER_SECONDS = 60;
  * field's length cap (422), room for one more unconfirmed message in the known record (429);
  * then 202 at once and the event is applied after the answer.
  * No answer quotes the body, and no log line holds the body or the path (the token is in it);
- * refusals are logged at most once a minute per provider and outcome, with their count.
+ * refusals are logged at most once a minute per provider and outcome (src/observability/log-budget.ts).
  */
 export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
   const { config, events, metrics, logger, records } = options;
@@ -72,9 +72,9 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
   }
   const limiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute) : undefined;
   const recent = new RecentEvents();
-  const refusals = new RefusalLog((line) => logger.warn(line, 'webhook refused'));
+  const refusals = new LogBudget(WEBHOOK_REFUSALS);
   // Failed fetches are bounded by WEBHOOK_FETCHES_PER_MINUTE already; their lines too, the same way.
-  const failures = new RefusalLog((line) => logger.warn(line, 'webhook event could not be applied: fetching the record failed'));
+  const failures = new LogBudget(WEBHOOK_REFUSALS);
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
@@ -88,7 +88,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const providerLabel = endpoint?.provider.key ?? 'unknown';
       const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
         metrics.received(providerLabel, outcome);
-        refusals.note(`${providerLabel}|${outcome}`, { provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method });
+        const line = refusals.line(`${providerLabel}|${outcome}`, { provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method });
+        if (line) logger.warn(line, 'webhook refused');
         // The outcome is the stable code (a bounded set, README "Webhooks").
         answer(REFUSAL_STATUS[outcome], { error: message, code: outcome.toUpperCase() }, headers);
       };
@@ -137,7 +138,8 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
           (error: unknown) => {
             metrics.applied(provider.key, 'failed');
             if (eventKey !== undefined) recent.forget(eventKey);
-            failures.note(provider.key, { provider: provider.key, id, err: error });
+            const line = failures.line(provider.key, { provider: provider.key, id, err: error });
+            if (line) logger.warn(line, 'webhook event could not be applied: fetching the record failed');
           },
         );
       });

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { codeForStatus } from '../http/plain-answers.js';
 import type { OperationLabels } from './labels.js';
 import type { Metrics } from './metrics.js';
-import { RefusalLogBudget } from './refusal-log-budget.js';
+import { LogBudget, REQUEST_REFUSALS } from './log-budget.js';
 import type { RequestScope } from './request-scope.js';
 import { incomingTraceContext } from './trace-context.js';
 
@@ -34,7 +34,7 @@ export interface RequestObservability {
  * operations one log line, the operation metrics and the operation span.
  */
 export function useRequestObservability({ logger, metrics, tracer, labels, graphqlEndpoint }: RequestPluginOptions): RequestObservability {
-  const budget = new RefusalLogBudget();
+  const budget = new LogBudget(REQUEST_REFUSALS);
   /**
    * Whether this request's line is written, and the field saying how many refusals of its client
    * were left out before it. Only refusals (4xx) of a known address are budgeted; in-process
@@ -42,8 +42,7 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
    */
   const lineOf = (scope: RequestScope, status: number): { unloggedRefusals?: number } | undefined => {
     if (status < 400 || status >= 500 || scope.address === undefined) return {};
-    const unlogged = budget.take(scope.address);
-    return unlogged === undefined ? undefined : unlogged > 0 ? { unloggedRefusals: unlogged } : {};
+    return budget.line(scope.address, {});
   };
   /** One log line and one count for a request that never became a GraphQL operation. */
   const refusedBeforeParsing = (scope: RequestScope, status: number) => {

@@ -192,7 +192,7 @@ describe('refused webhooks write bounded log lines', () => {
   });
   afterAll(() => h.close());
 
-  it('8,000 guessed tokens write one line (per provider and outcome a minute, with a count); the metric counts each', async () => {
+  it('8,000 guessed tokens write one line per provider and outcome (a minute); the metric counts each', async () => {
     const guesses = Array.from({ length: 8_000 }, (_, i) => `guess-${String(i).padStart(24, '0')}`);
     for (let i = 0; i < guesses.length; i += 200) {
       await Promise.all(guesses.slice(i, i + 200).map((g, j) => postWebhook(h, (i + j) % 2 ? d7Path(g) : betatelPath(g), {})));
@@ -200,7 +200,7 @@ describe('refused webhooks write bounded log lines', () => {
     const refused = lines.filter((l) => l.msg === 'webhook refused');
     expect(refused.length).toBeLessThanOrEqual(2);
     expect(refused).toEqual(
-      expect.arrayContaining([expect.objectContaining({ provider: 'D7', outcome: 'unauthorized', count: 1 }), expect.objectContaining({ provider: 'BETATEL', outcome: 'unauthorized', count: 1 })]),
+      expect.arrayContaining([expect.objectContaining({ provider: 'D7', outcome: 'unauthorized' }), expect.objectContaining({ provider: 'BETATEL', outcome: 'unauthorized' })]),
     );
     expect(await receivedCount(h, { outcome: 'unauthorized' })).toBe(8_000);
     expect(JSON.stringify(lines)).not.toContain(D7_TOKEN);
