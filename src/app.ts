@@ -14,6 +14,7 @@ import { useWebhooks } from './live/index.js';
 import { LiveSubscriptions } from './live/subscriptions.js';
 import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
+import { ClientLookupSlots } from './lookup/client-slots.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
@@ -73,6 +74,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const webhooks = useWebhooks({ config: config.webhooks, records: config.records, providers, service, registry: observability.metrics.registry, logger });
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
+  const clientSlots = new ClientLookupSlots(config.lookupsInFlightPerClient);
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -117,6 +119,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         maxBatchSize: config.maxBatchSize,
         maxEntityRepresentations: config.security.answers.maxEntityRepresentations,
         lookupConcurrency: config.lookupConcurrency,
+        clientSlots,
         requestDeadlineMs: config.resilience.requestDeadlineMs,
       });
     },

@@ -27,6 +27,8 @@ const commonEnv = {
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   LOOKUP_CONCURRENCY: int(1, 1000).default(100),
+  // Upstream lookups one client has in flight at once, across its requests: a share of the bulkhead queue (BULKHEAD_QUEUE, 2048).
+  LOOKUPS_IN_FLIGHT_PER_CLIENT: int(1, 100_000).default(200),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -92,6 +94,8 @@ export interface Config {
   maxBatchSize: number;
   logLevel: string;
   lookupConcurrency: number;
+  /** Upstream lookups one client (API key, JWT subject, address) has in flight at once; past it they wait their turn. */
+  lookupsInFlightPerClient: number;
   /** Undefined: readable on a terminal outside production, JSON otherwise. */
   logFormat: 'json' | 'pretty' | undefined;
   /** How long in-flight requests may run after SIGTERM/SIGINT before their connections are cut. */
@@ -174,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBatchSize: values.MAX_BATCH_SIZE,
     logLevel: values.LOG_LEVEL,
     lookupConcurrency: values.LOOKUP_CONCURRENCY,
+    lookupsInFlightPerClient: values.LOOKUPS_IN_FLIGHT_PER_CLIENT,
     logFormat: values.LOG_FORMAT,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     server,

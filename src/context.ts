@@ -1,5 +1,6 @@
 import type { MessageStatusRecord } from './domain/message-status.js';
 import { RequestDeadline } from './lookup/deadline.js';
+import type { ClientLookupSlots } from './lookup/client-slots.js';
 import { StatusLoader, type LookupGuard } from './lookup/loader.js';
 import type { StatusService } from './lookup/status-service.js';
 import type { LiveSubscriptions } from './live/subscriptions.js';
@@ -40,6 +41,8 @@ export interface ContextOptions {
   maxBatchSize: number;
   maxEntityRepresentations: number;
   lookupConcurrency: number;
+  /** Upstream lookups per client in flight at once, shared by its requests (LOOKUPS_IN_FLIGHT_PER_CLIENT). */
+  clientSlots?: ClientLookupSlots;
   /** This request's overall deadline; lookups still waiting then answer TIMEOUT. */
   requestDeadlineMs: number;
   /** Checked before each distinct lookup (scope and per-operation budget). */
@@ -57,6 +60,7 @@ export function createContext(options: ContextOptions): GraphQLContext {
       concurrency: options.lookupConcurrency,
       guard: options.guard,
       trace: options.trace,
+      slots: options.clientSlots && { shared: options.clientSlots, clientId: options.caller.id },
     }),
     maxBatchSize: options.maxBatchSize,
     maxEntityRepresentations: options.maxEntityRepresentations,

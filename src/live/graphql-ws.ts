@@ -4,6 +4,7 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { codeForStatus } from '../http/plain-answers.js';
+import { addressIdentity } from '../security/client-address.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import type { GraphQLWsSettings } from './graphql-ws-config.js';
 import type { WsMetrics } from './metrics.js';
@@ -144,7 +145,7 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
           return false;
         }
         // The caller yoga authenticated for the check: key name, token subject or anonymous address.
-        const callerId = options.callerOf(check)?.id ?? `address:${request.socket.remoteAddress ?? 'unknown'}`;
+        const callerId = options.callerOf(check)?.id ?? `address:${addressIdentity(request.socket.remoteAddress ?? 'unknown')}`;
         // Past the caller's socket cap (closed 4429), or gone while it was being checked.
         if (!sockets.admit(socket, callerId, () => Object.keys(ctx.subscriptions).length)) return false;
         headersBySocket.set(socket, headers);

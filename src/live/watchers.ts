@@ -225,7 +225,9 @@ export class WatcherRegistry {
     if (!this.leases || watcher.lease) return true;
     const attempt = await this.leases.acquire(`${watcher.provider}:${watcher.id}`, this.leaseTtl(watcher));
     this.metrics?.watcherLease(attempt.outcome);
-    if (attempt.outcome !== 'won') return attempt.outcome === 'unavailable';
+    // Unreachable leases mean polling here, for a watcher still wanted: one unwatched while Redis
+    // was slow to answer (up to the command timeout) polls for nobody.
+    if (attempt.outcome !== 'won') return attempt.outcome === 'unavailable' && this.isCurrent(watcher);
     watcher.lease = attempt.token;
     // Unwatched while the lease was being taken: hand it back, no poll.
     if (this.isCurrent(watcher)) return true;

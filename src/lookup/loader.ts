@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { MessageStatusRecord } from '../domain/message-status.js';
+import { deadlineTimeout } from '../domain/provider-failure.js';
+import type { ClientLookupSlots } from './client-slots.js';
 import type { RequestDeadline } from './deadline.js';
 import type { StatusService } from './status-service.js';
 
@@ -15,6 +17,8 @@ export interface LoaderOptions {
   guard?: LookupGuard;
   /** Travels with the upstream calls this request starts (its scope, for metrics and spans). */
   trace?: unknown;
+  /** The caller's share of upstream lookups, shared by all its requests (LOOKUPS_IN_FLIGHT_PER_CLIENT). */
+  slots?: { shared: ClientLookupSlots; clientId: string };
 }
 
 /**
@@ -58,9 +62,17 @@ export class StatusLoader {
 
   /** One promise per id; at most `concurrency` of them waiting upstream at once. */
   private fanOut(provider: string, ids: readonly string[], notBefore: number | undefined): (MessageStatusRecord | null | Error | Promise<MessageStatusRecord | null | Error>)[] {
-    const { concurrency, deadline, trace } = this.options;
-    const one = (id: string) => {
+    const { concurrency, deadline, trace, slots } = this.options;
+    const lookup = (id: string) => {
+      // Its turn came after this request's deadline: nothing is asked for nobody.
+      if (deadline.expired) return deadlineTimeout(provider);
       const answer = this.service.lookup(provider, id, notBefore, trace);
+      return answer instanceof Promise ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
+    };
+    const one = (id: string) => {
+      if (!slots) return lookup(id);
+      const answer = slots.shared.run(slots.clientId, () => lookup(id));
+      // Waiting for a slot counts against this request's deadline too.
       return answer instanceof Promise ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
     };
     if (ids.length <= concurrency) return ids.map(one);

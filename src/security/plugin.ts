@@ -8,6 +8,7 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { LookupGuard } from '../lookup/loader.js';
 import { useAnswerLimits } from './use-answer-limits.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
+import { addressIdentity } from './client-address.js';
 import type { SecurityConfig } from './config.js';
 import { useCsrfPrevention } from './csrf.js';
 import { introspectionDepthRule } from './introspection-depth.js';
@@ -45,9 +46,10 @@ const reportLimit = {
   ],
 };
 
-/** The source address of a request served by the node adapter; "unknown" in-process (yoga.fetch). */
+/** The source address of a request served by the node adapter, as counted per client (see addressIdentity); "unknown" in-process (yoga.fetch). */
 export function clientAddress(serverContext: unknown): string {
-  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
+  const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
+  return address === undefined ? 'unknown' : addressIdentity(address);
 }
 
 /**

@@ -38,6 +38,18 @@ export interface ConnectionDeps {
 
 const TIMED_OUT = Symbol('timed out');
 
+/**
+ * A Redis that stops reading (frozen, or a network path that drops packets without a reset)
+ * leaves the connection open and "up": each command would wait in ioredis' queue, and its bytes
+ * in the socket's buffer, until the stall ends (2,000 cache writes of 100 KB held 196 MB).
+ * Commands are not sent while this much is still unsent, and a connection that answered
+ * nothing for STALL_FACTOR command timeouts (at least a second) is dropped and reconnected,
+ * which fails what it held; the replica runs on local state meanwhile, as in any outage.
+ */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+const MAX_PENDING_COMMANDS = 10_000;
+const STALL_FACTOR = 10;
+
 // Reconnect after 100 ms, doubling up to 2 s: quick after a blip, cheap during an outage.
 const backoff = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
 
@@ -69,6 +81,20 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
   metrics?.observeState(() => state);
+  // When the first command went unanswered since the last answer: a stall once it lasts stallMs.
+  let unansweredSince: number | undefined;
+  const stallMs = Math.max(1_000, config.commandTimeoutMs * STALL_FACTOR);
+  const noteTimeout = (redis: Redis) => {
+    const now = performance.now();
+    unansweredSince ??= now;
+    if (now - unansweredSince < stallMs) return;
+    unansweredSince = undefined;
+    lastError = `no answer for ${stallMs} ms`;
+    // Down at once (calls fall back without sending) until the new connection is ready; the
+    // close fails every queued command and frees the socket's buffer.
+    becomes('down');
+    redis.disconnect(true);
+  };
 
   const handlers = new Map<string, Set<(message: string) => void>>();
   const subscribeChannel = (name: string) =>
@@ -115,6 +141,11 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
         return undefined;
       }
       const redis = client;
+      if (redis.stream.writableLength >= MAX_UNSENT_BYTES || redis.commandQueue.length >= MAX_PENDING_COMMANDS) {
+        metrics?.commandFailed(command, 'down');
+        noteTimeout(redis);
+        return undefined;
+      }
       const started = performance.now();
       // ioredis' commandTimeout bounds each command; this one bounds the whole call (a script
       // falling back from EVALSHA to EVAL is two commands). One timer per call.
@@ -126,12 +157,16 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
         const result = await Promise.race([send(redis), deadline]);
         if (result === TIMED_OUT) {
           metrics?.commandFailed(command, 'timeout');
+          noteTimeout(redis);
           return undefined;
         }
+        unansweredSince = undefined;
         metrics?.commandSucceeded(command, performance.now() - started);
         return result;
       } catch (error) {
-        metrics?.commandFailed(command, (error as Error).message === 'Command timed out' ? 'timeout' : 'error');
+        const timedOut = (error as Error).message === 'Command timed out';
+        metrics?.commandFailed(command, timedOut ? 'timeout' : 'error');
+        if (timedOut) noteTimeout(redis);
         return undefined;
       } finally {
         clearTimeout(timer);

@@ -275,6 +275,20 @@ describe('WatcherRegistry with leases (several replicas)', () => {
     expect(service.polls.length).toBe(2);
     expect(outcomes).toEqual(['won', 'lost', ...outcomes.slice(2).map(() => 'held')]);
   });
+
+  it('a watcher unwatched while Redis is slow to answer its lease attempt makes no poll (it polled for nobody)', async () => {
+    const service = fakeService();
+    const leases = fakeLeases();
+    // Redis frozen: the attempt resolves unavailable only at the command timeout.
+    const slow: WatcherLeases = { ...leases, acquire: () => new Promise((resolve) => setTimeout(() => resolve({ outcome: 'unavailable' }), 150)) };
+    const registry = new WatcherRegistry(service, SETTINGS, undefined, slow);
+    const unwatch = registry.watch('BETATEL', 'm1', () => undefined);
+    await vi.advanceTimersByTimeAsync(2_050); // its first poll is due, and waits for the lease
+    unwatch();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(service.polls).toEqual([]);
+    expect(registry.size).toBe(0);
+  });
 });
 
 /** Live metrics that record nothing but what `counting` records. */
