@@ -2,6 +2,7 @@ import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { int } from '../env-values.js';
+import { addressIdentity } from '../security/client-address.js';
 
 /**
  * Node's defaults suit a trusted network, not the open one: no connection cap, 300 s to
@@ -73,7 +74,8 @@ export function applyServerLimits(server: Server, limits: ServerLimits): void {
   // bounded by MAX_CONNECTIONS.
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    // One host is one address (an IPv6 host by its /64), as for every other per-client bound.
+    const address = addressIdentity(socket.remoteAddress ?? 'unknown');
     const count = open.get(address) ?? 0;
     if (count >= perAddress) {
       socket.destroy();

@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.js';
 import { LogBudget, REQUEST_REFUSALS } from './log-budget.js';
 import type { RequestScope } from './request-scope.js';
 import { incomingTraceContext } from './trace-context.js';
+import { addressIdentity } from '../security/client-address.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 // A caller's id is echoed into logs and headers, so only a short, plain token is trusted.
@@ -42,7 +43,7 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
    */
   const lineOf = (scope: RequestScope, status: number): { unloggedRefusals?: number } | undefined => {
     if (status < 400 || status >= 500 || scope.address === undefined) return {};
-    return budget.line(scope.address, {});
+    return budget.line(addressIdentity(scope.address), {});
   };
   /** One log line and one count for a request that never became a GraphQL operation. */
   const refusedBeforeParsing = (scope: RequestScope, status: number) => {

@@ -13,6 +13,7 @@ const { logger, lines } = capturingLogger();
 
 beforeAll(async () => {
   own = await startOwnRedis();
+  // REDIS_COMMAND_TIMEOUT_MS short, so ten timeouts in a row take about a second.
   connection = connectRedis(redisSettings(own.url, { commandTimeoutMs: 100 }), { logger });
   await until(() => connection.state === 'up');
 });

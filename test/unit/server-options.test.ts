@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, get, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,20 @@ describe('MAX_CONNECTIONS_PER_ADDRESS: one address cannot take every connection 
     // Every count returns to zero: as many sockets as the cap are served again.
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const text of await Promise.all([served('127.0.0.1'), served('127.0.0.1'), served('127.0.0.1')])) expect(text).toMatch(/^HTTP\/1\.1 200/);
+  });
+  it('counts an IPv6 host by its /64: rotating addresses inside it does not open more sockets', () => {
+    const fake = new EventEmitter() as unknown as Server;
+    applyServerLimits(fake, { ...limits, maxConnectionsPerAddress: 2 });
+    const sockets = [1, 2, 3, 4].map((n) => Object.assign(new EventEmitter(), { remoteAddress: `2001:db8:7:7::${n}`, destroyed: false, destroy() { this.destroyed = true; } }));
+    const other = Object.assign(new EventEmitter(), { remoteAddress: '2001:db8:7:8::1', destroyed: false, destroy() { this.destroyed = true; } });
+    for (const socket of [...sockets, other]) fake.emit('connection', socket);
+    expect(sockets.map((s) => s.destroyed)).toEqual([false, false, true, true]);
+    expect(other.destroyed).toBe(false);
+    // One of the host's sockets closes: the host may open one more.
+    sockets[0]!.emit('close');
+    const again = Object.assign(new EventEmitter(), { remoteAddress: '2001:db8:7:7::99', destroyed: false, destroy() { this.destroyed = true; } });
+    fake.emit('connection', again);
+    expect(again.destroyed).toBe(false);
   });
 });
 
