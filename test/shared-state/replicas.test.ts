@@ -12,7 +12,9 @@ const query = (h: Harness, id: string) => h.query<{ d7Report: { requestId: strin
 
 /** Three app instances on one Redis, all calling the first one's D7 simulator, so its request log counts every upstream call. */
 async function replicasOn(url: string): Promise<Harness[]> {
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('replicas'), RATE_LIMIT_PER_MINUTE: '0', ...WEBHOOK_ENV, WATCHER_POLL_MIN_MS: '60000', WATCHER_POLL_MAX_MS: '60000' };
+  // A generous command timeout: on a loaded machine a slow reply would turn into the local
+  // fallback (its own tests cover it), and this file is about what replicas share.
+  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('replicas'), REDIS_COMMAND_TIMEOUT_MS: '2000', RATE_LIMIT_PER_MINUTE: '0', ...WEBHOOK_ENV, WATCHER_POLL_MIN_MS: '60000', WATCHER_POLL_MAX_MS: '60000' };
   const first = await startHarness({ env });
   const d7 = first.sandbox.simulators.D7!.url;
   const rest = [await startHarness({ env, baseUrls: { D7: d7 } }), await startHarness({ env, baseUrls: { D7: d7 } })];
