@@ -118,7 +118,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     graphiql: security.graphiql && {
       title: 'message-status-graph',
-      ...playgroundOptions(exampleTabs()),
+      ...playgroundOptions(exampleTabs(config.security.anonymousScopes)),
     },
     renderGraphiQL: graphiqlPage.render,
   });
