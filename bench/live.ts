@@ -228,7 +228,7 @@ grows with subscribers × fields; the offer itself is one map lookup to the mess
 
 ${SECONDS} s run at the default watcher backoff (2 s doubling to 60 s, reset on a new state),
 sandbox ids that advance with real time (PENDING, SENT at 2 s, DELIVERED at 5 s, READ at
-12 s; one in ten of them fails, one expires, one stays DELIVERED for ever).
+12 s; one in ten of them fails at 5 s and is delivered at 8 s, one expires, one is deleted; all final by 12 s).
 
 | figure | value |
 |---|---|

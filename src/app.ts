@@ -109,13 +109,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const caller = security.callerOf(request);
       // Authentication runs on every GraphQL request before its context is built.
       if (!caller) throw new Error('request reached execution without authentication');
+      const scope = observability.scopeOf(request);
       return createContext({
         service,
         live,
         request,
         caller,
         guard: security.lookupGuard(caller),
-        trace: observability.scopeOf(request),
+        trace: scope,
+        items: scope?.items,
         maxBatchSize: config.maxBatchSize,
         maxEntityRepresentations: config.security.answers.maxEntityRepresentations,
         lookupConcurrency: config.lookupConcurrency,
@@ -125,7 +127,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     graphiql: security.graphiql && {
       title: 'message-status-graph',
-      ...playgroundOptions(exampleTabs()),
+      ...playgroundOptions(exampleTabs(config.security.anonymousScopes)),
     },
     renderGraphiQL: graphiqlPage.render,
   });

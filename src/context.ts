@@ -5,6 +5,7 @@ import { StatusLoader, type LookupGuard } from './lookup/loader.js';
 import type { StatusService } from './lookup/status-service.js';
 import type { LiveSubscriptions } from './live/subscriptions.js';
 import { AnswerMeter } from './security/answer-meter.js';
+import type { ItemTally } from './observability/request-scope.js';
 import type { Caller } from './security/scopes.js';
 
 /** The one way resolvers reach provider data: batched, deduplicated, cached and budgeted per request. */
@@ -25,6 +26,8 @@ export interface GraphQLContext {
   maxEntityRepresentations: number;
   /** Result items and value bytes of this operation's answer, for MAX_RESULT_ITEMS and MAX_RESPONSE_BYTES. */
   answer: AnswerMeter;
+  /** What this request's items came to, for its log line (outcome partial or failed); absent outside a yoga request. */
+  items?: ItemTally;
   /** Who is calling (src/security/): scope-auth reads its scopes. */
   caller: Caller;
   /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
@@ -49,6 +52,8 @@ export interface ContextOptions {
   guard?: LookupGuard;
   /** Per-request facts that travel with upstream calls (metrics, spans). */
   trace?: unknown;
+  /** Where the request's item outcomes are counted (its request scope's). */
+  items?: ItemTally;
 }
 
 export function createContext(options: ContextOptions): GraphQLContext {
@@ -65,6 +70,7 @@ export function createContext(options: ContextOptions): GraphQLContext {
     maxBatchSize: options.maxBatchSize,
     maxEntityRepresentations: options.maxEntityRepresentations,
     answer: new AnswerMeter(),
+    items: options.items,
     caller: options.caller,
     live: options.live,
     request: options.request,

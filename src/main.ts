@@ -7,6 +7,7 @@ import { applyServerLimits, httpServerOptions } from './http/server-options.js';
 import { schema } from './graphql/schema.js';
 import { attachGraphQLWs } from './live/graphql-ws.js';
 import { createLogger } from './logger.js';
+import { listen } from './listen.js';
 import { installProcessGuards } from './process-guards.js';
 import { loopbackOrigin, sandboxWebhookTokens, startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
@@ -35,8 +36,6 @@ let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
   sandbox = await startSandbox({ slowMs: config.sandboxSlowMs, webhooks: { tokens: sandboxWebhookTokens(config) } });
   config = withSandboxProviders(config, sandbox);
-  const urls = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, s]) => [key, s.url]));
-  logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
 }
 
 // The OpenTelemetry SDK and exporter load only when tracing is configured.
@@ -46,6 +45,14 @@ installProcessGuards(logger, () => app.metrics.unhandledRejection());
 // Timeouts and a connection cap, so slow or silent clients cannot hold sockets (README "Configuration").
 const server = createServer(httpServerOptions(config.server), app.yoga);
 applyServerLimits(server, config.server);
+// Bound before anything is announced: a port in use, a privileged port or a bad HOST ends the
+// process with one line and exit 1, before any banner could suggest it is serving.
+try {
+  await listen(server, config.port, config.host);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 // graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
 const graphqlWs = attachGraphQLWs(server, {
   yoga: app.yoga,
@@ -82,12 +89,14 @@ const onSignal = (signal: string) =>
 process.on('SIGTERM', () => onSignal('SIGTERM'));
 process.on('SIGINT', () => onSignal('SIGINT'));
 
-server.listen(config.port, config.host, () => {
-  app.readiness.markReady();
-  const { port } = server.address() as AddressInfo;
-  sandbox?.postWebhooksTo(loopbackOrigin(config.host, port));
-  const banner = startupBanner(config, { host: config.host, port });
-  logger.info(banner.fields, banner.text);
-  const access = accessSummary(config.security);
-  logger[access.level](access.fields, access.text);
-});
+app.readiness.markReady();
+const { port } = server.address() as AddressInfo;
+if (sandbox) {
+  sandbox.postWebhooksTo(loopbackOrigin(config.host, port));
+  const urls = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, s]) => [key, s.url]));
+  logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
+}
+const banner = startupBanner(config, { host: config.host, port });
+logger.info(banner.fields, banner.text);
+const access = accessSummary(config.security);
+logger[access.level](access.fields, access.text);

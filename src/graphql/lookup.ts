@@ -32,6 +32,15 @@ export function maxAgeProblem(maxAge: number | null | undefined, provider: strin
  * size bound (a WeakMap lookup for a record already answered once).
  */
 export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
+  const result = await lookupItem(ctx, providerKey, raw, maxAge);
+  if (ctx.items) {
+    ctx.items.answered += 1;
+    if (result instanceof LookupProblem && result.kind === 'ProviderError') ctx.items.failedCodes.push(result.failure?.code ?? 'UNAVAILABLE');
+  }
+  return result;
+}
+
+async function lookupItem(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
   const provider = providerByKey(providerKey);
   const badAge = maxAgeProblem(maxAge, provider.key, raw);
   if (badAge) return ctx.answer.weighProblem(badAge);

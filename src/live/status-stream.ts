@@ -114,10 +114,15 @@ export class StatusStream<P> implements AsyncIterableIterator<Item<P>> {
     if (item !== undefined || !this.initialSent) return item;
     for (const [key, record] of this.pending) {
       this.pending.delete(key);
-      if (this.sent.get(key) === record) continue;
-      this.sent.set(key, record);
-      if (record.isFinal) this.stopWatching(key);
-      return record;
+      const before = this.sent.get(key);
+      // A change the subscriber cannot see (same state and details: another road to the same
+      // news, or an observation time alone) is no event.
+      if (before && (before === record || !isNews(before, record))) continue;
+      // What it shows is known as of the event before it at least: fetchedAt never goes back.
+      const shown = before && record.fetchedAt < before.fetchedAt ? { ...record, fetchedAt: before.fetchedAt } : record;
+      this.sent.set(key, shown);
+      if (shown.isFinal) this.stopWatching(key);
+      return shown;
     }
     return undefined;
   }

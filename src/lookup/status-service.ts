@@ -52,7 +52,7 @@ export interface StatusServiceOptions {
   /** By provider key; a provider without rules accepts any answer id and merges whole records. */
   rules?: ReadonlyMap<string, ProviderRules>;
   metrics?: LookupMetrics;
-  log?: { warn(fields: object, message: string): void };
+  log?: { warn(fields: object, message: string): void; info(fields: object, message: string): void };
   /** A tier shared with other replicas (Redis), consulted on a local miss; none: this process alone. */
   shared?: SharedTier;
 }
@@ -105,7 +105,7 @@ export class StatusService {
       this.guarded.set(provider, {
         provider,
         client,
-        policy: createProviderPolicy(provider, options.resilience),
+        policy: createProviderPolicy(provider, options.resilience, options.log),
         rules: options.rules?.get(provider),
         metrics: options.metrics?.forProvider(provider),
       });

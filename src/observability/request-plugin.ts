@@ -67,6 +67,7 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
       graphql: false,
       errorCodes: [],
       address: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
+      items: { answered: 0, failedCodes: [] },
     };
     scopes.set(request, scope);
     return scope;
@@ -115,7 +116,8 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
       const durationMs = performance.now() - scope.started;
       const operation = scope.executed ? labels.executed(scope.operationName) : labels.refused(scope.operationName);
       const type = scope.operationType ?? 'unknown';
-      const outcome = scope.errorCodes.length > 0 ? 'error' : 'success';
+      const outcome = requestOutcome(scope);
+      const failed = scope.items.failedCodes;
       metrics.operation({ operation, type, durationMs, errorCodes: scope.errorCodes });
       const line = lineOf(scope, response.status);
       if (line) {
@@ -128,6 +130,7 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
             upstreamCalls: scope.upstreamCalls,
             outcome,
             ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
+            ...(failed.length > 0 && { items: scope.items.answered, failedItems: failed.length, itemErrorCodes: [...new Set(failed)] }),
             status: response.status,
             ...line,
           },
@@ -149,6 +152,18 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
     },
   };
   return { plugin, scopeOf: (request) => scopes.get(request) };
+}
+
+/**
+ * `error`: the answer has GraphQL errors; `failed`: every result item failed (a ProviderError
+ * each), `partial`: some did; `success` otherwise. Not found and invalid ids are answers about
+ * the caller's input, not failures.
+ */
+export function requestOutcome(scope: Pick<RequestScope, 'errorCodes' | 'items'>): 'error' | 'failed' | 'partial' | 'success' {
+  if (scope.errorCodes.length > 0) return 'error';
+  const failed = scope.items.failedCodes.length;
+  if (failed === 0) return 'success';
+  return failed >= scope.items.answered ? 'failed' : 'partial';
 }
 
 

@@ -19,9 +19,21 @@ export interface RequestScope {
   errorCodes: string[];
   /** The TCP peer, when the request came over a socket: whose log budget its refusal spends. */
   address?: string;
+  /** Result items answered (a record or a typed problem) and the codes of those that failed: see ItemTally. */
+  items: ItemTally;
   span?: Span;
   /** Parent for upstream spans: the operation span's context. */
   traceContext?: Context;
+}
+
+/**
+ * What the items of one request came to, for its log line: a request whose items failed is
+ * `partial` or `failed`, not `success`, though its answer has no GraphQL error.
+ */
+export interface ItemTally {
+  answered: number;
+  /** One code per failed item: a ProviderError's code (UNAVAILABLE, TIMEOUT...). */
+  failedCodes: string[];
 }
 
 /**

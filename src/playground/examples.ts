@@ -47,10 +47,31 @@ function movingRefs() {
   return { refs: [{ provider: 'D7', id: randomUUID() }, { provider: 'BETATEL', id: freshUlid() }, { provider: 'D7', id: D7_SANDBOX.example }] };
 }
 
-/** GraphiQL tabs: the project's own operations, with sandbox ids filled in. */
-export function exampleTabs(): { query: string; variables: string }[] {
+/**
+ * Fields a caller needs a scope for beyond `status:read` (the others are masked, not refused):
+ * with no such scope, a tab selecting one would answer FORBIDDEN beside its data.
+ */
+const SCOPED_FIELDS: Record<string, string> = { text: 'content:read' };
+
+/**
+ * Comments out the selections of scoped fields the anonymous caller lacks, saying how to get
+ * them back, so an anonymous first look (the sandbox's) runs every tab without an error.
+ */
+function forAnonymous(query: string, anonymousScopes: ReadonlySet<string> | undefined): string {
+  if (!anonymousScopes) return query;
+  return query.replace(/^(\s*)(\w+)$/gm, (line, indent: string, field: string) => {
+    const scope = SCOPED_FIELDS[field];
+    return scope && !anonymousScopes.has(scope) ? `${indent}# ${field}  (needs the ${scope} scope: send an API key that has it, then uncomment)` : line;
+  });
+}
+
+/**
+ * GraphiQL tabs: the project's own operations, with sandbox ids filled in, and the fields that
+ * anonymous callers may not read commented out when anonymous access is on without their scope.
+ */
+export function exampleTabs(anonymousScopes?: ReadonlySet<string>): { query: string; variables: string }[] {
   return Object.entries({ ...VARIABLES, MessageStatusChanged: movingRefs() }).map(([name, variables]) => ({
-    query: readFileSync(new URL(`${name}.graphql`, OPERATIONS), 'utf8'),
+    query: forAnonymous(readFileSync(new URL(`${name}.graphql`, OPERATIONS), 'utf8'), anonymousScopes),
     variables: JSON.stringify(variables, null, 2),
   }));
 }

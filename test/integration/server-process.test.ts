@@ -108,7 +108,7 @@ describe('the server process', () => {
     expect(proc.output()).toMatch(/"drained":true/);
   });
 
-  it('prints one banner with the mode, each provider and the GraphiQL URL', async () => {
+  it('prints one banner with the mode, each provider, GraphiQL, the webhook URLs, Redis and auth', async () => {
     const port = await freePort();
     const sandbox = start({ PORT: String(port), HOST: '127.0.0.1' });
     running = sandbox.child;
@@ -120,6 +120,9 @@ describe('the server process', () => {
       graphiql: `http://127.0.0.1:${port}/graphql`,
     });
     expect(banner).toMatch(/mode SANDBOX .*providers: D7 sandbox simulator, BETATEL sandbox simulator .*GraphiQL: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    // The sandbox's webhook tokens are public (in the source): the URLs are printed whole.
+    expect(JSON.parse(banner).webhooks.D7).toBe(`http://127.0.0.1:${port}/webhooks/d7/sandbox-d7-webhook-token-0123456789`);
+    expect(banner).toMatch(/Redis: off \| auth: anonymous \(status:read\)/);
     // Sandbox allows anonymous callers by default and says what they see.
     await waitFor(() => sandbox.output().includes('ANONYMOUS ACCESS ALLOWED'), 5_000);
     expect(sandbox.output()).toMatch(/ANONYMOUS ACCESS ALLOWED \(scopes: status:read\): .*phone numbers masked, no message text/);
@@ -134,13 +137,38 @@ describe('the server process', () => {
     expect(JSON.parse(liveBanner)).toMatchObject({
       mode: 'live',
       providers: { D7: 'configured', BETATEL: 'NOT CONFIGURED' },
-      graphiql: `http://localhost:${livePort}/graphql`,
+      // Live mode has GraphiQL off unless GRAPHIQL=true: no URL that would answer 406.
+      graphiql: 'off',
+      webhooks: { D7: 'off', BETATEL: 'off' },
+      redis: 'off',
     });
     expect(live.output()).not.toContain('tok-banner-test');
     await waitFor(() => live.output().includes('every GraphQL request will be refused'), 5_000);
     expect(live.output()).not.toContain('ANONYMOUS ACCESS ALLOWED');
     live.child.kill('SIGTERM');
     expect(await live.exited).toBe(0);
+  });
+
+  // Before the fix: a busy port gave graphql-ws's stack trace ("listen EADDRINUSE"), the
+  // sandbox banner, and a process that stayed alive without listening.
+  it.each([
+    ['a port in use', (busy: number) => ({ PORT: String(busy), HOST: '127.0.0.1' }), /^cannot listen on 127\.0\.0\.1:\d+: the port is already in use .*\(EADDRINUSE\)$/],
+    ['a host that does not resolve', () => ({ HOST: 'no-such-host.invalid' }), /^cannot listen on no-such-host\.invalid:\d+: .*\((ENOTFOUND|EAI_AGAIN)\)$/],
+    ['an address this machine does not have', () => ({ HOST: '192.0.2.1' }), /^cannot listen on 192\.0\.2\.1:\d+: this machine has no such address.*\(EADDRNOTAVAIL\)$/],
+  ])('exits 1 with one clear line on %s, before any banner', async (_name, env, line) => {
+    const blocker = createServer();
+    const busy = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      const proc = start({ PORT: String(await freePort()), ...env(busy) });
+      running = proc.child;
+      expect(await proc.exited).toBe(1);
+      const lines = proc.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+      expect(proc.output()).not.toMatch(/SANDBOX MODE|listening|\n\s+at /);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('exits 1 listing every configuration problem at once', async () => {

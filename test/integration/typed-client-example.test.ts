@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,5 +123,26 @@ describe('examples/typed-client/watch.ts (a typed subscription over SSE)', () =>
     expect(lines[1]).toMatch(/^D7 not-a-uuid: InvalidMessageId: "not-a-uuid" is not a valid D7/);
     expect(lines[2]).toBe('BETATEL 01KH0000000000000000000A01: SENT, status SENT');
     expect(lines.at(-1)).toMatch(/^BETATEL 01KH0000000000000000000A01: \w+ \(final\), status \w+$/);
+  }, 30_000);
+
+  // `npm run example:watch` with no argument follows one fresh D7 id: every fresh id must end
+  // final (before issue 21, one generated recipient in five stayed FAILED or DELIVERED for good).
+  it('ends (exit 0) for fresh ids of both providers once the sandbox has moved them 15 s on', async () => {
+    const WATCH = new URL('../../examples/typed-client/watch.ts', import.meta.url).pathname;
+    const ulid = () => `01KJ${Array.from({ length: 22 }, () => '0123456789ABCDEFGHJKMNPQRSTVWXYZ'[Math.floor(Math.random() * 32)]).join('')}`;
+    const refs = [...Array.from({ length: 6 }, () => `D7:${randomUUID()}`), ...Array.from({ length: 3 }, () => `BETATEL:${ulid()}`)];
+    const child = spawn(process.execPath, ['--import', 'tsx', WATCH, ...refs], { env: { ...process.env, GRAPHQL_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (stdout.split('\n').length <= refs.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    clock += 15_000;
+    expect(await exited).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    for (const ref of refs) {
+      const id = ref.slice(ref.indexOf(':') + 1);
+      expect(lines.filter((l) => l.toLowerCase().includes(id.toLowerCase())).at(-1), stdout).toMatch(/\(final\)/);
+    }
   }, 30_000);
 });

@@ -107,7 +107,7 @@ describe('StatusService', () => {
       cache,
       rules,
       metrics,
-      log: { warn: (fields) => warnings.push(fields) },
+      log: { warn: (fields) => warnings.push(fields), info: () => {} },
     });
     await expect(service.lookup('D7', 'a-asked')).rejects.toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringMatching(/another message/) });
     await expect(service.lookup('D7', 'a-asked')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });

@@ -35,6 +35,35 @@ afterEach(() => {
 });
 
 describe('StatusStream', () => {
+  it('never sends a change the subscriber cannot see, and never a fetchedAt older than the event before it (issue 21 item 6)', async () => {
+    const t = Date.now();
+    const at = (ms: number) => new Date(t + ms);
+    const a0 = { ...record('a', 'PENDING'), fetchedAt: at(0) };
+    const { stream, emit } = setup([ref('a', a0)]);
+    expect(((await stream.next()).value as MessageStatusRecord).state).toBe('PENDING');
+    const seen: MessageStatusRecord[] = [];
+    const pull = async () => seen.push((await stream.next()).value as MessageStatusRecord);
+    // Pulled one at a time: a repeat that is pending alone must not come out as an event.
+    let next = pull();
+    emit('a', { ...a0, fetchedAt: at(10) }); // same state and details, later: not news
+    emit('a', { ...record('a', 'SENT'), fetchedAt: at(20) });
+    await next;
+    next = pull();
+    emit('a', { ...record('a', 'SENT'), fetchedAt: at(30) }); // same again, pulled alone: no event
+    await vi.advanceTimersByTimeAsync(1);
+    emit('a', { ...record('a', 'DELIVERED'), fetchedAt: at(19) }); // news, observed 1 ms before the SENT event
+    await next;
+    next = pull();
+    emit('a', { ...record('a', 'READ', true), fetchedAt: at(40) });
+    await next;
+    expect(seen.map((r) => [r.state, r.fetchedAt.getTime() - t])).toEqual([
+      ['SENT', 20],
+      ['DELIVERED', 20],
+      ['READ', 40],
+    ]);
+    expect((await stream.next()).done).toBe(true);
+  });
+
   it('a change heard while the first answer is on its way, saying the same by another road (another replica), is not sent twice', async () => {
     const a0 = record('a', 'PENDING');
     const { stream, emit } = setup([ref('a', a0)]);

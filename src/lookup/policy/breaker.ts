@@ -22,6 +22,8 @@ export class CircuitBreaker {
     private readonly threshold: number,
     private readonly halfOpenMs: number,
     private readonly now: () => number = Date.now,
+    /** Told when the circuit opens from closed, or closes: not when a failed probe keeps it open. */
+    private readonly onTransition?: (state: 'Open' | 'Closed', failures: number) => void,
   ) {}
 
   get state(): CircuitState {
@@ -80,6 +82,7 @@ export class CircuitBreaker {
   }
 
   private open(): void {
+    if (this.current === 'Closed') this.onTransition?.('Open', this.failures);
     this.current = 'Open';
     this.openedAt = this.now();
     this.probe = undefined;
@@ -92,6 +95,7 @@ export class CircuitBreaker {
   }
 
   private close(): void {
+    if (this.current !== 'Closed') this.onTransition?.('Closed', this.failures);
     this.current = 'Closed';
     this.failures = 0;
     this.probe = undefined;

@@ -5,6 +5,7 @@ import { backoffDelay } from './backoff.js';
 import { CircuitBreaker, type CircuitState } from './breaker.js';
 import { Bulkhead, INTERACTIVE, type Lane } from './bulkhead.js';
 import { pollWithdrawn, type PollTicket } from './poll-ticket.js';
+import { ProviderHealth, type HealthLogger } from './health-log.js';
 import { judgeFailure, shouldRetry } from './retry-rules.js';
 
 /** One provider's guard around every upstream call: bulkhead → breaker → retry → attempt timeout, all within one deadline. */
@@ -29,9 +30,11 @@ export interface ProviderPolicy {
  * own signal, listener and promise was paid per id (see bench/RESULTS.md). Per call in the
  * happy path this costs one UpstreamCall, one timer and the breaker's bookkeeping.
  */
-export function createProviderPolicy(provider: string, settings: ResilienceSettings): ProviderPolicy {
+export function createProviderPolicy(provider: string, settings: ResilienceSettings, log?: HealthLogger): ProviderPolicy {
   const bulkhead = new Bulkhead(provider, settings.bulkheadConcurrency, settings.bulkheadQueue, settings.pollConcurrency);
-  const breaker = new CircuitBreaker(provider, settings.breakerThreshold, settings.breakerHalfOpenMs);
+  // Outages are logged per transition (health-log.ts), never per request.
+  const health = new ProviderHealth(provider, log, settings.breakerHalfOpenMs);
+  const breaker = new CircuitBreaker(provider, settings.breakerThreshold, settings.breakerHalfOpenMs, Date.now, (state, failures) => health.breaker(state, failures));
 
   async function attempts<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown): Promise<T> {
     // The last failure of the provider's own making, for the breaker: a retry of it that our
@@ -46,9 +49,12 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       const timer = setTimeout(() => upstream.cancel(reason), Math.min(settings.attemptTimeoutMs, left));
       let failure: ProviderFailure;
       try {
-        return await attempt(upstream);
+        const value = await attempt(upstream);
+        health.attempt(undefined);
+        return value;
       } catch (error) {
         failure = toProviderFailure(provider, error);
+        health.attempt(failure, judgeFailure(failure));
       } finally {
         clearTimeout(timer);
       }

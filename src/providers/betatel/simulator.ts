@@ -41,19 +41,22 @@ export const BETATEL_DOCS_EXAMPLE = {
 };
 
 /**
- * Generated record after `elapsedMs`: PENDING, SENT at 2 s, DELIVERED at 5 s,
- * READ at 12 s. One id in ten fails, one in ten expires, one in ten stays
- * DELIVERED (receipts off) and one in ten is deleted after being read.
+ * Generated record after `elapsedMs`: PENDING, SENT at 2 s, DELIVERED at 5 s, READ (final) at
+ * 12 s. One id in ten fails at 5 s and is delivered to another device at 8 s (FAILED is not
+ * final), then read at 12 s; one in ten expires at 5 s; one in ten is deleted at 12 s without
+ * being read (read receipts off); one in ten is read, then deleted at 20 s. Every generated
+ * record is final by 12 s (the README's "final in about 15 s").
  */
 function generatedWdr(uuid: string, createdAt: number, elapsedMs: number) {
   const fate = digest(`${uuid}:fate`)[0]! % 10;
-  const deliveredAfter = 5_000 + (digest(`${uuid}:delay`)[0]! % 200);
+  const deliveredAfter = (fate === 0 ? 8_000 : 5_000) + (digest(`${uuid}:delay`)[0]! % 200);
   let status: string;
   if (elapsedMs < 2_000) status = 'PENDING';
   else if (elapsedMs < 5_000) status = 'SENT';
-  else if (fate === 0) status = 'FAILED';
   else if (fate === 1) status = 'EXPIRED';
-  else if (elapsedMs < 12_000 || fate === 2) status = 'DELIVERED';
+  else if (fate === 0 && elapsedMs < 8_000) status = 'FAILED';
+  else if (elapsedMs < 12_000) status = 'DELIVERED';
+  else if (fate === 2) status = 'DELETED';
   else if (fate === 3 && elapsedMs >= 20_000) status = 'DELETED';
   else status = 'READ';
   const delivered = ['DELIVERED', 'READ', 'DELETED'].includes(status);

@@ -97,17 +97,21 @@ function message(requestId: string, index: number, status: string) {
 }
 
 /**
- * Status of generated message `index` after `elapsedMs`: processed, then sent
- * at 2 s, then delivered at 5 s, then read at 12 s; one recipient in ten fails
- * instead, and one in ten has read receipts off and stays delivered.
+ * Status of generated message `index` after `elapsedMs` (its life starts `index` seconds after
+ * the report's): processed, then sent at 2 s, delivered at 5 s and read (final) at 12 s. One
+ * recipient in ten fails at 5 s and is delivered to another device at 8 s (FAILED is not final),
+ * then read at 12 s; one in ten is rejected at 2 s (final). So every generated message is final
+ * by 12 s, and every generated report by 12 s plus a second per extra recipient (14 s at most):
+ * the README's "final in about 15 s", which a subscription (`npm run example:watch`) ends on.
  */
 function generatedStatus(requestId: string, index: number, elapsedMs: number): string {
   const fate = digest(`${requestId}:${index}:fate`)[0]! % 10;
   const t = elapsedMs - index * 1000;
   if (t < 2_000) return 'processed';
+  if (fate === 1) return 'rejected';
   if (t < 5_000) return 'sent';
-  if (fate === 0) return 'un_delivered';
-  if (t < 12_000 || fate === 1) return 'delivered';
+  if (fate === 0 && t < 8_000) return 'un_delivered';
+  if (t < 12_000) return 'delivered';
   return 'read';
 }
 
@@ -121,7 +125,7 @@ function generatedReport(requestId: string, elapsedMs: number) {
   };
 }
 
-// Every generated message has its last status 12 s after its start (index seconds after the report's).
+// Every generated message has its last (final) status 12 s after its start (index seconds after the report's).
 const settledAfterMs = (report: ReturnType<typeof generatedReport>) => 12_000 + report.messages.length * 1000;
 
 /** The DELIVERY_EVENTS postback D7 would send for one message of a generated report (PROVIDERS.md). */
