@@ -38,6 +38,14 @@ export interface ConnectionDeps {
 
 const TIMED_OUT = Symbol('timed out');
 
+/**
+ * Commands that time out in a row before Redis counts as down although its socket is open (a
+ * stalled server or network path, DEBUG SLEEP): from then on every command falls back at once
+ * instead of each waiting out the timeout. One slow command is not an outage; three in a row,
+ * with no answer between them, are.
+ */
+export const STALLED_AFTER_TIMEOUTS = 3;
+
 // Reconnect after 100 ms, doubling up to 2 s: quick after a blip, cheap during an outage.
 const backoff = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
 
@@ -60,6 +68,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
   let announced: RedisState | undefined;
   let lastError: string | undefined;
   let closing = false;
+  let timeoutsInARow = 0;
   // One line per change of state, never one per failed command or reconnect attempt.
   const becomes = (next: RedisState) => {
     state = next;
@@ -69,6 +78,19 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
   metrics?.observeState(() => state);
+
+  // Judged by its answers: a stalled Redis is marked down, and both connections are dropped,
+  // which fails the commands ioredis still holds for the stalled socket (they would pile up
+  // until it answered). The reconnect's ready check (INFO) is the probe: Redis is up again when
+  // it answers it, at the reconnect backoff; nothing else is sent meanwhile.
+  const timedOut = () => {
+    timeoutsInARow += 1;
+    if (timeoutsInARow < STALLED_AFTER_TIMEOUTS || state === 'down' || closing) return;
+    lastError = `no answer to ${STALLED_AFTER_TIMEOUTS} commands in a row within ${config.commandTimeoutMs} ms (stalled)`;
+    becomes('down');
+    client?.disconnect(true);
+    subscriber?.disconnect(true);
+  };
 
   const handlers = new Map<string, Set<(message: string) => void>>();
   const subscribeChannel = (name: string) =>
@@ -86,7 +108,10 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
     // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
     subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
-    client.on('ready', () => becomes('up'));
+    client.on('ready', () => {
+      timeoutsInARow = 0;
+      becomes('up');
+    });
     client.on('close', () => becomes('down'));
     // Without a listener, ioredis' error events would crash the process.
     client.on('error', (error: Error) => void (lastError = error.message));
@@ -126,12 +151,16 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
         const result = await Promise.race([send(redis), deadline]);
         if (result === TIMED_OUT) {
           metrics?.commandFailed(command, 'timeout');
+          timedOut();
           return undefined;
         }
+        timeoutsInARow = 0;
         metrics?.commandSucceeded(command, performance.now() - started);
         return result;
       } catch (error) {
-        metrics?.commandFailed(command, (error as Error).message === 'Command timed out' ? 'timeout' : 'error');
+        const timeout = (error as Error).message === 'Command timed out';
+        metrics?.commandFailed(command, timeout ? 'timeout' : 'error');
+        if (timeout) timedOut();
         return undefined;
       } finally {
         clearTimeout(timer);
