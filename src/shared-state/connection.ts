@@ -26,6 +26,11 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<number | undefined>;
   /** Delivers every message of `channel` to `onMessage` until the returned function is called. */
   subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  /**
+   * Calls `listener` each time the pub/sub connection is back after a loss, once its channels are
+   * subscribed again: messages published meanwhile were never heard (pub/sub keeps nothing).
+   */
+  onPubSubResumed(listener: () => void): () => void;
   /** Closes both connections; no log line about Redis going away. */
   close(): Promise<void>;
 }
@@ -93,6 +98,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
   };
 
   const handlers = new Map<string, Set<(message: string) => void>>();
+  const resumedListeners = new Set<() => void>();
   const subscribeChannel = (name: string) =>
     // Queued while disconnected, so this fails only when the connection is closed for good.
     subscriber?.subscribe(name).catch((error: Error) => {
@@ -116,6 +122,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     // Without a listener, ioredis' error events would crash the process.
     client.on('error', (error: Error) => void (lastError = error.message));
     subscriber.on('error', () => {});
+    watchPubSub(subscriber);
     subscriber.on('message', (channel: string, message: string) => {
       for (const handler of handlers.get(channel) ?? []) {
         try {
@@ -127,6 +134,33 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     });
     for (const name of handlers.keys()) subscribeChannel(name);
   }, (error: unknown) => logger.error({ err: error }, 'the Redis client (ioredis) could not be loaded: this replica runs on local state only'));
+
+  // The pub/sub connection on its own: it can drop (CLIENT KILL TYPE pubsub, a proxy) while
+  // commands still work. One line when it drops and one when it resumes; on resuming, once its
+  // channels are subscribed again (this SUBSCRIBE is answered after ioredis' own resubscribe),
+  // the listeners re-read what they missed.
+  function watchPubSub(connection: Redis): void {
+    let ready = false;
+    let lost = false;
+    connection.on('close', () => {
+      if (!ready || closing) return;
+      ready = false;
+      lost = true;
+      logger.warn({ pubsub: 'down', replicaId }, 'Redis pub/sub connection lost: changes published meanwhile are re-read from Redis when it resumes');
+    });
+    connection.on('ready', () => {
+      ready = true;
+      if (!lost) return;
+      lost = false;
+      void Promise.resolve(handlers.size > 0 ? connection.subscribe(...handlers.keys()) : undefined)
+        .catch(() => undefined)
+        .then(() => {
+          if (closing) return;
+          logger.info({ pubsub: 'up', replicaId }, 'Redis pub/sub connection resumed: re-reading watched messages from Redis');
+          for (const listener of resumedListeners) listener();
+        });
+    });
+  }
 
   return {
     get state() {
@@ -184,6 +218,10 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
           subscriber?.unsubscribe(name).catch(() => {});
         }
       };
+    },
+    onPubSubResumed(listener) {
+      resumedListeners.add(listener);
+      return () => resumedListeners.delete(listener);
     },
     async close() {
       closing = true;
