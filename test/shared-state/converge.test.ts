@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -67,6 +68,33 @@ describe('three replicas on their own Redis', () => {
       expect(lines.filter((l) => l.pubsub === 'down')).toHaveLength(1);
       expect(lines.filter((l) => l.pubsub === 'up')).toHaveLength(1);
     }
+  });
+
+  it('property: under random schedules of pub/sub drops and webhooks (any replica, any order), every subscriber on every replica ends at the most advanced state accepted', async () => {
+    const STATUSES = ['sent', 'delivered', 'read'] as const;
+    const step = fc.record({ replica: fc.integer({ min: 0, max: 2 }), status: fc.integer({ min: 0, max: 2 }), killFirst: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
+        const id = freshId();
+        const subs = replicas.map((h) => subscribeSse(h, { refs: [{ provider: 'D7', id }] }, {}, SUBSCRIPTION));
+        try {
+          const [first] = await subs[0]!.waitFor(1);
+          for (const sub of subs) await sub.waitFor(1);
+          const msgId = (first!.data as Change).messageStatusChanged.messages[0]!.msgId;
+          let timestamp = Date.now();
+          for (const { replica, status, killFirst } of steps) {
+            if (killFirst) await admin.client('KILL', 'TYPE', 'pubsub');
+            const answer = await postWebhook(replicas[replica]!, d7Path(), d7Event(id, msgId, STATUSES[status]!, (timestamp += 1_000)));
+            expect(answer.status).toBe(202);
+          }
+          const newest = STATUSES[Math.max(...steps.map((s) => s.status))]!.toUpperCase();
+          for (const sub of subs) await until(() => stateOf(sub.results.at(-1), msgId) === newest, 5_000);
+        } finally {
+          await Promise.all(subs.map((sub) => sub.close()));
+        }
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('a lookup that finds a shared entry older than it wants merges it: a replica that never heard a webhook still answers its state', async () => {
