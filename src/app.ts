@@ -27,6 +27,7 @@ import { providers } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
 import type { Caller } from './security/scopes.js';
 import { redisLookupTier } from './shared-state/lookup-tier.js';
+import { resyncOnPubSubResume } from './shared-state/resync.js';
 import { bridgeStatusChanges } from './shared-state/status-bridge.js';
 import { createSharedState, type SharedState } from './shared-state/index.js';
 
@@ -75,6 +76,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
   const clientSlots = new ClientLookupSlots(config.lookupsInFlightPerClient);
+  // What pub/sub missed while it was away is read back from Redis for every watched message.
+  const unresync = sharedState && resyncOnPubSubResume(sharedState.connection, sharedState.cache, service, () => watchers.watching());
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -136,6 +139,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     await watchers.close();
     await service.close();
     unbridge?.();
+    unresync?.();
     await sharedState?.close();
   };
   return { yoga, service, sharedState, watchers, live, callerOf: security.callerOf, logger, metrics: observability.metrics, readiness: observability.readiness, close };

@@ -37,8 +37,12 @@ export interface GraphQLWsOptions {
 }
 
 export interface GraphQLWsServer {
-  /** Closes every socket (their subscriptions end, freeing their watchers) and stops accepting new ones. */
-  close(): Promise<void>;
+  /**
+   * Closes every socket (their subscriptions end, freeing their watchers) and stops accepting new
+   * ones. Operations whose relayed stream is ending (shutdown ends the SSE streams first) get
+   * their `complete` before their socket closes, waiting at most `drainMs` (default 1 s).
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** Connection params that become request headers; every other key is ignored. */
@@ -108,6 +112,9 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
   const maxEventBytes = options.maxEventBytes ?? options.maxPayloadBytes * 16;
   const sockets = new WsSockets(options.limits, options.metrics);
   const headersBySocket = new WeakMap<object, Headers>();
+  // Sockets that began an operation (one entry each, dropped when the socket closes): close()
+  // waits for their operations to drain.
+  const operations = new Set<{ subscriptions: object }>();
 
   const relayRequest = (headers: Headers, body: object, signal?: AbortSignal) =>
     new Request('http://graphql-ws.local/graphql', { method: 'POST', headers, body: JSON.stringify(body), signal });
@@ -152,6 +159,10 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
         return true;
       },
       onSubscribe: (ctx, _id, payload: SubscribePayload) => {
+        if (!operations.has(ctx)) {
+          operations.add(ctx);
+          ctx.extra.socket.once('close', () => operations.delete(ctx));
+        }
         sockets.began(ctx.extra.socket);
         return { schema: options.schema, document: RELAYED, contextValue: { ctx, payload }, rootValue: undefined };
       },
@@ -190,8 +201,17 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
     return { errors: [new GraphQLError(`request refused with HTTP ${response.status}`, { extensions: { code } })] };
   }
 
+  // graphql-ws sends `complete` after onComplete and only then forgets the operation, so a
+  // socket has sent every `complete` once its `subscriptions` is empty.
+  const drained = () => {
+    for (const ctx of operations) if (Object.keys(ctx.subscriptions).length === 0) operations.delete(ctx);
+    return operations.size === 0;
+  };
+
   return {
-    async close() {
+    async close(drainMs = 1_000) {
+      const until = Date.now() + drainMs;
+      while (!drained() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -80,6 +80,13 @@ export class WatcherRegistry {
     return this.watchers.size;
   }
 
+  /** The messages watched now and not known to be final: what a replica re-reads when it may have missed changes. */
+  watching(): { provider: string; id: string }[] {
+    const watched: { provider: string; id: string }[] = [];
+    for (const { provider, id, final } of this.watchers.values()) if (!final) watched.push({ provider, id });
+    return watched;
+  }
+
   /** Subscribers of one message now; 0 when it is not watched. */
   subscribers(provider: string, id: string): number {
     return this.watchers.get(`${provider}:${id}`)?.listeners.size ?? 0;

@@ -30,6 +30,9 @@ export interface SharedTier {
   claim(key: string): Promise<FlightClaim>;
   /** Releases a won claim, waking the replicas that wait (`answered`: the answer is stored, read it; else call yourselves). */
   release(key: string, token: string, answered: boolean): void;
-  /** The answer the claim's holder stored, or undefined after the wait bound. */
-  waitFor(key: string): Promise<Answer | undefined>;
+  /**
+   * The answer the claim's holder stored, or undefined after the wait bound. An entry observed
+   * no later than `notBefore` is not the holder's answer: the wait goes on while the claim is held.
+   */
+  waitFor(key: string, notBefore: number): Promise<Answer | undefined>;
 }

@@ -1,6 +1,7 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
 import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '../domain/status-merge.js';
+import { isNews } from '../live/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import type { SharedTier } from './shared-tier.js';
@@ -9,6 +10,9 @@ import type { PollTicket } from './policy/poll-ticket.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
 import type { CacheSettings, ResilienceSettings } from './settings.js';
 import { StatusCache } from './status-cache.js';
+
+/** How long after its first wait for another replica's answer a lookup may claim and wait again (one short call's time). */
+const WAIT_AGAIN_WITHIN_MS = 1_000;
 
 /** What the service needs to know of a provider besides its client. */
 export interface ProviderRules {
@@ -238,13 +242,32 @@ export class StatusService {
     // Usable: fresh enough for this caller, and about this message (a foreign entry is a miss).
     const usable = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined): answer is { record: MessageStatusRecord | null; checkedAt: number } =>
       answer !== undefined && answer.checkedAt > notBefore && (answer.record === null || !guarded.rules || guarded.rules.parseId(answer.record.providerMessageId) === id);
+    // Older than this caller wants, but what other replicas know: merged (a webhook one of them
+    // received may be newer than what this replica or the provider's GET says), never discarded.
+    // Only when it tells something (a state or details this replica lacks): an equal copy read
+    // back from Redis is no change, and must not look like one to watchers.
+    const mergeOlder = (answer: { record: MessageStatusRecord | null; checkedAt: number } | undefined) => {
+      if (!answer?.record || (guarded.rules && guarded.rules.parseId(answer.record.providerMessageId) !== id)) return;
+      const known = this.cache.known(key);
+      const merged = known && mergeAnswers(known, answer.record, answer.checkedAt, guarded.rules?.mergeRecords);
+      if (!known?.record || (merged?.answer.record && isNews(known.record, merged.answer.record))) this.offer(guarded.provider, id, answer.record, answer.checkedAt, 'shared');
+    };
     const look = await shared.look(key);
     if (usable(look.stored)) return this.offer(guarded.provider, id, look.stored.record, look.stored.checkedAt, 'shared').answer.record;
+    mergeOlder(look.stored);
     // An entry of no use here (too old for this caller, another message's): claim the call now.
-    const claim = look.claim ?? (await shared.claim(key));
-    if (claim.outcome === 'held') {
-      const published = await shared.waitFor(key);
+    let claim = look.claim ?? (await shared.claim(key));
+    // The holder's answer, observed after this caller's `notBefore`: the older entry already in
+    // the tier does not end the wait. A wait that ends on an older answer (the claim was an
+    // earlier lookup's, released as this one began) claims again, within the one wait bound:
+    // one of its waiters calls, the others wait for that call.
+    const waitUntil = Date.now() + WAIT_AGAIN_WITHIN_MS;
+    while (claim.outcome === 'held') {
+      const published = await shared.waitFor(key, notBefore);
       if (usable(published)) return this.offer(guarded.provider, id, published.record, published.checkedAt, 'shared').answer.record;
+      if (!published || Date.now() > waitUntil) break;
+      mergeOlder(published);
+      claim = await shared.claim(key);
     }
     goingUpstream();
     const startedAt = Date.now();

@@ -26,6 +26,11 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<number | undefined>;
   /** Delivers every message of `channel` to `onMessage` until the returned function is called. */
   subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  /**
+   * Calls `listener` each time the pub/sub connection is back after a loss, once its channels are
+   * subscribed again: messages published meanwhile were never heard (pub/sub keeps nothing).
+   */
+  onPubSubResumed(listener: () => void): () => void;
   /** Closes both connections; no log line about Redis going away. */
   close(): Promise<void>;
 }
@@ -42,13 +47,18 @@ const TIMED_OUT = Symbol('timed out');
  * A Redis that stops reading (frozen, or a network path that drops packets without a reset)
  * leaves the connection open and "up": each command would wait in ioredis' queue, and its bytes
  * in the socket's buffer, until the stall ends (2,000 cache writes of 100 KB held 196 MB).
- * Commands are not sent while this much is still unsent, and a connection that answered
- * nothing for STALL_FACTOR command timeouts (at least a second) is dropped and reconnected,
- * which fails what it held; the replica runs on local state meanwhile, as in any outage.
+ * Commands are not sent while this much is still unsent or unanswered.
  */
 const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 const MAX_PENDING_COMMANDS = 10_000;
-const STALL_FACTOR = 10;
+
+/**
+ * Commands that time out in a row before Redis counts as down although its socket is open (a
+ * stalled server or network path, DEBUG SLEEP): from then on every command falls back at once
+ * instead of each waiting out the timeout. One slow command is not an outage; three in a row,
+ * with no answer between them, are.
+ */
+export const STALLED_AFTER_TIMEOUTS = 3;
 
 // Reconnect after 100 ms, doubling up to 2 s: quick after a blip, cheap during an outage.
 const backoff = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
@@ -72,6 +82,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
   let announced: RedisState | undefined;
   let lastError: string | undefined;
   let closing = false;
+  let timeoutsInARow = 0;
   // One line per change of state, never one per failed command or reconnect attempt.
   const becomes = (next: RedisState) => {
     state = next;
@@ -81,22 +92,21 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
   metrics?.observeState(() => state);
-  // When the first command went unanswered since the last answer: a stall once it lasts stallMs.
-  let unansweredSince: number | undefined;
-  const stallMs = Math.max(1_000, config.commandTimeoutMs * STALL_FACTOR);
-  const noteTimeout = (redis: Redis) => {
-    const now = performance.now();
-    unansweredSince ??= now;
-    if (now - unansweredSince < stallMs) return;
-    unansweredSince = undefined;
-    lastError = `no answer for ${stallMs} ms`;
-    // Down at once (calls fall back without sending) until the new connection is ready; the
-    // close fails every queued command and frees the socket's buffer.
+  // Judged by its answers: a stalled Redis is marked down, and both connections are dropped,
+  // which fails the commands ioredis still holds for the stalled socket (they would pile up
+  // until it answered). The reconnect's ready check (INFO) is the probe: Redis is up again when
+  // it answers it, at the reconnect backoff; nothing else is sent meanwhile.
+  const timedOut = () => {
+    timeoutsInARow += 1;
+    if (timeoutsInARow < STALLED_AFTER_TIMEOUTS || state === 'down' || closing) return;
+    lastError = `no answer to ${STALLED_AFTER_TIMEOUTS} commands in a row within ${config.commandTimeoutMs} ms (stalled)`;
     becomes('down');
-    redis.disconnect(true);
+    client?.disconnect(true);
+    subscriber?.disconnect(true);
   };
 
   const handlers = new Map<string, Set<(message: string) => void>>();
+  const resumedListeners = new Set<() => void>();
   const subscribeChannel = (name: string) =>
     // Queued while disconnected, so this fails only when the connection is closed for good.
     subscriber?.subscribe(name).catch((error: Error) => {
@@ -112,11 +122,15 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
     // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
     subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
-    client.on('ready', () => becomes('up'));
+    client.on('ready', () => {
+      timeoutsInARow = 0;
+      becomes('up');
+    });
     client.on('close', () => becomes('down'));
     // Without a listener, ioredis' error events would crash the process.
     client.on('error', (error: Error) => void (lastError = error.message));
     subscriber.on('error', () => {});
+    watchPubSub(subscriber);
     subscriber.on('message', (channel: string, message: string) => {
       for (const handler of handlers.get(channel) ?? []) {
         try {
@@ -128,6 +142,33 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     });
     for (const name of handlers.keys()) subscribeChannel(name);
   }, (error: unknown) => logger.error({ err: error }, 'the Redis client (ioredis) could not be loaded: this replica runs on local state only'));
+
+  // The pub/sub connection on its own: it can drop (CLIENT KILL TYPE pubsub, a proxy) while
+  // commands still work. One line when it drops and one when it resumes; on resuming, once its
+  // channels are subscribed again (this SUBSCRIBE is answered after ioredis' own resubscribe),
+  // the listeners re-read what they missed.
+  function watchPubSub(connection: Redis): void {
+    let ready = false;
+    let lost = false;
+    connection.on('close', () => {
+      if (!ready || closing) return;
+      ready = false;
+      lost = true;
+      logger.warn({ pubsub: 'down', replicaId }, 'Redis pub/sub connection lost: changes published meanwhile are re-read from Redis when it resumes');
+    });
+    connection.on('ready', () => {
+      ready = true;
+      if (!lost) return;
+      lost = false;
+      void Promise.resolve(handlers.size > 0 ? connection.subscribe(...handlers.keys()) : undefined)
+        .catch(() => undefined)
+        .then(() => {
+          if (closing) return;
+          logger.info({ pubsub: 'up', replicaId }, 'Redis pub/sub connection resumed: re-reading watched messages from Redis');
+          for (const listener of resumedListeners) listener();
+        });
+    });
+  }
 
   return {
     get state() {
@@ -143,7 +184,8 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
       const redis = client;
       if (redis.stream.writableLength >= MAX_UNSENT_BYTES || redis.commandQueue.length >= MAX_PENDING_COMMANDS) {
         metrics?.commandFailed(command, 'down');
-        noteTimeout(redis);
+        // A backlog this large is a Redis that does not read: it counts as a command without an answer.
+        timedOut();
         return undefined;
       }
       const started = performance.now();
@@ -157,16 +199,16 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
         const result = await Promise.race([send(redis), deadline]);
         if (result === TIMED_OUT) {
           metrics?.commandFailed(command, 'timeout');
-          noteTimeout(redis);
+          timedOut();
           return undefined;
         }
-        unansweredSince = undefined;
+        timeoutsInARow = 0;
         metrics?.commandSucceeded(command, performance.now() - started);
         return result;
       } catch (error) {
-        const timedOut = (error as Error).message === 'Command timed out';
-        metrics?.commandFailed(command, timedOut ? 'timeout' : 'error');
-        if (timedOut) noteTimeout(redis);
+        const timeout = (error as Error).message === 'Command timed out';
+        metrics?.commandFailed(command, timeout ? 'timeout' : 'error');
+        if (timeout) timedOut();
         return undefined;
       } finally {
         clearTimeout(timer);
@@ -190,6 +232,10 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
           subscriber?.unsubscribe(name).catch(() => {});
         }
       };
+    },
+    onPubSubResumed(listener) {
+      resumedListeners.add(listener);
+      return () => resumedListeners.delete(listener);
     },
     async close() {
       closing = true;

@@ -10,6 +10,6 @@ export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight,
     write: (key, settle) => void cache.store(key, settle),
     claim: (key) => flights.acquire(key, config.lockTtlMs),
     release: (key, token, answered) => void flights.release(key, token, answered),
-    waitFor: (key) => flights.waitFor(key, config.lockWaitMs),
+    waitFor: (key, notBefore) => flights.waitFor(key, config.lockWaitMs, notBefore),
   };
 }

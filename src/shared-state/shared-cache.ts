@@ -17,6 +17,9 @@ return {1, ''}`);
 // writer wins: five tries let five replicas writing one key at once all be merged.
 const ATTEMPTS = 5;
 
+/** Keys per MGET when many entries are read at once (a resync after pub/sub resumed). */
+const MGET_CHUNK = 100;
+
 /**
  * The second cache tier, shared by every replica: provider answers as versioned JSON under
  * `<prefix>cache:<key>`, expiring by Redis TTL. The caller picks the key and merges; this tier
@@ -37,6 +40,20 @@ export class SharedCache {
   /** The stored answer, or undefined: absent, corrupt, of another version, or Redis unavailable. */
   async read(key: string): Promise<StoredAnswer | undefined> {
     return this.entryRead(await this.redis.run('cache_get', (r) => r.get(this.entryKey(key))));
+  }
+
+  /**
+   * The stored answers of many keys (undefined for each that has none, or when Redis does not
+   * answer), read `MGET_CHUNK` keys per command so that no command is large.
+   */
+  async readMany(keys: readonly string[]): Promise<(StoredAnswer | undefined)[]> {
+    const answers: (StoredAnswer | undefined)[] = [];
+    for (let start = 0; start < keys.length; start += MGET_CHUNK) {
+      const chunk = keys.slice(start, start + MGET_CHUNK);
+      const texts = await this.redis.run('cache_mget', (r) => r.mget(...chunk.map((key) => this.entryKey(key))));
+      for (let i = 0; i < chunk.length; i++) answers.push(this.entryRead(texts === undefined ? undefined : texts[i]));
+    }
+    return answers;
   }
 
   /** What a GET of an entry answered (undefined: Redis did not answer), decoded and counted as a read. */

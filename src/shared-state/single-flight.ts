@@ -93,8 +93,10 @@ export class SharedSingleFlight {
   /**
    * The winner's answer (its cache entry), or undefined: it failed, its lock is gone without an
    * entry (released or expired), Redis is unavailable, or `timeoutMs` passed. Never rejects.
+   * An entry observed no later than `notBefore` (one older than the waiter wants, there before
+   * the winner answered) does not end the wait while the lock is held: the winner's will replace it.
    */
-  waitFor(key: string, timeoutMs: number): Promise<StoredAnswer | undefined> {
+  waitFor(key: string, timeoutMs: number, notBefore = Number.NEGATIVE_INFINITY): Promise<StoredAnswer | undefined> {
     return new Promise((resolve) => {
       let set = this.waiters.get(key);
       if (!set) this.waiters.set(key, (set = new Set()));
@@ -112,7 +114,7 @@ export class SharedSingleFlight {
       };
       const notice: Notice = (answer) => finish(answer ?? undefined);
       const look = () =>
-        void this.look(key).then((seen) => {
+        void this.look(key, notBefore).then((seen) => {
           if (seen !== 'waiting') finish(seen);
         });
       waiting.add(notice);
@@ -128,13 +130,14 @@ export class SharedSingleFlight {
   }
 
   /** The cache entry when there is one; undefined when the lock is gone too, or Redis did not answer. */
-  private async look(key: string): Promise<StoredAnswer | undefined | 'waiting'> {
+  private async look(key: string, notBefore = Number.NEGATIVE_INFINITY): Promise<StoredAnswer | undefined | 'waiting'> {
     const replies = await this.redis.run('flight_look', (r) => r.pipeline().get(this.cache.entryKey(key)).exists(this.locks.leaseKey(key)).exec());
     if (!replies) return undefined;
     const [[, entry], [, lockExists]] = replies as [[Error | null, unknown], [Error | null, unknown]];
     const answer = typeof entry === 'string' ? this.codec.decode(entry) : undefined;
-    if (answer) return answer;
-    return lockExists === 1 ? 'waiting' : undefined;
+    if (answer && answer.checkedAt > notBefore) return answer;
+    // An older entry is handed over only once the lock is gone (the waiter merges it, then calls).
+    return lockExists === 1 ? 'waiting' : answer;
   }
 
   private onMessage(message: string): void {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { subscribeWs, wsClient } from '../helpers/live.js';
 
 /**
  * The real entry point, run by node itself with tsx as a loader: the tsx CLI
@@ -106,6 +107,24 @@ describe('the server process', () => {
     expect(body.data.d7Report.messages.length).toBeGreaterThan(0);
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toMatch(/"drained":true/);
+  });
+
+  it('on SIGTERM, graphql-ws subscriptions get complete before their sockets close, as SSE ones do', async () => {
+    const port = await freePort();
+    const proc = start({ PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '15000' });
+    running = proc.child;
+    await waitFor(() => proc.output().includes('GraphiQL'), 15_000);
+    const sockets = Array.from({ length: 4 }, () => wsClient(`ws://127.0.0.1:${port}/graphql`));
+    const subs = sockets.flatMap(({ client }, s) =>
+      Array.from({ length: 5 }, (_, i) => subscribeWs(client, { refs: [{ provider: 'BETATEL', id: `01KJ00000000000000000S${s}0${i}0` }] })),
+    );
+    for (const sub of subs) await sub.waitFor(1);
+    proc.child.kill('SIGTERM');
+    await Promise.all(subs.map((sub) => sub.ended));
+    // Ended by `complete`: an error (the socket closing under it, 1001) would be pushed as one.
+    for (const sub of subs) expect(sub.results.filter((r) => r.errors)).toEqual([]);
+    expect(await proc.exited).toBe(0);
+    for (const { client } of sockets) await Promise.resolve(client.dispose()).catch(() => undefined);
   });
 
   it('prints one banner with the mode, each provider, GraphiQL, the webhook URLs, Redis and auth', async () => {

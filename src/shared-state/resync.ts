@@ -1,0 +1,22 @@
+import type { StatusService } from '../lookup/status-service.js';
+import type { RedisConnection } from './connection.js';
+import type { SharedCache } from './shared-cache.js';
+
+/**
+ * Pub/sub is at most once: a status event published while this replica's pub/sub connection
+ * was away is never heard here. Redis still holds the change (the writer stores it before it
+ * publishes, on one connection), so each time pub/sub resumes, every message this replica
+ * watches is read again from the shared cache and offered to the status service: the status
+ * merge keeps what is newer, and subscribers hear what they missed. Returns the way to stop.
+ */
+export function resyncOnPubSubResume(connection: RedisConnection, cache: SharedCache, service: Pick<StatusService, 'offer'>, watching: () => { provider: string; id: string }[]): () => void {
+  return connection.onPubSubResumed(() => {
+    const watched = watching();
+    if (watched.length === 0) return;
+    void cache.readMany(watched.map(({ provider, id }) => `${provider}:${id}`)).then((answers) => {
+      answers.forEach((answer, i) => {
+        if (answer) service.offer(watched[i]!.provider, watched[i]!.id, answer.record, answer.checkedAt, 'shared');
+      });
+    });
+  });
+}
