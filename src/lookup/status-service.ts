@@ -269,6 +269,16 @@ export class StatusService {
       mergeOlder(published);
       claim = await shared.claim(key);
     }
+    // Won by a separate claim, after an entry too old for this caller: another replica's whole
+    // call (claim, answer, release) may have fit between the look and this claim. Its answer is
+    // in the tier then; one more read (on this rare path only: maxAge callers) saves the call.
+    if (claim.outcome === 'won' && claim !== look.claim) {
+      const again = await shared.look(key);
+      if (usable(again.stored)) {
+        shared.release(key, claim.token, true);
+        return this.offer(guarded.provider, id, again.stored.record, again.stored.checkedAt, 'shared').answer.record;
+      }
+    }
     goingUpstream();
     const startedAt = Date.now();
     try {

@@ -32,7 +32,9 @@ describe('three replicas on their own Redis', () => {
     own = await startOwnRedis();
     admin = new Redis(own.url);
     // Watchers poll rarely here: only the shared tier can bring a missed change.
-    env = { REDIS_URL: own.url, REDIS_KEY_PREFIX: uniquePrefix('converge'), RATE_LIMIT_PER_MINUTE: '0', ...WEBHOOK_ENV, WATCHER_POLL_MIN_MS: '60000', WATCHER_POLL_MAX_MS: '60000' };
+    // A generous command timeout: on a loaded machine slow replies would mark Redis down (three
+    // in a row) and turn single flight into local calls; stalls have tests of their own.
+    env = { REDIS_URL: own.url, REDIS_KEY_PREFIX: uniquePrefix('converge'), REDIS_COMMAND_TIMEOUT_MS: '2000', RATE_LIMIT_PER_MINUTE: '0', ...WEBHOOK_ENV, WATCHER_POLL_MIN_MS: '60000', WATCHER_POLL_MAX_MS: '60000' };
     const first = await startHarness({ env, deps: { logger: logs[0]!.logger } });
     const d7 = first.sandbox.simulators.D7!.url;
     replicas = [first];

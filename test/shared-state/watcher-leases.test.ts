@@ -18,7 +18,9 @@ beforeAll(async () => {
   redis = await testRedis();
   // Fast polls (25 ms doubling to 50 ms), so a second makes many; one Betatel simulator for all,
   // on a clock the test moves, so its request log counts every upstream call of every replica.
-  const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix('watchers'), RATE_LIMIT_PER_MINUTE: '0', WATCHER_POLL_MIN_MS: '25', WATCHER_POLL_MAX_MS: '50' };
+  // A generous command timeout: on a loaded machine slow replies would mark Redis down (three in
+  // a row) and every replica would poll on its own; stalls have tests of their own.
+  const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix('watchers'), REDIS_COMMAND_TIMEOUT_MS: '2000', RATE_LIMIT_PER_MINUTE: '0', WATCHER_POLL_MIN_MS: '25', WATCHER_POLL_MAX_MS: '50' };
   const first = await startHarness({ env, simulator: { now: () => clock } });
   const betatel = first.sandbox.simulators.BETATEL!.url;
   replicas = [first, await startHarness({ env, baseUrls: { BETATEL: betatel } }), await startHarness({ env, baseUrls: { BETATEL: betatel } })];
@@ -56,9 +58,10 @@ describe('watchers across replicas', () => {
     const callsAtStart = upstream(id);
     await sleep(1_000);
     const made = (await pollsByReplica()).map((n, i) => n - before[i]!);
-    // One replica polls (many times, at 25–50 ms); the other two poll not once.
+    // One replica polls (again and again, at 25–50 ms: how often depends on the machine's load,
+    // so only "more than a few" is asserted); the other two poll not once.
     expect(made.filter((n) => n > 0)).toHaveLength(1);
-    expect(Math.max(...made)).toBeGreaterThan(10);
+    expect(Math.max(...made)).toBeGreaterThan(3);
     // Every upstream call after the first answers is a poll of that one watcher (a poll may also
     // be answered without a call, by an answer another replica had just stored).
     const calls = upstream(id) - callsAtStart;
