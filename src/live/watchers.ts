@@ -29,6 +29,11 @@ interface Watcher {
   provider: string;
   id: string;
   listeners: Set<ChangeListener>;
+  /**
+   * Subscribers per client, in the order the clients came: the first one present owns the
+   * watcher's polls (the poll lane serves clients in turn), the next one once it leaves.
+   */
+  clients: Map<string, number>;
   /** Current poll delay: pollMinMs after a change of state, doubling up to pollMaxMs. */
   delayMs: number;
   /** The record last heard: a new state resets the delay; an answer equal to it but for `fetchedAt` is no event. */
@@ -95,23 +100,29 @@ export class WatcherRegistry {
   /**
    * Starts (or joins) the watcher of one message; `id` is in canonical form. A message already
    * known to be final starts no polling. Check `hasRoomFor` first: past the cap this throws,
-   * since a watcher that silently never polls would be a lie.
+   * since a watcher that silently never polls would be a lie. `client`: the subscriber's client
+   * (caller id), to whom the watcher's polls are counted in the poll lane's turns.
    */
-  watch(provider: string, id: string, listener: ChangeListener): Unwatch {
+  watch(provider: string, id: string, listener: ChangeListener, client = ''): Unwatch {
     const key = `${provider}:${id}`;
     let watcher = this.watchers.get(key);
     if (!watcher) {
       if (this.watchers.size >= this.settings.maxWatchers) throw new Error(`watcher limit of ${this.settings.maxWatchers} reached`);
       const known = this.service.known(provider, id);
-      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
+      watcher = { provider, id, listeners: new Set(), clients: new Map(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
       this.watchers.set(key, watcher);
       this.metrics?.watcherStarted();
       this.schedule(watcher);
     }
     watcher.listeners.add(listener);
+    watcher.clients.set(client, (watcher.clients.get(client) ?? 0) + 1);
     const owner = watcher;
     return () => {
-      if (!owner.listeners.delete(listener) || owner.listeners.size > 0) return;
+      if (!owner.listeners.delete(listener)) return;
+      const left = owner.clients.get(client)! - 1;
+      if (left > 0) owner.clients.set(client, left);
+      else owner.clients.delete(client);
+      if (owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
       // A poll still waiting for a slot is wanted by nobody now: it leaves the queue.
@@ -134,6 +145,7 @@ export class WatcherRegistry {
       clearTimeout(watcher.timer);
       watcher.ticket?.withdraw(watcher.provider);
       watcher.listeners.clear();
+      watcher.clients.clear();
       releases.push(this.releaseLease(watcher));
       this.metrics?.watcherStopped();
     }
@@ -190,7 +202,8 @@ export class WatcherRegistry {
       return;
     }
     const before = watcher.last?.state;
-    const ticket = new PollTicket();
+    // Counted to the client of its earliest subscriber still here: its turn in the poll lane.
+    const ticket = new PollTicket(watcher.clients.keys().next().value ?? '');
     let failed = false;
     try {
       // notBefore = now: an answer observed from now on, never the cache's older one. A change

@@ -135,6 +135,28 @@ describe('WatcherRegistry', () => {
     expect(calls).toBe(3);
     expect(outcomes).toEqual(['error', 'error', 'error']);
   });
+
+  it('counts its polls to the client of its earliest subscriber still present, then to the next one', async () => {
+    const service = fakeService();
+    const owners: string[] = [];
+    const lookup = service.lookup;
+    service.lookup = ((provider, id, notBefore, trace, poll) => {
+      owners.push(poll!.owner);
+      return lookup(provider, id, notBefore, trace, poll);
+    }) as WatchedService['lookup'];
+    const registry = new WatcherRegistry(service, SETTINGS);
+    const leaveA = registry.watch('BETATEL', 'm1', () => undefined, 'key:a');
+    const leaveB1 = registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    registry.watch('BETATEL', 'm1', () => undefined, 'key:c');
+    await vi.advanceTimersByTimeAsync(2_000);
+    leaveA();
+    await vi.advanceTimersByTimeAsync(4_000);
+    // One of B's two subscribers leaves: B still has one, and keeps the polls.
+    leaveB1();
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(owners).toEqual(['key:a', 'key:b', 'key:b']);
+  });
 });
 
 /** Leases as Redis keeps them (one holder per key, lifetimes on the fake clock), reachable or not. */
