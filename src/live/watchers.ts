@@ -30,8 +30,8 @@ interface Watcher {
   id: string;
   listeners: Set<ChangeListener>;
   /**
-   * Subscribers per client, in the order the clients came: the first one present owns the
-   * watcher's polls (the poll lane serves clients in turn), the next one once it leaves.
+   * Subscribers per client, in the order the clients came. Each poll counts to one of them in
+   * the poll lane's turns (see `pollOwner`).
    */
   clients: Map<string, number>;
   /** Current poll delay: pollMinMs after a change of state, doubling up to pollMaxMs. */
@@ -69,6 +69,8 @@ interface Watcher {
  */
 export class WatcherRegistry {
   private readonly watchers = new Map<string, Watcher>();
+  /** Watchers each client subscribes to now (a client's entry goes with its last one). */
+  private readonly watchedBy = new Map<string, number>();
   private readonly stopListening: () => void;
 
   constructor(
@@ -115,13 +117,20 @@ export class WatcherRegistry {
       this.schedule(watcher);
     }
     watcher.listeners.add(listener);
-    watcher.clients.set(client, (watcher.clients.get(client) ?? 0) + 1);
+    const had = watcher.clients.get(client) ?? 0;
+    watcher.clients.set(client, had + 1);
+    if (had === 0) this.watchedBy.set(client, (this.watchedBy.get(client) ?? 0) + 1);
     const owner = watcher;
     return () => {
       if (!owner.listeners.delete(listener)) return;
       const left = owner.clients.get(client)! - 1;
       if (left > 0) owner.clients.set(client, left);
-      else owner.clients.delete(client);
+      else {
+        owner.clients.delete(client);
+        const watched = this.watchedBy.get(client)! - 1;
+        if (watched > 0) this.watchedBy.set(client, watched);
+        else this.watchedBy.delete(client);
+      }
       if (owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
@@ -150,6 +159,7 @@ export class WatcherRegistry {
       this.metrics?.watcherStopped();
     }
     this.watchers.clear();
+    this.watchedBy.clear();
     await Promise.all(releases);
   }
 
@@ -202,8 +212,7 @@ export class WatcherRegistry {
       return;
     }
     const before = watcher.last?.state;
-    // Counted to the client of its earliest subscriber still here: its turn in the poll lane.
-    const ticket = new PollTicket(watcher.clients.keys().next().value ?? '');
+    const ticket = new PollTicket(this.pollOwner(watcher));
     let failed = false;
     try {
       // notBefore = now: an answer observed from now on, never the cache's older one. A change
@@ -227,6 +236,30 @@ export class WatcherRegistry {
     if (!this.isCurrent(watcher)) return;
     if (!changed && !withdrawn) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
     this.schedule(watcher);
+  }
+
+  /**
+   * The client whose turn a poll takes in the poll lane: of the watcher's subscribers, the one
+   * watching the fewest messages (the earliest of equals). A client watching many messages
+   * cannot make another's few wait behind its own queue by subscribing to them too. One pass
+   * over the watcher's clients per poll.
+   */
+  private pollOwner(watcher: Watcher): string {
+    let owner = '';
+    let least = Number.POSITIVE_INFINITY;
+    for (const client of watcher.clients.keys()) {
+      const watched = this.watchedBy.get(client) ?? 0;
+      if (watched < least) {
+        least = watched;
+        owner = client;
+      }
+    }
+    return owner;
+  }
+
+  /** Clients with a watcher now (for tests: entries go with their last watcher). */
+  get clients(): number {
+    return this.watchedBy.size;
   }
 
   private isCurrent(watcher: Watcher): boolean {

@@ -157,6 +157,26 @@ describe('WatcherRegistry', () => {
     await vi.advanceTimersByTimeAsync(8_000);
     expect(owners).toEqual(['key:a', 'key:b', 'key:b']);
   });
+
+  it('counts a shared watcher’s polls to the subscriber client watching the fewest messages; no client entry outlives its watchers', async () => {
+    const service = fakeService();
+    const owners: string[] = [];
+    const lookup = service.lookup;
+    service.lookup = ((provider, id, notBefore, trace, poll) => {
+      if (id === 'm1') owners.push(poll!.owner);
+      return lookup(provider, id, notBefore, trace, poll);
+    }) as WatchedService['lookup'];
+    const registry = new WatcherRegistry(service, SETTINGS);
+    // A came first and watches three messages; B watches only m1: m1's polls are B's turns.
+    const leave = ['m1', 'm2', 'm3'].map((id) => registry.watch('BETATEL', id, () => undefined, 'key:a'));
+    const leaveB = registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    expect(registry.clients).toBe(2);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(owners).toEqual(['key:b']);
+    leaveB();
+    for (const stop of leave) stop();
+    expect([registry.size, registry.clients]).toEqual([0, 0]);
+  });
 });
 
 /** Leases as Redis keeps them (one holder per key, lifetimes on the fake clock), reachable or not. */
