@@ -125,7 +125,7 @@ export class LiveSubscriptions {
     const stream: StatusStream<P> = new StatusStream<P>({
       refs,
       isFinalProblem: request.isFinalProblem,
-      watch: (provider, id, listener) => this.watchFor(caller.id, this.watchers.watch(provider, id, listener)),
+      watch: (provider, id, listener) => this.watchFor(caller.id, this.watchers.watch(provider, id, listener, caller.id)),
       maxLifetimeMs: this.settings.maxLifetimeMs,
       claimWithinMs: UNCLAIMED_STREAM_MS,
       onEnd: () => {

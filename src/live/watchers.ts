@@ -29,6 +29,11 @@ interface Watcher {
   provider: string;
   id: string;
   listeners: Set<ChangeListener>;
+  /**
+   * Subscribers per client, in the order the clients came. Each poll counts to one of them in
+   * the poll lane's turns (see `pollOwner`).
+   */
+  clients: Map<string, number>;
   /** Current poll delay: pollMinMs after a change of state, doubling up to pollMaxMs. */
   delayMs: number;
   /** The record last heard: a new state resets the delay; an answer equal to it but for `fetchedAt` is no event. */
@@ -64,6 +69,8 @@ interface Watcher {
  */
 export class WatcherRegistry {
   private readonly watchers = new Map<string, Watcher>();
+  /** Watchers each client subscribes to now (a client's entry goes with its last one). */
+  private readonly watchedBy = new Map<string, number>();
   private readonly stopListening: () => void;
 
   constructor(
@@ -102,23 +109,36 @@ export class WatcherRegistry {
   /**
    * Starts (or joins) the watcher of one message; `id` is in canonical form. A message already
    * known to be final starts no polling. Check `hasRoomFor` first: past the cap this throws,
-   * since a watcher that silently never polls would be a lie.
+   * since a watcher that silently never polls would be a lie. `client`: the subscriber's client
+   * (caller id), to whom the watcher's polls are counted in the poll lane's turns.
    */
-  watch(provider: string, id: string, listener: ChangeListener): Unwatch {
+  watch(provider: string, id: string, listener: ChangeListener, client = ''): Unwatch {
     const key = `${provider}:${id}`;
     let watcher = this.watchers.get(key);
     if (!watcher) {
       if (this.watchers.size >= this.settings.maxWatchers) throw new Error(`watcher limit of ${this.settings.maxWatchers} reached`);
       const known = this.service.known(provider, id);
-      watcher = { provider, id, listeners: new Set(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
+      watcher = { provider, id, listeners: new Set(), clients: new Map(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
       this.watchers.set(key, watcher);
       this.metrics?.watcherStarted();
       this.schedule(watcher);
     }
     watcher.listeners.add(listener);
+    const had = watcher.clients.get(client) ?? 0;
+    watcher.clients.set(client, had + 1);
+    if (had === 0) this.watchedBy.set(client, (this.watchedBy.get(client) ?? 0) + 1);
     const owner = watcher;
     return () => {
-      if (!owner.listeners.delete(listener) || owner.listeners.size > 0) return;
+      if (!owner.listeners.delete(listener)) return;
+      const left = owner.clients.get(client)! - 1;
+      if (left > 0) owner.clients.set(client, left);
+      else {
+        owner.clients.delete(client);
+        const watched = this.watchedBy.get(client)! - 1;
+        if (watched > 0) this.watchedBy.set(client, watched);
+        else this.watchedBy.delete(client);
+      }
+      if (owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
       // A poll still waiting for a slot is wanted by nobody now: it leaves the queue.
@@ -141,10 +161,12 @@ export class WatcherRegistry {
       clearTimeout(watcher.timer);
       watcher.ticket?.withdraw(watcher.provider);
       watcher.listeners.clear();
+      watcher.clients.clear();
       releases.push(this.releaseLease(watcher));
       this.metrics?.watcherStopped();
     }
     this.watchers.clear();
+    this.watchedBy.clear();
     await Promise.all(releases);
   }
 
@@ -197,7 +219,7 @@ export class WatcherRegistry {
       return;
     }
     const before = watcher.last?.state;
-    const ticket = new PollTicket();
+    const ticket = new PollTicket(this.pollOwner(watcher));
     let failed = false;
     try {
       // notBefore = now: an answer observed from now on, never the cache's older one. A change
@@ -221,6 +243,30 @@ export class WatcherRegistry {
     if (!this.isCurrent(watcher)) return;
     if (!changed && !withdrawn) watcher.delayMs = Math.min(watcher.delayMs * 2, this.settings.pollMaxMs);
     this.schedule(watcher);
+  }
+
+  /**
+   * The client whose turn a poll takes in the poll lane: of the watcher's subscribers, the one
+   * watching the fewest messages (the earliest of equals). A client watching many messages
+   * cannot make another's few wait behind its own queue by subscribing to them too. One pass
+   * over the watcher's clients per poll.
+   */
+  private pollOwner(watcher: Watcher): string {
+    let owner = '';
+    let least = Number.POSITIVE_INFINITY;
+    for (const client of watcher.clients.keys()) {
+      const watched = this.watchedBy.get(client) ?? 0;
+      if (watched < least) {
+        least = watched;
+        owner = client;
+      }
+    }
+    return owner;
+  }
+
+  /** Clients with a watcher now (for tests: entries go with their last watcher). */
+  get clients(): number {
+    return this.watchedBy.size;
   }
 
   private isCurrent(watcher: Watcher): boolean {

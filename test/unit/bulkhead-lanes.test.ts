@@ -69,6 +69,46 @@ describe('Bulkhead lanes', () => {
   });
 });
 
+describe('poll lane: in turn across clients', () => {
+  it('client A queues 100 polls, then B queues 2: with one slot, B’s two are served within the next 4 grants, not after A’s 100', async () => {
+    const bulkhead = new Bulkhead('D7', 1, 1, 1);
+    expect(bulkhead.acquire(POLL, undefined, 'A')).toBeUndefined();
+    const served: string[] = [];
+    const wait = (owner: string) => void bulkhead.acquire(POLL, undefined, owner)!.then(() => served.push(owner));
+    for (let i = 0; i < 100; i++) wait('A');
+    wait('B');
+    wait('B');
+    expect([bulkhead.queueLength(POLL), bulkhead.pollOwners()]).toEqual([102, 2]);
+    for (let grant = 0; grant < 4; grant++) {
+      bulkhead.release(POLL);
+      await settle();
+    }
+    expect(served.filter((owner) => owner === 'B')).toHaveLength(2);
+    // B had nothing more: its queue is gone; A's go on, first come first served.
+    expect([bulkhead.queueLength(POLL), bulkhead.pollOwners()]).toEqual([98, 1]);
+    while (bulkhead.queueLength(POLL) > 0) bulkhead.release(POLL);
+    bulkhead.release(POLL);
+    await settle();
+    expect([bulkhead.activeCount(POLL), bulkhead.pollOwners(), served.length]).toEqual([0, 0, 102]);
+  });
+
+  it('a withdrawn or promoted poll leaves its client’s queue; a client with none left has no queue', async () => {
+    const bulkhead = new Bulkhead('D7', 1, 1, 1);
+    expect(bulkhead.acquire(POLL)).toBeUndefined();
+    const a = new PollTicket('A');
+    const b = new PollTicket('B');
+    const aCall = bulkhead.acquire(POLL, (place) => (a.queued = place), a.owner)!;
+    const bCall = bulkhead.acquire(POLL, (place) => (b.queued = place), b.owner)!;
+    expect(bulkhead.pollOwners()).toBe(2);
+    expect(a.withdraw('D7')).toBe(true);
+    await expect(aCall).rejects.toMatchObject({ code: 'UNAVAILABLE', local: true });
+    expect(bulkhead.pollOwners()).toBe(1);
+    expect(b.promote()).toBeUndefined();
+    await expect(bCall).resolves.toBe(INTERACTIVE);
+    expect([bulkhead.queueLength(POLL), bulkhead.pollOwners()]).toEqual([0, 0]);
+  });
+});
+
 describe('breaker verdicts', () => {
   const theirs = new ProviderFailure({ provider: 'D7', code: 'UNAVAILABLE', message: 'x', httpStatus: 503 });
   it('judges what the provider did, not what our limits did', async () => {

@@ -135,6 +135,48 @@ describe('WatcherRegistry', () => {
     expect(calls).toBe(3);
     expect(outcomes).toEqual(['error', 'error', 'error']);
   });
+
+  it('counts its polls to the client of its earliest subscriber still present, then to the next one', async () => {
+    const service = fakeService();
+    const owners: string[] = [];
+    const lookup = service.lookup;
+    service.lookup = ((provider, id, notBefore, trace, poll) => {
+      owners.push(poll!.owner);
+      return lookup(provider, id, notBefore, trace, poll);
+    }) as WatchedService['lookup'];
+    const registry = new WatcherRegistry(service, SETTINGS);
+    const leaveA = registry.watch('BETATEL', 'm1', () => undefined, 'key:a');
+    const leaveB1 = registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    registry.watch('BETATEL', 'm1', () => undefined, 'key:c');
+    await vi.advanceTimersByTimeAsync(2_000);
+    leaveA();
+    await vi.advanceTimersByTimeAsync(4_000);
+    // One of B's two subscribers leaves: B still has one, and keeps the polls.
+    leaveB1();
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(owners).toEqual(['key:a', 'key:b', 'key:b']);
+  });
+
+  it('counts a shared watcher’s polls to the subscriber client watching the fewest messages; no client entry outlives its watchers', async () => {
+    const service = fakeService();
+    const owners: string[] = [];
+    const lookup = service.lookup;
+    service.lookup = ((provider, id, notBefore, trace, poll) => {
+      if (id === 'm1') owners.push(poll!.owner);
+      return lookup(provider, id, notBefore, trace, poll);
+    }) as WatchedService['lookup'];
+    const registry = new WatcherRegistry(service, SETTINGS);
+    // A came first and watches three messages; B watches only m1: m1's polls are B's turns.
+    const leave = ['m1', 'm2', 'm3'].map((id) => registry.watch('BETATEL', id, () => undefined, 'key:a'));
+    const leaveB = registry.watch('BETATEL', 'm1', () => undefined, 'key:b');
+    expect(registry.clients).toBe(2);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(owners).toEqual(['key:b']);
+    leaveB();
+    for (const stop of leave) stop();
+    expect([registry.size, registry.clients]).toEqual([0, 0]);
+  });
 });
 
 /** Leases as Redis keeps them (one holder per key, lifetimes on the fake clock), reachable or not. */

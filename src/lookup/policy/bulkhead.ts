@@ -1,4 +1,5 @@
 import { ProviderFailure } from '../../domain/provider-failure.js';
+import { FairQueue } from './fair-queue.js';
 
 /** Interactive lookups (queries, entities) and watcher polls: each has its own slots and queue per provider. */
 export const INTERACTIVE = 0;
@@ -11,7 +12,15 @@ interface LaneState {
   active: number;
   readonly concurrency: number;
   readonly queueMax: number;
-  readonly waiting: Waiter[];
+  /** Interactive: a plain FIFO array. Polls: served in turn across clients (FairQueue). */
+  readonly waiting: WaitQueue;
+}
+
+/** What a lane needs of its queue: a Waiter[] has it, and so has a FairQueue. */
+interface WaitQueue {
+  readonly length: number;
+  push(waiter: Waiter): unknown;
+  shift(): Waiter | undefined;
 }
 
 /** A caller waiting for a slot, as the caller can act on it (see `acquire`). */
@@ -32,6 +41,8 @@ class Waiter implements QueuedCall {
     public lane: Lane,
     readonly resume: (lane: Lane) => void,
     readonly reject: (error: ProviderFailure) => void,
+    /** The client whose turn it waits for in the poll lane ('' for none). */
+    readonly owner: string,
   ) {}
 
   withdraw(failure: ProviderFailure): void {
@@ -46,7 +57,10 @@ class Waiter implements QueuedCall {
 /**
  * At most `concurrency` upstream calls of one provider at once per lane, and at most
  * `queueMax` waiting; more fail fast as a retryable UNAVAILABLE. A slot is handed straight to
- * the next waiter of its lane, first come first served. The lanes never lend each other slots:
+ * the next waiter of its lane: first come first served in the interactive lane; in the poll
+ * lane in turn across the clients with polls waiting (first come first served within one), so
+ * that one client's thousand watchers cannot delay another's polls by more than a turn each.
+ * The lanes never lend each other slots:
  * watcher polls can hold the poll lane's slots only, so interactive lookups never wait behind
  * them. On the hot path a free slot costs one counter increment.
  */
@@ -65,7 +79,7 @@ export class Bulkhead {
   ) {
     this.lanes = [
       { active: 0, concurrency, queueMax, waiting: [] },
-      { active: 0, concurrency: pollConcurrency, queueMax: Number.POSITIVE_INFINITY, waiting: [] },
+      { active: 0, concurrency: pollConcurrency, queueMax: Number.POSITIVE_INFINITY, waiting: new FairQueue<Waiter>() },
     ];
   }
 
@@ -83,9 +97,10 @@ export class Bulkhead {
    * Undefined when a slot of `lane` is this caller's at once; else a promise of the lane whose
    * slot it got (a poll may be promoted while it waits), or a rejection when the queue is full.
    * Either way `release(lane)` must follow a slot. `onWait` receives the caller's place in the
-   * queue (to withdraw it at a deadline, or promote it).
+   * queue (to withdraw it at a deadline, or promote it). `owner`: the client a poll waits for
+   * (polls are served in turn across owners); interactive callers pass none.
    */
-  acquire(lane: Lane, onWait?: (queued: QueuedCall) => void): Promise<Lane> | undefined {
+  acquire(lane: Lane, onWait?: (queued: QueuedCall) => void, owner = ''): Promise<Lane> | undefined {
     const state = this.lanes[lane];
     if (state.active < state.concurrency) {
       state.active += 1;
@@ -93,7 +108,7 @@ export class Bulkhead {
     }
     if (state.waiting.length >= state.queueMax) return Promise.reject(this.full());
     return new Promise<Lane>((resume, reject) => {
-      const waiter = new Waiter(this, lane, resume, reject);
+      const waiter = new Waiter(this, lane, resume, reject, owner);
       state.waiting.push(waiter);
       onWait?.(waiter);
     });
@@ -109,22 +124,28 @@ export class Bulkhead {
   /** @internal (Waiter) Whether `waiter` was still queued; it is not any more. */
   remove(waiter: Waiter): boolean {
     const queue = this.lanes[waiter.lane].waiting;
-    const at = queue.indexOf(waiter);
+    if (queue instanceof FairQueue) return queue.remove(waiter);
+    const waiting = queue as Waiter[];
+    const at = waiting.indexOf(waiter);
     if (at < 0) return false;
-    queue.splice(at, 1);
+    waiting.splice(at, 1);
     return true;
   }
 
-  /** @internal (Waiter) */
+  /** Clients with polls waiting now (each has its own queue in the poll lane; none once they are served). */
+  pollOwners(): number {
+    return (this.lanes[POLL].waiting as FairQueue<Waiter>).owners;
+  }
+
+  /** @internal (Waiter) Only a poll is ever promoted: it waits in the poll lane's FairQueue. */
   promote(waiter: Waiter): ProviderFailure | undefined {
-    const queue = this.lanes[waiter.lane].waiting;
-    const at = queue.indexOf(waiter);
+    const queue = this.lanes[waiter.lane].waiting as FairQueue<Waiter>;
     // Already served (its call runs): joining it waits for that call only.
-    if (at < 0) return undefined;
+    if (!queue.includes(waiter)) return undefined;
     const target = this.lanes[INTERACTIVE];
     const free = target.active < target.concurrency;
     if (!free && target.waiting.length >= target.queueMax) return this.full();
-    queue.splice(at, 1);
+    queue.remove(waiter);
     waiter.lane = INTERACTIVE;
     if (free) {
       target.active += 1;

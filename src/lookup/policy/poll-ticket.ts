@@ -9,6 +9,9 @@ import { INTERACTIVE, POLL, type Lane, type QueuedCall } from './bulkhead.js';
  * answer arrived while it waited), so that no needless poll keeps its place in the queue.
  */
 export class PollTicket {
+  /** `owner`: the client whose turn the poll takes in the poll lane (polls are served in turn across clients). */
+  constructor(readonly owner = '') {}
+
   /** The lane to ask for: POLL until an interactive lookup joins. */
   lane: Lane = POLL;
   /** Its place in a bulkhead queue, while it waits there. */

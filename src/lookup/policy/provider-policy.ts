@@ -75,7 +75,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     // No withdrawal timer: a poll waits its turn. Its queue is bounded by the watchers (one poll
     // each); an interactive lookup that joins it promotes it (PollTicket.promote), and its
     // watcher withdraws it when it is no longer needed.
-    const queued = bulkhead.acquire(lane, (place) => (ticket.queued = place));
+    const queued = bulkhead.acquire(lane, (place) => (ticket.queued = place), ticket.owner);
     if (queued) {
       try {
         lane = await queued;
