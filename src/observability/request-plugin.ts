@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { getOperationAST, type GraphQLError } from 'graphql';
+import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { codeForStatus } from '../http/plain-answers.js';
@@ -57,6 +57,15 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
     );
   };
   const scopes = new WeakMap<Request, RequestScope>();
+  /** The operation a request executes (or subscribes to): its type and name label its metrics and log line. */
+  const executed = (args: { contextValue: unknown; document: DocumentNode; operationName?: string | null }) => {
+    const scope = scopes.get((args.contextValue as { request: Request }).request);
+    if (!scope) return;
+    const operation = getOperationAST(args.document, args.operationName);
+    scope.operationType = operation?.operation ?? 'unknown';
+    scope.executed = true;
+    if (operation?.name) scope.operationName = operation.name.value;
+  };
   const open = (request: Request, serverContext?: unknown): RequestScope => {
     const incoming = request.headers.get(REQUEST_ID_HEADER);
     const scope: RequestScope = {
@@ -89,12 +98,11 @@ export function useRequestObservability({ logger, metrics, tracer, labels, graph
       }
     },
     onExecute({ args }) {
-      const scope = scopes.get((args.contextValue as { request: Request }).request);
-      if (!scope) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      scope.operationType = operation?.operation ?? 'unknown';
-      scope.executed = true;
-      if (operation?.name) scope.operationName = operation.name.value;
+      executed(args);
+    },
+    // Subscriptions run through subscribe, not execute: without this they were counted as `unknown`.
+    onSubscribe({ args }) {
+      executed(args);
     },
     onResultProcess({ request, result }) {
       const scope = scopes.get(request);

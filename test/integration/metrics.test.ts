@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { subscribeSse } from '../helpers/live.js';
 import { sample } from '../helpers/prometheus.js';
 
 let h: Harness;
@@ -19,6 +20,18 @@ const scrape = async () => {
 };
 
 describe('/metrics after real traffic', () => {
+  it('counts a subscription as type subscription, not unknown', async () => {
+    const before = await scrape();
+    // An invalid id is final at once: the subscription answers it and completes.
+    const session = subscribeSse(h, { refs: [{ provider: 'D7', id: 'not-a-uuid' }] });
+    await session.ended;
+    expect(session.results).toHaveLength(1);
+    await vi.waitFor(async () => {
+      const after = await scrape();
+      expect(sample(after, 'graphql_operations_total', { operation: 'StatusChanged', type: 'subscription', outcome: 'success' }) - sample(before, 'graphql_operations_total', { operation: 'StatusChanged', type: 'subscription', outcome: 'success' })).toBe(1);
+    });
+  });
+
   it('counts operations by name and outcome, and upstream requests by provider, outcome and status', async () => {
     const before = await scrape();
     const res = await h.query(`query Statuses {
