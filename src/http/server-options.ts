@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { int } from '../env-values.js';
 import { addressIdentity } from '../security/client-address.js';
+import { KeyCounts } from '../key-counts.js';
 
 /**
  * Node's defaults suit a trusted network, not the open one: no connection cap, 300 s to
@@ -72,20 +73,15 @@ export function applyServerLimits(server: Server, limits: ServerLimits): void {
   if (perAddress === 0) return;
   // Open sockets per address: an entry exists only while the address has one, so the map is
   // bounded by MAX_CONNECTIONS.
-  const open = new Map<string, number>();
+  const open = new KeyCounts();
   server.on('connection', (socket: Socket) => {
     // One host is one address (an IPv6 host by its /64), as for every other per-client bound.
     const address = addressIdentity(socket.remoteAddress ?? 'unknown');
-    const count = open.get(address) ?? 0;
-    if (count >= perAddress) {
+    if (open.get(address) >= perAddress) {
       socket.destroy();
       return;
     }
-    open.set(address, count + 1);
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
+    open.add(address);
+    socket.once('close', () => open.remove(address));
   });
 }

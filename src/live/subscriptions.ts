@@ -3,6 +3,7 @@ import type { LiveMetrics, SubscriptionRefusal } from './metrics.js';
 import type { LiveSettings } from './settings.js';
 import { StatusStream, type StreamItem, type StreamRef } from './status-stream.js';
 import type { WatcherRegistry } from './watchers.js';
+import { KeyCounts } from '../key-counts.js';
 
 /**
  * How long an admitted stream may wait for its first pull. Every transport pulls at once (yoga's
@@ -59,9 +60,9 @@ const NOTHING: AsyncIterableIterator<never> = {
  * (the socket closed), when its transport returns it, and when nobody pulls it.
  */
 export class LiveSubscriptions {
-  private readonly perClient = new Map<string, number>();
+  private readonly perClient = new KeyCounts();
   /** Messages each caller's open subscriptions watch now: a message in two of them counts twice. */
-  private readonly watchedBy = new Map<string, number>();
+  private readonly watchedBy = new KeyCounts();
   private readonly streams = new Set<StatusStream<unknown>>();
 
   constructor(
@@ -77,12 +78,12 @@ export class LiveSubscriptions {
 
   /** Subscriptions one caller holds now. */
   openBy(callerId: string): number {
-    return this.perClient.get(callerId) ?? 0;
+    return this.perClient.get(callerId);
   }
 
   /** Messages one caller's subscriptions watch now (summed over its subscriptions; MAX_WATCHERS_PER_CLIENT bounds it). */
   watchedByClient(callerId: string): number {
-    return this.watchedBy.get(callerId) ?? 0;
+    return this.watchedBy.get(callerId);
   }
 
   /** The event stream of one subscription, or a SubscriptionRefused saying why not. */
@@ -119,7 +120,7 @@ export class LiveSubscriptions {
     // Gone while its request was being checked: nothing to start, nothing to count.
     if (delivery.clientGone?.aborted) return NOTHING;
 
-    this.perClient.set(caller.id, held + 1);
+    this.perClient.add(caller.id);
     this.metrics?.subscriptionOpened();
     const gone = () => void stream.return();
     const stream: StatusStream<P> = new StatusStream<P>({
@@ -145,27 +146,20 @@ export class LiveSubscriptions {
 
   /** Counts one watched message against its caller until its subscription stops watching it (final, or ended). */
   private watchFor(callerId: string, unwatch: () => void): () => void {
-    this.watchedBy.set(callerId, this.watchedByClient(callerId) + 1);
+    this.watchedBy.add(callerId);
     let done = false;
     return () => {
       unwatch();
       if (done) return;
       done = true;
-      this.decrement(this.watchedBy, callerId);
+      this.watchedBy.remove(callerId);
     };
   }
 
   private release(callerId: string, stream: StatusStream<unknown>): void {
     this.streams.delete(stream);
-    this.decrement(this.perClient, callerId);
+    this.perClient.remove(callerId);
     this.metrics?.subscriptionClosed();
-  }
-
-  /** No entry for a caller with nothing open: the maps never grow with callers that left. */
-  private decrement(counts: Map<string, number>, callerId: string): void {
-    const left = (counts.get(callerId) ?? 0) - 1;
-    if (left > 0) counts.set(callerId, left);
-    else counts.delete(callerId);
   }
 
   private refuse(code: SubscriptionRefusal, message: string, details?: Record<string, number>, httpStatus?: number): never {

@@ -4,6 +4,7 @@ import type { StatusChange, StatusService } from '../lookup/status-service.js';
 import type { LiveMetrics } from './metrics.js';
 import { isNews } from './news.js';
 import type { LiveSettings } from './settings.js';
+import { KeyCounts } from '../key-counts.js';
 
 /** What watchers use of the status service: lookups with its policy, what is known, and its changes. */
 export type WatchedService = Pick<StatusService, 'lookup' | 'known' | 'onChange'>;
@@ -33,7 +34,7 @@ interface Watcher {
    * Subscribers per client, in the order the clients came. Each poll counts to one of them in
    * the poll lane's turns (see `pollOwner`).
    */
-  clients: Map<string, number>;
+  clients: KeyCounts;
   /** Current poll delay: pollMinMs after a change of state, doubling up to pollMaxMs. */
   delayMs: number;
   /** The record last heard: a new state resets the delay; an answer equal to it but for `fetchedAt` is no event. */
@@ -70,7 +71,7 @@ interface Watcher {
 export class WatcherRegistry {
   private readonly watchers = new Map<string, Watcher>();
   /** Watchers each client subscribes to now (a client's entry goes with its last one). */
-  private readonly watchedBy = new Map<string, number>();
+  private readonly watchedBy = new KeyCounts();
   private readonly stopListening: () => void;
 
   constructor(
@@ -118,26 +119,17 @@ export class WatcherRegistry {
     if (!watcher) {
       if (this.watchers.size >= this.settings.maxWatchers) throw new Error(`watcher limit of ${this.settings.maxWatchers} reached`);
       const known = this.service.known(provider, id);
-      watcher = { provider, id, listeners: new Set(), clients: new Map(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
+      watcher = { provider, id, listeners: new Set(), clients: new KeyCounts(), delayMs: this.settings.pollMinMs, last: known ?? undefined, polling: false, ticket: undefined, timer: undefined, final: known?.isFinal === true, lease: undefined };
       this.watchers.set(key, watcher);
       this.metrics?.watcherStarted();
       this.schedule(watcher);
     }
     watcher.listeners.add(listener);
-    const had = watcher.clients.get(client) ?? 0;
-    watcher.clients.set(client, had + 1);
-    if (had === 0) this.watchedBy.set(client, (this.watchedBy.get(client) ?? 0) + 1);
+    if (watcher.clients.add(client) === 1) this.watchedBy.add(client);
     const owner = watcher;
     return () => {
       if (!owner.listeners.delete(listener)) return;
-      const left = owner.clients.get(client)! - 1;
-      if (left > 0) owner.clients.set(client, left);
-      else {
-        owner.clients.delete(client);
-        const watched = this.watchedBy.get(client)! - 1;
-        if (watched > 0) this.watchedBy.set(client, watched);
-        else this.watchedBy.delete(client);
-      }
+      if (owner.clients.remove(client) === 0) this.watchedBy.remove(client);
       if (owner.listeners.size > 0) return;
       clearTimeout(owner.timer);
       owner.timer = undefined;
@@ -255,7 +247,7 @@ export class WatcherRegistry {
     let owner = '';
     let least = Number.POSITIVE_INFINITY;
     for (const client of watcher.clients.keys()) {
-      const watched = this.watchedBy.get(client) ?? 0;
+      const watched = this.watchedBy.get(client);
       if (watched < least) {
         least = watched;
         owner = client;

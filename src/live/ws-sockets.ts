@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import type { GraphQLWsSettings } from './graphql-ws-config.js';
 import type { WsMetrics } from './metrics.js';
+import { KeyCounts } from '../key-counts.js';
 
 /**
  * Close codes of this server's socket limits, in the 4000 range graphql-ws leaves to
@@ -28,7 +29,7 @@ interface SocketState {
  */
 export class WsSockets {
   private readonly states = new WeakMap<WebSocket, SocketState>();
-  private readonly perClient = new Map<string, number>();
+  private readonly perClient = new KeyCounts();
 
   constructor(
     private readonly limits: GraphQLWsSettings,
@@ -45,9 +46,7 @@ export class WsSockets {
       clearTimeout(state.idle);
       this.metrics?.wsSocketClosed();
       if (state.callerId === undefined) return;
-      const left = (this.perClient.get(state.callerId) ?? 1) - 1;
-      if (left > 0) this.perClient.set(state.callerId, left);
-      else this.perClient.delete(state.callerId);
+      this.perClient.remove(state.callerId);
     });
   }
 
@@ -59,13 +58,13 @@ export class WsSockets {
   admit(socket: WebSocket, callerId: string, pending: () => number): boolean {
     const state = this.states.get(socket);
     if (!state || state.closed || socket.readyState !== WebSocket.OPEN) return false;
-    const held = this.perClient.get(callerId) ?? 0;
+    const held = this.perClient.get(callerId);
     if (held >= this.limits.maxSocketsPerClient) {
       this.metrics?.wsSocketLimited('too_many_sockets');
       socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this client (MAX_WS_SOCKETS_PER_CLIENT)');
       return false;
     }
-    this.perClient.set(callerId, held + 1);
+    this.perClient.add(callerId);
     state.callerId = callerId;
     this.armIdle(socket, state, pending);
     return true;
