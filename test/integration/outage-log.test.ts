@@ -1,22 +1,16 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { freshD7Id, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { capturingLogger } from '../helpers/redis.js';
 
 /**
  * Outages in the logs (issue 21 item 4): before, an unreachable provider and an open breaker
  * wrote no warn line at all, and a request whose every item failed was logged as `success`.
  */
 type Line = Record<string, unknown> & { level: number; msg: string };
-const lines: Line[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Line);
-    done();
-  },
-});
+const capture = capturingLogger();
+const lines = capture.lines as Line[];
 const WARN = 40;
 const INFO = 30;
 
@@ -27,7 +21,7 @@ beforeAll(async () => {
   h = await startHarness({
     env: { BREAKER_THRESHOLD: '3', BREAKER_HALF_OPEN_MS: '300' },
     baseUrls: { D7: faults.url },
-    deps: { logger: createLogger({ level: 'info', destination: sink, pretty: false }) },
+    deps: { logger: capture.logger },
   });
 });
 afterAll(async () => {

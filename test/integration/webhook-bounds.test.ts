@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import type { BetatelWdrDetails } from '../../src/providers/betatel/normalize.js';
 import type { D7Record } from '../../src/providers/d7/normalize.js';
 import { uuidFrom } from '../../src/sandbox/simulator-kit.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { sample } from '../helpers/prometheus.js';
+import { capturingLogger } from '../helpers/redis.js';
 import { appliedCount, BETATEL_TOKEN, betatelPath, D7_TOKEN, d7Event, d7Path, metricsText, postWebhook, receivedCount, sleep, until, WEBHOOK_ENV } from '../helpers/webhooks.js';
 
 // What one webhook sender can make the service hold or spend (issue "Bounded by construction"):
@@ -179,16 +178,10 @@ describe('the status cache is bounded in bytes', () => {
 });
 
 describe('refused webhooks write bounded log lines', () => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logger, lines } = capturingLogger();
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { ...WEBHOOK_ENV, WEBHOOK_RATE_LIMIT_PER_MINUTE: '0' }, deps: { logger: createLogger({ level: 'info', destination: sink }) } });
+    h = await startHarness({ env: { ...WEBHOOK_ENV, WEBHOOK_RATE_LIMIT_PER_MINUTE: '0' }, deps: { logger } });
   });
   afterAll(() => h.close());
 
