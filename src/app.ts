@@ -60,7 +60,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream, config.records)]));
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
-  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry });
+  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records });
   const service = new StatusService(clients, {
     resilience: config.resilience,
     cache: config.cache,
@@ -69,14 +69,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     log: logger,
     shared: sharedState && redisLookupTier(sharedState.cache, sharedState.singleFlight, config.sharedState!),
   });
-  const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
   const webhooks = useWebhooks({ config: config.webhooks, records: config.records, providers, service, registry: observability.metrics.registry, logger });
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
+  const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents, sharedState.entries, sharedState.cache, (provider, id) => watchers.subscribers(provider, id) > 0);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
   const clientSlots = new ClientLookupSlots(config.lookupsInFlightPerClient);
-  // What pub/sub missed while it was away is read back from Redis for every watched message.
+  // What pub/sub missed while it was away is read back from Redis for every watched message (and the shared cache sends again what it owes).
   const unresync = sharedState && resyncOnPubSubResume(sharedState.connection, sharedState.cache, service, () => watchers.watching());
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({

@@ -76,6 +76,8 @@ export interface StatusChange {
   provider: string;
   id: string;
   record: MessageStatusRecord;
+  /** What was known before (null: not found; undefined: nothing): the parts a merge kept are the same objects in both. */
+  previous: MessageStatusRecord | null | undefined;
   /** When the newest answer taken into account was observed (epoch ms). */
   checkedAt: number;
   origin: AnswerOrigin;
@@ -100,6 +102,8 @@ export class StatusService {
   private readonly cache: StatusCache;
   private readonly inFlight = new InFlight<MessageStatusRecord | null>();
   private readonly listeners = new Set<(change: StatusChange) => void>();
+  /** How long the shared tier keeps an answer: as long as this process serves it. */
+  private readonly lifetimeOf = (answer: Answer) => this.cache.lifetimeOf(answer);
 
   constructor(
     clients: ReadonlyMap<string, ProviderClient>,
@@ -303,17 +307,23 @@ export class StatusService {
 
   private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): MergeOutcome {
     const rule = guarded?.rules?.mergeRecords;
+    // What was known before: the shared write and the status event send what differs from it.
+    const previous = this.cache.known(key);
     const outcome = this.cache.merge(key, record, observedAt, rule);
     // What this replica learned goes to the others' tier when it told something: a change, or
-    // the newest observation (it extends the entry's lifetime).
+    // the newest observation (it extends the entry's lifetime). Merged there with what is
+    // stored, by the same status merge: a replica whose answer is older or less advanced never
+    // overwrites a newer entry.
     const shared = this.options.shared;
-    if (shared && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)) this.share(shared, key, outcome.answer, rule);
+    if (shared && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)) {
+      void shared.write(key, { before: previous, after: outcome.answer, merge: rule, lifetimeOf: this.lifetimeOf });
+    }
     if (outcome.regressed) {
       guarded?.metrics?.regression();
       this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
-      const change: StatusChange = { provider, id, record: outcome.answer.record, checkedAt: outcome.answer.checkedAt, origin };
+      const change: StatusChange = { provider, id, record: outcome.answer.record, previous: previous?.record, checkedAt: outcome.answer.checkedAt, origin };
       for (const listener of this.listeners) {
         try {
           listener(change);
@@ -324,20 +334,6 @@ export class StatusService {
       }
     }
     return outcome;
-  }
-
-  /**
-   * Stores `answer` in the shared tier merged with what is stored there, by the same status
-   * merge: a replica whose answer is older or less advanced never overwrites a newer entry.
-   * The entry lives as long as this process serves it, counted from its newest observation.
-   */
-  private share(shared: SharedTier, key: string, answer: Answer, rule: RecordMerge | undefined): void {
-    shared.write(key, (stored) => {
-      const merged = stored && mergeAnswers(stored, answer.record, answer.checkedAt, rule);
-      if (merged && !merged.changed && merged.answer.checkedAt === stored.checkedAt) return undefined;
-      const next = merged ? merged.answer : answer;
-      return { answer: next, ttlMs: next.checkedAt + this.cache.lifetimeOf(next) - Date.now() };
-    });
   }
 
   /** A body about another message: a provider bug or a misrouting proxy. Refused, counted, logged once, never cached. */

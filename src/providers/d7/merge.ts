@@ -79,7 +79,8 @@ function bounded(messages: readonly D7MessageDetails[], bounds: RecordBounds, no
   return [...kept, ...messages.filter((m) => admitted.has(m))];
 }
 
-function withMessages(record: D7Record, messages: D7MessageDetails[]): D7Record {
+/** `record` holding `messages` instead of its own, its state aggregated again. */
+export function withMessages(record: D7Record, messages: D7MessageDetails[]): D7Record {
   const { state, isFinal } = aggregateState(
     messages.map((m) => m.state),
     record.details.scheduleTime !== null,
