@@ -308,7 +308,7 @@ export class StatusService {
   private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): MergeOutcome {
     const rule = guarded?.rules?.mergeRecords;
     // What was known before: the shared write and the status event send what differs from it.
-    const previous = this.cache.known(key);
+    const previous = this.options.shared || this.listeners.size > 0 ? this.cache.known(key) : undefined;
     const outcome = this.cache.merge(key, record, observedAt, rule);
     // What this replica learned goes to the others' tier when it told something: a change, or
     // the newest observation (it extends the entry's lifetime). Merged there with what is

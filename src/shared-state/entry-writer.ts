@@ -5,6 +5,7 @@ import type { EntryWrite, FieldWrite } from './entry-script.js';
 
 /** One run of the write script, and what this replica meant for each part it sends (to merge with what another replica stored instead). */
 export interface WritePlan extends EntryWrite {
+  fields: FieldWrite[];
   /** By field: the part this replica holds, or undefined where it removed one. */
   mine: Map<string, EntryPart | undefined>;
   /** The record the parts belong to (a per-part merge compares records holding one part each). */
@@ -60,7 +61,7 @@ export class EntryWriter {
   whole(after: Answer, ttlMs: number, writes = ''): WritePlan {
     const { record } = after;
     const plan = this.plan(after, ttlMs, { whole: true, writes, head: record ? this.codec.headText(record) : '' });
-    if (record) for (const part of this.codec.parts(record)) this.send(plan, part, '', part);
+    if (record) for (const part of this.codec.parts(record)) this.send(plan, part.field, part, '');
     return plan;
   }
 
@@ -79,8 +80,8 @@ export class EntryWriter {
       const text = prior && (stored ? stored.get(prior.field) : this.codec.partText(prior));
       return text === undefined ? '' : this.codec.fingerprint(text);
     };
-    for (const [part, prior] of changed) this.send(plan, part, expected(prior), part);
-    for (const prior of removed) this.send(plan, undefined, expected(prior), prior);
+    for (const [part, prior] of changed) this.send(plan, part.field, part, expected(prior));
+    for (const prior of removed) this.send(plan, prior.field, undefined, expected(prior));
     return plan;
   }
 
@@ -108,7 +109,7 @@ export class EntryWriter {
       }
       // Absent on both sides (a removal another replica made too).
       if (!part && text === '') continue;
-      this.send(next, part, expected, part ?? { field, part: undefined, index: 0 });
+      this.send(next, field, part, expected);
     }
     return next.fields.length > 0 ? next : undefined;
   }
@@ -144,9 +145,9 @@ export class EntryWriter {
     };
   }
 
-  /** Adds one field to `plan`: `part` written (undefined: removed), expected to be stored with fingerprint `expected`. */
-  private send(plan: WritePlan, part: EntryPart | undefined, expected: string, at: Pick<EntryPart, 'field'>): void {
-    (plan.fields as FieldWrite[]).push({ field: at.field, expected, text: part ? this.codec.partText(part) : '' });
-    plan.mine.set(at.field, part);
+  /** Adds `field` to `plan`: `part` written there (undefined: the field removed), if what is stored there has the fingerprint `expected`. */
+  private send(plan: WritePlan, field: string, part: EntryPart | undefined, expected: string): void {
+    plan.fields.push({ field, expected, text: part ? this.codec.partText(part) : '' });
+    plan.mine.set(field, part);
   }
 }

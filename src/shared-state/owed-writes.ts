@@ -33,7 +33,8 @@ export class OwedWrites {
   owe(key: string, write: SharedWrite): void {
     this.forget(key);
     const bytes = write.after.record ? recordBytes(write.after.record) : 0;
-    this.writes.set(key, { write, bytes });
+    // Sent again whole: what was known before it is not needed (nor held).
+    this.writes.set(key, { write: write.before ? { ...write, before: undefined } : write, bytes });
     this.totalBytes += bytes;
     for (const [oldest] of this.writes) {
       if (this.writes.size <= this.limits.keys && this.totalBytes <= this.limits.bytes) break;

@@ -11,9 +11,9 @@ import { createAnswerCodec } from '../../src/shared-state/stored-answer.js';
 export const answers = createAnswerCodec(providers);
 export const entries = createEntryCodec(providers, answers);
 
-/** A shared cache tier over `redis`, with the default record bounds; close it after use (its repay timer). */
-export function sharedCacheOn(redis: RedisConnection, metrics?: RedisMetrics): SharedCache {
-  return new SharedCache(redis, entries, { maxParts: 1_020 }, metrics);
+/** A shared cache tier over `redis`, with the default record bounds unless `maxParts` says; close it after use (its repay timer). */
+export function sharedCacheOn(redis: RedisConnection, metrics?: RedisMetrics, maxParts = 1_020): SharedCache {
+  return new SharedCache(redis, entries, { maxParts }, metrics);
 }
 
 /** Storing `after` as a replica that knew `before` (undefined: nothing, so the whole answer) would, kept `ttlMs` from now. */

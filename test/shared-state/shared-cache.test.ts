@@ -136,6 +136,24 @@ describe('shared cache: a change costs what changed', () => {
     expect(stored?.record?.state).toBe('PENDING');
   });
 
+  it('an entry holds at most its part bound: a message past it is not stored, and the write still succeeds', async () => {
+    const small = sharedCacheOn(redis, undefined, 3);
+    try {
+      const base = bulk(3);
+      await small.store('bounded', change(base));
+      // A fourth message, known only from a delivery event (the report's GET did not list it).
+      const extra = '99999999-0000-1000-8000-000000000000';
+      const event = d7DeliveryEvent.parse(d7Event(ID, extra, 'delivered', FETCHED_AT.getTime() + 1_000));
+      const more: Answer = { record: patchReport(base.record as D7Record, event, extra, FETCHED_AT.getTime() + 1_000), checkedAt: FETCHED_AT.getTime() + 1_000 };
+      expect(states(more.record)).toHaveLength(4);
+      expect(await small.store('bounded', change(more, base, mergeD7Reports))).toBe(true);
+      expect(Object.keys((await rawEntry('bounded')) ?? {}).filter((f) => f.startsWith('p:'))).toHaveLength(3);
+      expect(states((await small.read('bounded'))?.record)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    } finally {
+      small.close();
+    }
+  });
+
   it('a change to an entry that expired meanwhile is written whole, not as a report of one message', async () => {
     const base = bulk(5);
     await cache.store('expired', change(base, undefined, undefined, 50));
