@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { composeSupergraph } from './compose.js';
 import { listen, startOutboundSubgraph, type RunningSubgraph } from './outbound-subgraph.js';
 
-// The other way a router can authenticate (README "Security"): it forwards each user's JWT,
+// The other way a router can authenticate (docs/federation.md, "Routers"): it forwards each user's JWT,
 // so each user sees what their own token's scopes allow.
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'message-status';

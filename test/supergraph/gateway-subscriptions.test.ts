@@ -9,7 +9,7 @@ import { eventually, serveOnLoopback, type LoopbackServer } from '../helpers/liv
 import { composeSupergraph } from './compose.js';
 import { listen, startOutboundSubgraph, type RunningSubgraph } from './outbound-subgraph.js';
 
-// The gateway authenticates to this subgraph with a key of its own (README "Security").
+// The gateway authenticates to this subgraph with a key of its own (docs/federation.md, "Routers").
 const ROUTER_KEY = 'hive-gateway-test-router-key-0123456789';
 const BT = '01KG0000000000000000000A01';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     supergraph: composed.supergraphSdl,
     logging: false,
     // Subscriptions go to the subgraph over HTTP with SSE (the HTTP transport's default), as a
-    // GET: it needs the CSRF header, as every non-JSON request does (README "CSRF and CORS").
+    // GET: it needs the CSRF header, as every non-JSON request does (docs/security.md, "CSRF and CORS").
     transportEntries: { 'message-status': { headers: [['x-api-key', ROUTER_KEY], ['x-graphql-yoga-csrf', '1']] } },
   });
   gatewayServer = await listen(createServer(gateway), '/graphql');

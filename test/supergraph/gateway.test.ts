@@ -12,7 +12,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { composeSupergraph } from './compose.js';
 import { listen, startOutboundSubgraph, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
 
-// The router authenticates to this subgraph with a key of its own (README "Security").
+// The router authenticates to this subgraph with a key of its own (docs/federation.md, "Routers").
 const ROUTER_KEY = 'gateway-test-router-key-0123456789';
 
 // 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
