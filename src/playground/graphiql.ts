@@ -3,12 +3,12 @@ import { compressedPage, type CompressedPage } from './compressed-page.js';
 import { useCachedPage } from './cached-page-plugin.js';
 
 /**
- * What the headers editor holds at first: how to authenticate (README "Security"), commented
+ * What the headers editor holds at first: how to authenticate (docs/security.md), commented
  * out. GraphiQL reads this editor as JSON with comments, so the hint sends no header; the
  * sandbox lets anonymous callers look statuses up.
  */
 export const AUTH_HEADER_HINT = `{
-  // Authenticate with an API key or a JWT (README "Security"), e.g.:
+  // Authenticate with an API key or a JWT (docs/security.md), e.g.:
   // "x-api-key": "<key>"
   // "authorization": "Bearer <token>"
 }`;
