@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { alertRules, allPanels, dashboard, ruleTests } from '../helpers/monitoring-kit.js';
+import { PROVIDER_ERROR_CODES } from '../../src/domain/provider-failure.js';
+import type { SubscriptionRefusal, WsSocketLimit } from '../../src/live/metrics.js';
+import { WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/live/webhook-metrics.js';
+import { LANE_NAMES } from '../../src/lookup/policy/bulkhead.js';
+import { ERROR_CODES } from '../../src/observability/labels.js';
+import type { BreakerState } from '../../src/observability/metrics.js';
+import { providers } from '../../src/providers/registry.js';
+import type { RedisFailure } from '../../src/shared-state/metrics.js';
+import { alertRules, allPanels, dashboard, kitExpressions, ruleTests } from '../helpers/monitoring-kit.js';
 import { vectorSelectors } from '../helpers/promql.js';
 
 // Issue 21 item 9: what an operator relies on in the operations kit (monitoring/), beyond what
@@ -34,6 +42,57 @@ describe('the alert rules', () => {
     }
     // No case for an alert that does not exist (it would pass, expecting nothing).
     for (const check of checks) expect(rules.map((r) => r.alert)).toContain(check.alertname);
+  });
+});
+
+// The values each label of a metric the kit filters on can take, from the code where it has them
+// as values, else checked against its type. A label the kit filters on must be listed here.
+const OPERATION_TYPES = ['query', 'subscription', 'unknown'];
+const UPSTREAM_OUTCOMES = ['ok', 'not_found', ...PROVIDER_ERROR_CODES.map((code) => code.toLowerCase())];
+const PROVIDERS = providers.map((p) => p.key);
+const BULKHEAD = { lane: LANE_NAMES, provider: PROVIDERS };
+const LABEL_VALUES: Record<string, Record<string, readonly string[]>> = {
+  graphql_operations_total: { outcome: ['success', 'error'], type: OPERATION_TYPES },
+  graphql_operation_duration_seconds_bucket: { type: OPERATION_TYPES },
+  graphql_operation_errors_total: { code: [...ERROR_CODES] },
+  upstream_requests_total: { outcome: UPSTREAM_OUTCOMES, provider: PROVIDERS },
+  upstream_request_duration_seconds_bucket: { outcome: UPSTREAM_OUTCOMES, provider: PROVIDERS },
+  upstream_breaker_state: { state: ['closed', 'open', 'half_open'] satisfies BreakerState[], provider: PROVIDERS },
+  upstream_bulkhead_queue_length: BULKHEAD,
+  upstream_bulkhead_active: BULKHEAD,
+  upstream_shared_inflight_total: { provider: PROVIDERS },
+  upstream_wrong_message_total: { provider: PROVIDERS },
+  status_regressions_total: { provider: PROVIDERS },
+  status_cache_lookups_total: { result: ['hit', 'miss'], provider: PROVIDERS },
+  status_watcher_polls_total: { provider: PROVIDERS },
+  graphql_subscriptions_refused_total: { reason: ['NOT_ACCEPTABLE', 'BATCH_TOO_LARGE', 'TOO_MANY_SUBSCRIPTIONS', 'CLIENT_WATCHER_LIMIT', 'WATCHER_LIMIT', 'UNAUTHENTICATED'] satisfies SubscriptionRefusal[] },
+  graphql_ws_sockets_limited_total: { reason: ['too_many_sockets', 'idle'] satisfies WsSocketLimit[] },
+  redis_command_failures_total: { reason: ['error', 'timeout', 'down'] satisfies RedisFailure[] },
+  webhooks_received_total: { outcome: WEBHOOK_OUTCOMES, provider: [...PROVIDERS, 'unknown'] },
+  webhook_events_applied_total: { result: WEBHOOK_APPLIED },
+  // Prometheus' own series of alerts.
+  ALERTS: { alertstate: ['pending', 'firing'] },
+};
+
+describe('the label values', () => {
+  it('every value the rules and the dashboard match a label on is one the service sets', () => {
+    const problems: string[] = [];
+    for (const { where, expr } of kitExpressions()) {
+      for (const { name, matchers } of vectorSelectors(expr)) {
+        for (const [, label, , value] of matchers.matchAll(/(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"/g)) {
+          // The scrape's own labels, and dashboard variables (Grafana fills them from label_values).
+          if (label === 'job' || label === 'instance' || value!.startsWith('$')) continue;
+          const known = LABEL_VALUES[name]?.[label!];
+          if (!known) {
+            problems.push(`${where}: ${name} ${label} is not in LABEL_VALUES`);
+            continue;
+          }
+          // Alternations of plain values only, so that each can be checked.
+          for (const one of value!.split('|')) if (!known.includes(one)) problems.push(`${where}: ${name}{${label}} has no value "${one}"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 
