@@ -116,7 +116,8 @@ describe('served: what only a preflighted or credentialed client sends', () => {
   });
 
   it('a wrong credential passes the CSRF check and is refused by authentication: 401, nothing upstream', async () => {
-    for (const headers of [{ 'x-api-key': 'not-a-configured-key-0123456789' }, { authorization: 'Bearer not.a.jwt' }]) {
+    const wrong: Record<string, string>[] = [{ 'x-api-key': 'not-a-configured-key-0123456789' }, { authorization: 'Bearer not.a.jwt' }];
+    for (const headers of wrong) {
       const res = await getQuery(headers);
       expect(res.status).toBe(401);
       expect(await codesOf(res)).toEqual(['UNAUTHENTICATED']);
