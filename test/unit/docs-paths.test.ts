@@ -24,7 +24,7 @@ it.each(docFiles())('%s names only repository paths that exist', (page) => {
     // Globs stand for their folder; `<endpoint>/v1/traces`-style URLs are not paths.
     .map((path) => path.replace(/\/?[^/]*\*.*$/, ''))
     .filter((path) => path.length > 0)
-    // Media types, and what tools write into ignored folders (reports/, test-artifacts/, dist/).
+    // Media types, and what tools write into ignored folders (reports/, dist/).
     .filter((path) => !/^(text|application|multipart)\//.test(path) && !OUTPUTS.some((folder) => path.startsWith(folder)));
   expect(paths.filter((path) => !existsSync(new URL(path, ROOT)))).toEqual([]);
 });
