@@ -15,7 +15,7 @@ export interface WebhookMetrics {
   fetchSkipped(provider: string): void;
 }
 
-/** The webhook counters, on the app's registry, from start-up (README "Metrics"). */
+/** The webhook counters, on the app's registry, from start-up (docs/operations.md, "Metrics"). */
 export function createWebhookMetrics(registry: Registry): WebhookMetrics {
   const received = new Counter({
     name: 'webhooks_received_total',

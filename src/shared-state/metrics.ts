@@ -32,8 +32,8 @@ export interface RedisMetrics {
   observeOwed(read: () => number): void;
   /** An owed write let go to stay within its bounds. */
   owedDropped(): void;
-  /** Registers a gauge read at scrape time. */
-  observeState(read: () => RedisState): void;
+  /** Registers the gauges read at scrape time: the command connection (`redis_up`) and the pub/sub connection (`redis_pubsub_up`). */
+  observeState(read: () => { commands: RedisState; pubsub: RedisState }): void;
 }
 
 /** What bytes sent to Redis were for. */
@@ -119,7 +119,17 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
         help: '1 while this replica is connected to Redis and sharing state, 0 while it runs on local state only',
         registers: [registry],
         collect() {
-          this.set(read() === 'up' ? 1 : 0);
+          this.set(read().commands === 'up' ? 1 : 0);
+        },
+      });
+      // Apart from redis_up: the pub/sub connection can drop while commands still work, and
+      // then changes other replicas publish reach this one only by re-reading when it resumes.
+      new Gauge({
+        name: 'redis_pubsub_up',
+        help: '1 while the Redis pub/sub connection of this replica is subscribed (it hears what other replicas publish), 0 while it is lost',
+        registers: [registry],
+        collect() {
+          this.set(read().pubsub === 'up' ? 1 : 0);
         },
       });
     },
