@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import { mergeWholeRecords, type Answer } from '../../src/domain/status-merge.js';
 import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
@@ -12,6 +13,7 @@ import { d7ReportBody } from '../../src/providers/d7/schema.js';
 import { D7_DOCS_EXAMPLE } from '../../src/providers/d7/simulator.js';
 import { d7DeliveryEvent, patchReport } from '../../src/providers/d7/webhook.js';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
+import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
 import { createRedisMetrics } from '../../src/shared-state/metrics.js';
 import type { SharedCache } from '../../src/shared-state/shared-cache.js';
 import type { StoredAnswer } from '../../src/shared-state/stored-answer.js';
@@ -151,6 +153,31 @@ describe('shared cache: a change costs what changed', () => {
       expect(states((await small.read('bounded'))?.record)).toEqual(['PENDING', 'PENDING', 'PENDING']);
     } finally {
       small.close();
+    }
+  });
+
+  it('the bound is MAX_MESSAGES_PER_RECORD + MAX_UNCONFIRMED_MESSAGES_PER_REPORT, across replicas: their unconfirmed messages together do not grow the entry past it', async () => {
+    const { records } = loadConfig({ MAX_MESSAGES_PER_RECORD: '3', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '1' });
+    const settings = redisSettings(server.url);
+    const [a, b] = [0, 1].map(() => createSharedState(settings, { logger: capturingLogger().logger, registry: new Registry(), records })) as [SharedState, SharedState];
+    try {
+      await until(() => a.connection.state === 'up' && b.connection.state === 'up');
+      const base = bulk(3);
+      await a.cache.store('D7:across', change(base));
+      // Each replica hears of one more message, a different one, from a delivery event: each record holds 4, within its own bounds.
+      const unconfirmed = (known: Answer, msgId: string): Answer => {
+        const event = d7DeliveryEvent.parse(d7Event(ID, msgId, 'delivered', FETCHED_AT.getTime() + 1_000));
+        return { record: patchReport(known.record as D7Record, event, msgId, FETCHED_AT.getTime() + 1_000), checkedAt: FETCHED_AT.getTime() + 1_000 };
+      };
+      const [onA, onB] = ['99999999-0000-1000-8000-00000000000a', '99999999-0000-1000-8000-00000000000b'].map((msgId) => unconfirmed(base, msgId)) as [Answer, Answer];
+      expect([states(onA.record), states(onB.record)].map((s) => s?.length)).toEqual([4, 4]);
+      expect(await a.cache.store('D7:across', change(onA, base, mergeD7Reports))).toBe(true);
+      expect(await b.cache.store('D7:across', change(onB, base, mergeD7Reports))).toBe(true);
+      const fields = await a.connection.run('test_hgetall', (r) => r.hgetall(a.cache.entryKey('D7:across')));
+      expect(Object.keys(fields ?? {}).filter((f) => f.startsWith('p:'))).toHaveLength(4);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
