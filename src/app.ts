@@ -1,7 +1,8 @@
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
-import { createContext, type GraphQLContext } from './context.js';
+import type { GraphQLContext } from './context.js';
+import { createContext } from './create-context.js';
 import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';

@@ -1,7 +1,7 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
 import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '../domain/status-merge.js';
-import { isNews } from '../live/news.js';
+import { isNews } from '../domain/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import type { SharedTier } from './shared-tier.js';

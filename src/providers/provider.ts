@@ -1,10 +1,10 @@
 import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { MessageStatusRecord } from '../domain/message-status.js';
-import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
 import type { RecordBounds } from '../domain/record-bounds.js';
 import type { RecordParts } from '../domain/record-parts.js';
 import type { RecordMerge } from '../domain/status-merge.js';
+import type { GraphQLKit, ProviderTypeRef } from './graphql-kit.js';
 import type { HttpLimits, UpstreamCall, UpstreamObserver } from './http.js';
 
 /** Where one provider lives and how to authenticate to it. */
