@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The container runs what the npm package holds (package.json `files`), with the lockfile's
 # production dependencies: build stage = `npm pack` (prepack compiles dist/), runtime stage =
-# the unpacked package + `npm ci --omit=dev`. See README "Deploy".
+# the unpacked package + `npm ci --omit=dev`. See docs/deploy.md.
 # The Node.js line, named only here: 24, the maintained LTS production runs on (20 is past end
 # of life); `--build-arg NODE_VERSION=26` builds on another line .ci/run tests. Debian 13
 # (trixie), the current stable release, as the base.
