@@ -1,5 +1,8 @@
 import type { Answer } from '../domain/status-merge.js';
 
+/** What became of a write: stored ('written'), already held there ('kept'), or not stored (Redis did not answer, or other replicas kept winning). */
+export type SharedWrite = 'written' | 'kept' | 'conflict' | 'unavailable';
+
 /** A replica's claim to make the upstream call for a key, across replicas. */
 export type FlightClaim = { outcome: 'won'; token: string } | { outcome: 'held' } | { outcome: 'unavailable' };
 
@@ -24,8 +27,8 @@ export interface TierLook {
 export interface SharedTier {
   /** The answer another replica stored; when there is none, the claim of the upstream call too (one round trip). */
   look(key: string): Promise<TierLook>;
-  /** Stores what `settle` makes of the stored answer, atomically against other replicas' writes (fire and forget). */
-  write(key: string, settle: SettleStored): void;
+  /** Stores what `settle` makes of the stored answer, atomically against other replicas' writes; callers need not wait. */
+  write(key: string, settle: SettleStored): Promise<SharedWrite>;
   /** Claims the upstream call for `key`. */
   claim(key: string): Promise<FlightClaim>;
   /** Releases a won claim, waking the replicas that wait (`answered`: the answer is stored, read it; else call yourselves). */

@@ -4,7 +4,8 @@ import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '
 import { isNews } from '../live/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
-import type { SharedTier } from './shared-tier.js';
+import type { KeptPart } from './kept-part.js';
+import type { SharedTier, SharedWrite } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
 import type { PollTicket } from './policy/poll-ticket.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
@@ -59,6 +60,17 @@ export interface StatusServiceOptions {
   log?: { warn(fields: object, message: string): void; info(fields: object, message: string): void };
   /** A tier shared with other replicas (Redis), consulted on a local miss; none: this process alone. */
   shared?: SharedTier;
+  /**
+   * What webhooks said that the providers have not shown yet (KeptAnswers): merged back into the
+   * cache when it has dropped their record, before anything else is asked.
+   */
+  kept?: { of(key: string): readonly KeptPart[] | undefined };
+  /**
+   * The kept parts of the whole deployment (Redis), read beside each upstream call of this
+   * replica and merged before its answer: a replica that never heard of them (restarted, or its
+   * cache dropped them) does not take a GET that lags the webhook for the last word.
+   */
+  keptShared?(key: string): Promise<readonly KeptPart[]>;
 }
 
 /** A lookup's outcome: the record (or null for not found) at once from the cache, else a promise. */
@@ -79,6 +91,12 @@ export interface StatusChange {
   /** When the newest answer taken into account was observed (epoch ms). */
   checkedAt: number;
   origin: AnswerOrigin;
+}
+
+/** What `remember` did: the merge's outcome, and its write to the shared tier when one was made. */
+interface Learned {
+  outcome: MergeOutcome;
+  shared: Promise<SharedWrite> | undefined;
 }
 
 interface Guarded {
@@ -139,6 +157,15 @@ export class StatusService {
       // A value, not a promise: a cache hit costs no promise, timer or wrapper on the hot path.
       return hit.record;
     }
+    // Kept webhook parts of a record the cache dropped (one map lookup per miss): merged back first,
+    // so neither the answer below nor a GET that lags the webhook can hide them.
+    if (this.options.kept && this.restore(guarded, key)) {
+      const restored = this.cache.get(key, notBefore);
+      if (restored) {
+        guarded.metrics?.cacheHit();
+        return restored.record;
+      }
+    }
     guarded.metrics?.cacheMiss();
     const joined = this.inFlight.join(key, notBefore);
     // A poll its watcher withdrew will not go upstream: a lookup starts its own call instead.
@@ -172,19 +199,52 @@ export class StatusService {
    * what is known, by the status merge; the outcome says what is known afterwards.
    */
   offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin = 'local'): MergeOutcome {
+    return this.accept(provider, id, record, observedAt, origin).outcome;
+  }
+
+  /**
+   * `offer` of what this replica learned itself, resolved once what is known afterwards is in the
+   * shared tier (`stored`), or the tier could not take it; without a tier, stored at once (in this
+   * process). A webhook's 202 waits for this.
+   */
+  async offerStored(provider: string, id: string, record: MessageStatusRecord, observedAt: number): Promise<{ outcome: MergeOutcome; stored: boolean }> {
+    const { outcome, shared } = this.accept(provider, id, record, observedAt, 'local');
+    // Nothing to write: it told nothing this replica had not learned (and stored) before.
+    if (!shared) return { outcome, stored: true };
+    const written = await shared;
+    return { outcome, stored: written === 'written' || written === 'kept' };
+  }
+
+  private accept(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
     const guarded = this.guarded.get(provider);
     const key = `${provider}:${id}`;
     // A record about another message is refused here too (a webhook or a replica's entry).
     if (record && guarded?.rules && guarded.rules.parseId(record.providerMessageId) !== id) {
       const known = this.cache.known(key);
-      return { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false };
+      return { outcome: { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false }, shared: undefined };
     }
+    if (guarded && this.options.kept) this.restore(guarded, key);
     return this.remember(guarded, key, provider, id, record, observedAt, origin);
   }
 
   /** What is known about a message, fresh or not, without any upstream call; undefined when nothing is. */
   known(provider: string, id: string): MessageStatusRecord | null | undefined {
-    return this.cache.known(`${provider}:${id}`)?.record;
+    const key = `${provider}:${id}`;
+    const guarded = this.guarded.get(provider);
+    if (guarded && this.options.kept) this.restore(guarded, key);
+    return this.cache.known(key)?.record;
+  }
+
+  /**
+   * Merges the kept parts of `key` into the cache when it holds nothing for it (it dropped the
+   * record, or was never told: another replica kept them); true when it did. They merge as any
+   * answer does, so this never moves what is known backwards.
+   */
+  private restore(guarded: Guarded, key: string): boolean {
+    const parts = this.options.kept?.of(key);
+    if (!parts || this.cache.known(key)) return false;
+    for (const part of parts) this.cache.merge(key, part.record, part.observedAt, guarded.rules?.mergeRecords);
+    return true;
   }
 
   /** Makes what is known about a message not fresh: the next lookup of it goes upstream (a webhook hint that could not fetch). */
@@ -293,21 +353,42 @@ export class StatusService {
     }
   }
 
+  /**
+   * One upstream call of this replica's own, outside the cache and single flight, for a caller
+   * that needs the provider's answer as given, not what is known after the merge (is a kept
+   * webhook part shown by the provider yet?). The answer is remembered as any other.
+   */
+  async fetchUpstream(provider: string, id: string): Promise<MessageStatusRecord | null> {
+    const guarded = this.guarded.get(provider);
+    if (!guarded) throw new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` });
+    const { client, policy, rules } = guarded;
+    const startedAt = Date.now();
+    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);
+    if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
+    this.remember(guarded, `${provider}:${id}`, provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local');
+    return record;
+  }
+
   /** One upstream call shared by every caller: it runs under its own deadline, not any caller's. */
   private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown, poll?: PollTicket): Promise<MessageStatusRecord | null> {
     const { client, policy, rules } = guarded;
+    // Read while the provider answers: it costs no time unless Redis is slower than the provider.
+    const kept = this.options.keptShared?.(key);
     const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace, poll);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
-    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').answer.record;
+    // Already in Redis (the replica that kept them stored them): merged here only, and heard by this replica's listeners.
+    if (kept) for (const part of await kept) this.remember(guarded, key, guarded.provider, id, part.record, part.observedAt, 'shared');
+    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').outcome.answer.record;
   }
 
-  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): MergeOutcome {
+  /** Merges an answer into the cache, shares it (when it is this replica's own and told something) and tells the listeners. */
+  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
     const rule = guarded?.rules?.mergeRecords;
     const outcome = this.cache.merge(key, record, observedAt, rule);
     // What this replica learned goes to the others' tier when it told something: a change, or
     // the newest observation (it extends the entry's lifetime).
-    const shared = this.options.shared;
-    if (shared && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)) this.share(shared, key, outcome.answer, rule);
+    const tier = this.options.shared;
+    const shared = tier && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt) ? this.share(tier, key, outcome.answer, rule) : undefined;
     if (outcome.regressed) {
       guarded?.metrics?.regression();
       this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
@@ -323,7 +404,7 @@ export class StatusService {
         }
       }
     }
-    return outcome;
+    return { outcome, shared };
   }
 
   /**
@@ -331,8 +412,8 @@ export class StatusService {
    * merge: a replica whose answer is older or less advanced never overwrites a newer entry.
    * The entry lives as long as this process serves it, counted from its newest observation.
    */
-  private share(shared: SharedTier, key: string, answer: Answer, rule: RecordMerge | undefined): void {
-    shared.write(key, (stored) => {
+  private share(shared: SharedTier, key: string, answer: Answer, rule: RecordMerge | undefined): Promise<SharedWrite> {
+    return shared.write(key, (stored) => {
       const merged = stored && mergeAnswers(stored, answer.record, answer.checkedAt, rule);
       if (merged && !merged.changed && merged.answer.checkedAt === stored.checkedAt) return undefined;
       const next = merged ? merged.answer : answer;

@@ -112,7 +112,8 @@ describe('replicas as processes on their own Redis', () => {
     // D7 lags, and end once D7 shows each event.
     for (const { id } of events) await until(() => fault.hits(id) >= 2, 15_000);
     for (const { id, msgId } of events) fault.script(id, listed(msgId, 'delivered'));
-    await sleep(6_000);
+    // Longer than the longest wait between two GETs of one record (CACHE_TTL_MOVING_MS, 5 s) and a claim's tick.
+    await sleep(8_000);
     const hits = events.map(({ id }) => fault.hits(id));
     await sleep(5_000);
     expect(events.map(({ id }) => fault.hits(id))).toEqual(hits);
