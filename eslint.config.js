@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', 'reports', 'operations/generated', 'test-artifacts', 'bench/out'] },
+  { ignores: ['node_modules', 'dist', 'coverage', 'reports', 'operations/generated', 'bench/out'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

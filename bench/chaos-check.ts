@@ -18,7 +18,7 @@ export interface Ref {
 
 export type Item = Record<string, unknown> & { __typename: string };
 
-// The documented status tables (README "States"), restated here on purpose.
+// The documented status tables (docs/states.md), restated here on purpose.
 const D7_STATES: Record<string, DeliveryState> = { processed: 'PENDING', sent: 'SENT', delivered: 'DELIVERED', un_delivered: 'FAILED', read: 'READ', not_reachable: 'UNKNOWN' };
 const BETATEL_STATES: Record<string, DeliveryState> = { PENDING: 'PENDING', SENT: 'SENT', DELIVERED: 'DELIVERED', READ: 'READ', FAILED: 'FAILED', EXPIRED: 'EXPIRED', DELETED: 'DELETED', QUEUED_AT_CARRIER: 'UNKNOWN' };
 

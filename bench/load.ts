@@ -42,7 +42,7 @@ export async function fire(urls: string[], connections: number, durationS: numbe
   const started = performance.now();
   // The promise autocannon returns is its instance too (then + stop), though the type says Promise.
   const instance = autocannon({
-    // More than one URL is documented (README), though the type says string.
+    // More than one URL is documented (autocannon's README), though the type says string.
     url: (urls.length === 1 ? urls[0]! : urls) as string,
     connections,
     duration: durationS,

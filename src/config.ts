@@ -68,7 +68,7 @@ function variableShape() {
   return Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
 }
 
-/** Every variable the configuration reads (documentation checks compare README and .env.example with it). */
+/** Every variable the configuration reads (documentation checks compare docs/configuration.md and .env.example with it). */
 export function configVariables(): string[] {
   return Object.keys(variableShape());
 }

@@ -42,7 +42,7 @@ if (config.mode === 'sandbox') {
 const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
 const app = createApp(config, { logger, tracerProvider });
 installProcessGuards(logger, () => app.metrics.unhandledRejection());
-// Timeouts and a connection cap, so slow or silent clients cannot hold sockets (README "Configuration").
+// Timeouts and a connection cap, so slow or silent clients cannot hold sockets (docs/configuration.md).
 const server = createServer(httpServerOptions(config.server), app.yoga);
 applyServerLimits(server, config.server);
 // Bound before anything is announced: a port in use, a privileged port or a bad HOST ends the
@@ -53,7 +53,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-// graphql-ws on the same port and path, for routers that speak only WebSocket (README "Subscriptions").
+// graphql-ws on the same port and path, for routers that speak only WebSocket (docs/subscriptions-and-webhooks.md).
 const graphqlWs = attachGraphQLWs(server, {
   yoga: app.yoga,
   schema,

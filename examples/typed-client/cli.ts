@@ -3,7 +3,7 @@ import type { MessageRef, Provider } from '../../operations/generated/graphql.js
 
 export const endpoint = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
 
-/** GRAPHQL_API_KEY is sent as x-api-key, GRAPHQL_TOKEN as a bearer token (README "Security"). */
+/** GRAPHQL_API_KEY is sent as x-api-key, GRAPHQL_TOKEN as a bearer token (docs/security.md). */
 export const credentials: Record<string, string> = {
   ...(process.env.GRAPHQL_API_KEY && { 'x-api-key': process.env.GRAPHQL_API_KEY }),
   ...(process.env.GRAPHQL_TOKEN && { authorization: `Bearer ${process.env.GRAPHQL_TOKEN}` }),

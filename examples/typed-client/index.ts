@@ -7,7 +7,7 @@
  *   npm run example:client -- D7:<request_id> BETATEL:<uuid>
  *   GRAPHQL_URL=https://host/graphql GRAPHQL_API_KEY=<key> npm run example:client
  *
- * Credentials (README "Security"): GRAPHQL_API_KEY is sent as x-api-key, GRAPHQL_TOKEN as a
+ * Credentials (docs/security.md): GRAPHQL_API_KEY is sent as x-api-key, GRAPHQL_TOKEN as a
  * bearer token; the sandbox accepts anonymous callers.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';

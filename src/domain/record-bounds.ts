@@ -1,5 +1,5 @@
 /**
- * How much one stored record may hold (README "Webhooks", "Configuration"); read from the
+ * How much one stored record may hold (docs/subscriptions-and-webhooks.md, docs/configuration.md); read from the
  * environment in src/config.ts. A provider whose records hold several messages (D7) applies
  * them in its normalizer and its status merge.
  */

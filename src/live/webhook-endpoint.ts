@@ -35,7 +35,7 @@ interface Endpoint {
   matches(token: string): boolean;
 }
 
-/** The answer of each refusal (README "Webhooks" lists them). */
+/** The answer of each refusal (docs/subscriptions-and-webhooks.md lists them). */
 export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> = {
   not_found: 404,
   unauthorized: 401,
@@ -99,7 +99,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
         metrics.received(providerLabel, outcome);
         const line = refusals.line(`${providerLabel}|${outcome}`, { provider: providerLabel, outcome, status: REFUSAL_STATUS[outcome], address, method: request.method });
         if (line) logger.warn(line, 'webhook refused');
-        // The outcome is the stable code (a bounded set, README "Webhooks").
+        // The outcome is the stable code (a bounded set, docs/subscriptions-and-webhooks.md).
         answer(REFUSAL_STATUS[outcome], { error: message, code: outcome.toUpperCase() }, headers);
       };
 

@@ -17,7 +17,7 @@ export interface WebhookMetrics {
   observeKept(read: () => number): void;
 }
 
-/** The webhook counters, on the app's registry, from start-up (README "Metrics"). */
+/** The webhook counters, on the app's registry, from start-up (docs/operations.md, "Metrics"). */
 export function createWebhookMetrics(registry: Registry): WebhookMetrics {
   const received = new Counter({
     name: 'webhooks_received_total',

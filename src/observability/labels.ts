@@ -43,7 +43,7 @@ export function operationLabels(known: Iterable<string>, maxSeen = MAX_SEEN_OPER
 }
 
 /**
- * Every `extensions.code` a client can get (the README's errors table lists each), plus
+ * Every `extensions.code` a client can get (the errors table of docs/api.md lists each), plus
  * UNKNOWN for an error without one. Anything else is counted as OTHER.
  */
 export const ERROR_CODES: ReadonlySet<string> = new Set([

@@ -1,14 +1,15 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { CSRF_HEADER } from '../security/csrf.js';
 import { compressedPage, type CompressedPage } from './compressed-page.js';
 import { useCachedPage } from './cached-page-plugin.js';
 
 /**
- * What the headers editor holds at first: how to authenticate (README "Security"), commented
+ * What the headers editor holds at first: how to authenticate (docs/security.md), commented
  * out. GraphiQL reads this editor as JSON with comments, so the hint sends no header; the
  * sandbox lets anonymous callers look statuses up.
  */
 export const AUTH_HEADER_HINT = `{
-  // Authenticate with an API key or a JWT (README "Security"), e.g.:
+  // Authenticate with an API key or a JWT (docs/security.md), e.g.:
   // "x-api-key": "<key>"
   // "authorization": "Bearer <token>"
 }`;
@@ -20,12 +21,17 @@ type Tab = { query: string; variables: string };
  * GraphiQL fills the editors of the first tab on first load with the query only (its
  * variables stay empty, graphql/graphiql#3392), so the first tab's variables are also
  * passed as the initial variables: Run on the first tab works at once.
+ *
+ * Every request the page makes carries the CSRF header: GraphiQL subscribes with a GET over
+ * SSE, which CSRF prevention refuses without it. The page is served from this origin, so only
+ * its own script adds the header; another site's page could not without a preflight.
  */
-export function playgroundOptions(tabs: Tab[]): Pick<GraphiQLOptions, 'defaultTabs' | 'defaultHeaders' | 'headers'> & { variables?: string } {
+export function playgroundOptions(tabs: Tab[]): Pick<GraphiQLOptions, 'defaultTabs' | 'defaultHeaders' | 'headers' | 'additionalHeaders'> & { variables?: string } {
   return {
     defaultTabs: tabs.map((tab) => ({ ...tab, headers: AUTH_HEADER_HINT })),
     defaultHeaders: AUTH_HEADER_HINT,
     headers: AUTH_HEADER_HINT,
+    additionalHeaders: { [CSRF_HEADER]: 'graphiql' },
     // Yoga's GraphiQL passes `variables` on as GraphiQL's initialVariables.
     ...(tabs[0] && { variables: tabs[0].variables }),
   };

@@ -146,7 +146,7 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   sandbox: {
     credentials: Credentials;
     createSimulator(options?: SimulatorOptions): ProviderSimulator;
-    /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the README table to them. */
+    /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the documented table (docs/getting-started.md) to them. */
     ids: readonly SandboxId[];
   };
 }

@@ -79,6 +79,9 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
   let client: Redis | undefined;
   let subscriber: Redis | undefined;
   let state: RedisState = 'down';
+  // The subscriber connection's own state (redis_pubsub_up): up once connected; after a loss,
+  // once its channels are subscribed again (when the "resumed" line is written).
+  let pubsub: RedisState = 'down';
   let announced: RedisState | undefined;
   let lastError: string | undefined;
   let closing = false;
@@ -91,7 +94,7 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     if (next === 'up') logger.info({ redis: 'up', replicaId }, 'Redis connected: this replica shares state with the others');
     else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
-  metrics?.observeState(() => state);
+  metrics?.observeState(() => ({ commands: state, pubsub }));
   // Judged by its answers: a stalled Redis is marked down, and both connections are dropped,
   // which fails the commands ioredis still holds for the stalled socket (they would pile up
   // until it answered). The reconnect's ready check (INFO) is the probe: Redis is up again when
@@ -154,16 +157,22 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
       if (!ready || closing) return;
       ready = false;
       lost = true;
+      pubsub = 'down';
       logger.warn({ pubsub: 'down', replicaId }, 'Redis pub/sub connection lost: changes published meanwhile are re-read from Redis when it resumes');
     });
     connection.on('ready', () => {
       ready = true;
-      if (!lost) return;
+      if (!lost) {
+        pubsub = 'up';
+        return;
+      }
       lost = false;
       void Promise.resolve(handlers.size > 0 ? connection.subscribe(...handlers.keys()) : undefined)
         .catch(() => undefined)
         .then(() => {
-          if (closing) return;
+          // Lost again while resubscribing: the next 'ready' resumes it.
+          if (closing || !ready) return;
+          pubsub = 'up';
           logger.info({ pubsub: 'up', replicaId }, 'Redis pub/sub connection resumed: re-reading watched messages from Redis');
           for (const listener of resumedListeners) listener();
         });

@@ -21,8 +21,8 @@ export interface RedisMetrics {
   sharedCacheRead(result: SharedCacheRead): void;
   sharedCacheWrite(result: SharedCacheWrite): void;
   singleFlight(event: SingleFlightEvent): void;
-  /** Registers a gauge read at scrape time. */
-  observeState(read: () => RedisState): void;
+  /** Registers the gauges read at scrape time: the command connection (`redis_up`) and the pub/sub connection (`redis_pubsub_up`). */
+  observeState(read: () => { commands: RedisState; pubsub: RedisState }): void;
 }
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
@@ -75,7 +75,17 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
         help: '1 while this replica is connected to Redis and sharing state, 0 while it runs on local state only',
         registers: [registry],
         collect() {
-          this.set(read() === 'up' ? 1 : 0);
+          this.set(read().commands === 'up' ? 1 : 0);
+        },
+      });
+      // Apart from redis_up: the pub/sub connection can drop while commands still work, and
+      // then changes other replicas publish reach this one only by re-reading when it resumes.
+      new Gauge({
+        name: 'redis_pubsub_up',
+        help: '1 while the Redis pub/sub connection of this replica is subscribed (it hears what other replicas publish), 0 while it is lost',
+        registers: [registry],
+        collect() {
+          this.set(read().pubsub === 'up' ? 1 : 0);
         },
       });
     },

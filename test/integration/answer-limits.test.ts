@@ -3,7 +3,7 @@ import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { serveOnLoopback, subscribeWs, wsClient } from '../helpers/live.js';
 
-/** A sandbox D7 report of `n` read recipients (README "Sandbox ids"). */
+/** A sandbox D7 report of `n` read recipients (docs/getting-started.md, "Sandbox ids"). */
 const bulk = (n: number) => `00000000-0000-4000-8000-0000b000${String(n).padStart(4, '0')}`;
 const FULL_MESSAGE = 'msgId originator recipient status state reason conversationType messageType templateId whatsappConversationId reference { customerRef messageTag1 conversationId }';
 const NORMAL = `{ messageStatus(provider: D7, id: "${D7_SANDBOX.example}") { ... on D7Report { state } } }`;

@@ -45,7 +45,7 @@ describe('errors a client can cause carry a stable extensions.code', () => {
   it.each([
     ['an operationName that names no operation', { query: 'query A { __typename } query B { __typename }', operationName: 'C' }],
     ['two operations and no operationName', { query: 'query A { __typename } query B { __typename }' }],
-  ])('%s: 400 OPERATION_RESOLUTION_FAILURE (as the README lists)', async (_name, body) => {
+  ])('%s: 400 OPERATION_RESOLUTION_FAILURE (as docs/api.md lists)', async (_name, body) => {
     const a = await ask(body, 'application/json');
     expect(a.status).toBe(400);
     expect(codes(a)).toEqual(['OPERATION_RESOLUTION_FAILURE']);

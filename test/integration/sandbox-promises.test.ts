@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { subscribeSse } from '../helpers/live.js';
 
 /**
- * The sandbox's documented promise (README "Sandbox ids"): a fresh id goes PENDING → … → a final
+ * The sandbox's documented promise (docs/getting-started.md, "Sandbox ids"): a fresh id goes PENDING → … → a final
  * state in about 15 s, and a subscription to it ends. Before issue 21 one generated D7 recipient
  * in ten stayed FAILED and one in ten stayed DELIVERED (neither is final), as did Betatel ids
  * of two fates in ten: `npm run example:watch` never ended for them. The simulators' clock is

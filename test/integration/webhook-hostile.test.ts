@@ -61,7 +61,7 @@ describe('hostile webhook requests', () => {
           expect(error).toBeInstanceOf(TypeError);
           return;
         }
-        // 204: an OPTIONS preflight, answered without CORS headers before any route (README "CSRF and CORS").
+        // 204: an OPTIONS preflight, answered without CORS headers before any route (docs/security.md, "CSRF and CORS").
         expect(m === 'OPTIONS' ? [204] : [202, 400, 401, 404, 405, 413, 422]).toContain(res.status);
         const text = await res.text();
         if (b.length >= 8) expect(text).not.toContain(b);

@@ -11,9 +11,11 @@ import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { composeSupergraph } from './compose.js';
 import { listen, startOutboundSubgraph, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
+import { loadRouterExample, ROUTER_YAML } from './router-yaml.js';
 
-// The router authenticates to this subgraph with a key of its own (README "Security").
+// The router authenticates to this subgraph with a key of its own, from its environment (docs/federation.md, "Routers").
 const ROUTER_KEY = 'gateway-test-router-key-0123456789';
+const savedKey = process.env.MESSAGE_STATUS_API_KEY;
 
 // 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
 const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
@@ -65,6 +67,7 @@ let gatewayUrl: string;
 const ourRequests: SubgraphRequest[] = [];
 
 beforeAll(async () => {
+  process.env.MESSAGE_STATUS_API_KEY = ROUTER_KEY;
   // As in live mode: no anonymous access, so every request below must carry the router's key.
   // Upstream lookups are counted per query: no cross-request cache between the tests.
   h = await startHarness({ env: { ALLOW_ANONYMOUS: 'false', API_KEYS: `router:${ROUTER_KEY}:status:read`, CACHE_MAX_ENTRIES: '0' } });
@@ -91,11 +94,14 @@ beforeAll(async () => {
   outbound = await startOutboundSubgraph([...TWENTY, ...EDGE_CASES]);
   const composed = composeSupergraph({ messageStatus: ours.url, outbound: outbound.url });
   if (!composed.ok) throw new Error(`composition failed: ${composed.errors.join('; ')}`);
-  const buildService = ({ url }: { url?: string }) =>
+  // The header rules of the Apollo Router example (examples/gateway/apollo-router/router-key.yaml),
+  // applied per subgraph as the router applies them.
+  const router = loadRouterExample(ROUTER_YAML.routerKey);
+  const buildService = ({ name, url }: { name: string; url?: string }) =>
     new RemoteGraphQLDataSource({
       url,
       willSendRequest({ request }) {
-        if (url === ours.url) request.http?.headers.set('x-api-key', ROUTER_KEY);
+        router.headersFor(name, new Headers()).forEach((value, header) => request.http?.headers.set(header, value));
       },
     });
   gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl, buildService }), plugins: [captureTracesOnRequest] });
@@ -106,6 +112,8 @@ afterAll(async () => {
   await outbound?.close();
   await ours?.close();
   await h?.close();
+  if (savedKey === undefined) delete process.env.MESSAGE_STATUS_API_KEY;
+  else process.env.MESSAGE_STATUS_API_KEY = savedKey;
 });
 beforeEach(() => {
   h.resetCounts();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -21,8 +21,8 @@ export interface RunningSubgraph {
 /** The type message-status-graph gives each provider's records; the global id names it. */
 const TYPE_OF_PROVIDER = { D7: 'D7Report', BETATEL: 'BetatelWdr' } as const;
 
-/** Serves the test-only outbound subgraph over `messages` on 127.0.0.1 (a free port). */
-export async function startOutboundSubgraph(messages: readonly OutboundMessage[]): Promise<RunningSubgraph> {
+/** Serves the test-only outbound subgraph over `messages` on 127.0.0.1 (a free port); `seen` is told of each request. */
+export async function startOutboundSubgraph(messages: readonly OutboundMessage[], seen?: (request: IncomingMessage) => void): Promise<RunningSubgraph> {
   const byId = new Map(messages.map((m) => [m.id, m]));
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(OUTBOUND_SDL_FILE, 'utf8')),
@@ -38,7 +38,9 @@ export async function startOutboundSubgraph(messages: readonly OutboundMessage[]
     },
   });
   const yoga = createYoga({ schema, graphqlEndpoint: '/graphql', logging: false, landingPage: false });
-  return listen(createServer(yoga), '/graphql');
+  const server = createServer(yoga);
+  if (seen) server.prependListener('request', seen);
+  return listen(server, '/graphql');
 }
 
 /** Listens on 127.0.0.1 port 0 and returns the URL and a close that ends kept-alive sockets too. */

@@ -16,8 +16,9 @@ const defaults = variableDefaults();
 const capitalised = (text: string) => [...text.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!);
 
 describe('docs/bounds.md: what a caller can consume', () => {
-  it('is reachable from the README', () => {
+  it('is reachable from the README and the security page', () => {
     expect(readFileSync(new URL('README.md', root), 'utf8')).toContain('](docs/bounds.md)');
+    expect(readFileSync(new URL('docs/security.md', root), 'utf8')).toContain('](bounds.md)');
   });
 
   it('has one row per resource, each with a bound, an answer past it and a test', () => {

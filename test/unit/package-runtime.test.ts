@@ -5,7 +5,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The npm package runs with `npm install --omit=dev` (README "Deploy"): every module the
+ * The npm package runs with `npm install --omit=dev` (docs/deploy.md): every module the
  * compiled server loads must be a dependency. Checked on what tsc emits (type-only imports
  * are gone), so a stray runtime import of a dev dependency (tsx, vitest, codegen) fails here
  * in a second, before the slower package smoke run in CI (scripts/smoke-package.sh).

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_STATES, type DeliveryState } from '../../src/domain/delivery-state.js';
 import { betatelState, STATUS_TABLE as BETATEL_TABLE } from '../../src/providers/betatel/normalize.js';
 import { d7State, STATUS_TABLE as D7_TABLE } from '../../src/providers/d7/normalize.js';
+import { readDoc } from '../helpers/docs.js';
 
-/** The README's "States" table: DeliveryState → D7 statuses, Betatel statuses, and who says "anything else". */
-function readmeTable() {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const lines = readme.split('\n');
+/** The states table of docs/states.md: DeliveryState → D7 statuses, Betatel statuses, and who says "anything else". */
+function documentedTable() {
+  const lines = readDoc('docs/states.md').split('\n');
   const start = lines.indexOf('| DeliveryState | D7 `status` | Betatel `status` |');
-  expect(start, 'README has the states table').toBeGreaterThan(-1);
+  expect(start, 'docs/states.md has the states table').toBeGreaterThan(-1);
   const rows = lines.slice(start + 2, lines.findIndex((l, i) => i > start && !l.startsWith('|')));
   const cell = (text: string) => ({ statuses: [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!), anythingElse: text.includes('anything else') });
   return rows.map((row) => {
@@ -18,7 +17,7 @@ function readmeTable() {
   });
 }
 
-const table = readmeTable();
+const table = documentedTable();
 
 it('has one row per DeliveryState, in the enum order', () => {
   expect(table.map((r) => r.state)).toEqual([...DELIVERY_STATES]);

@@ -45,7 +45,7 @@ export const BETATEL_DOCS_EXAMPLE = {
  * 12 s. One id in ten fails at 5 s and is delivered to another device at 8 s (FAILED is not
  * final), then read at 12 s; one in ten expires at 5 s; one in ten is deleted at 12 s without
  * being read (read receipts off); one in ten is read, then deleted at 20 s. Every generated
- * record is final by 12 s (the README's "final in about 15 s").
+ * record is final by 12 s (the documented "final within 15 s", docs/getting-started.md).
  */
 function generatedWdr(uuid: string, createdAt: number, elapsedMs: number) {
   const fate = digest(`${uuid}:fate`)[0]! % 10;
@@ -83,7 +83,7 @@ export function createBetatelSimulator(options: SimulatorOptions = {}): Provider
   const firstSeen = new FirstSeen(now);
   const requests: string[] = [];
   const generated = (uuid: string) => generatedWdr(uuid, firstSeen.at(uuid), firstSeen.elapsedMs(uuid));
-  // The assumed push format (README "Webhooks"): the whole WDR record, as GET answers it.
+  // The assumed push format (docs/subscriptions-and-webhooks.md): the whole WDR record, as GET answers it.
   const eventsOf: EventsOf = (uuid) => {
     const wdr = generated(uuid);
     return { events: [{ key: uuid, status: wdr.status, body: wdr }], settled: firstSeen.elapsedMs(uuid) >= SETTLED_AFTER_MS };

@@ -28,7 +28,7 @@ function parse(body: unknown): WebhookParse {
   return { ok: false, reason: 'the body is neither a Betatel WDR record nor an object with a uuid' };
 }
 
-/** Betatel's pushes, as assumed in the README ("Webhooks"): a WDR record, or a hint to fetch one. */
+/** Betatel's pushes, as assumed in docs/subscriptions-and-webhooks.md ("The Betatel assumption"): a WDR record, or a hint to fetch one. */
 export const betatelWebhook: ProviderWebhook = {
   tokenVariable: 'BETATEL_WEBHOOK_TOKEN',
   sandboxToken: 'sandbox-betatel-webhook-token-0123456789',

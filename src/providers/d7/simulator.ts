@@ -102,7 +102,7 @@ function message(requestId: string, index: number, status: string) {
  * recipient in ten fails at 5 s and is delivered to another device at 8 s (FAILED is not final),
  * then read at 12 s; one in ten is rejected at 2 s (final). So every generated message is final
  * by 12 s, and every generated report by 12 s plus a second per extra recipient (14 s at most):
- * the README's "final in about 15 s", which a subscription (`npm run example:watch`) ends on.
+ * the documented "final within 15 s" (docs/getting-started.md, "Sandbox ids"), which a subscription (`npm run example:watch`) ends on.
  */
 function generatedStatus(requestId: string, index: number, elapsedMs: number): string {
   const fate = digest(`${requestId}:${index}:fate`)[0]! % 10;
