@@ -25,6 +25,8 @@ export interface KeptCompleterOptions {
   /** WEBHOOK_FETCHES_PER_MINUTE, per provider, shared with the other fetches webhooks cause. */
   budget: Pick<RateLimiter, 'take'>;
   fetchSkipped?(provider: string): void;
+  /** Hears kept parts end: shown by the provider, or expired first. */
+  ended?(provider: string, result: 'shown' | 'expired', parts: number): void;
   /** Longest wait between two GETs of one record (CACHE_TTL_MOVING_MS, within 1 to 30 s: a shared entry it refreshes does not lapse between them). */
   retryCapMs: number;
   /** How long a claim holds a record; a replica that dies holding it gives it up then (a GET's deadline and a margin). */
@@ -84,10 +86,8 @@ export class KeptCompleter {
   private run(tick: boolean): void {
     if (this.closed) return;
     const { local, shared } = this.options;
-    if (tick) {
-      const dropped = local.sweep(this.now());
-      if (dropped > 0) this.logExpired('any', dropped);
-    }
+    // With Redis, this process's copies of parts it no longer works on: their journal counts them.
+    if (tick && shared) local.sweep(this.now());
     // With Redis, this process's own journal holds only what Redis could not take.
     for (const journal of shared ? [shared, local] : [local]) {
       const now = this.now();
@@ -130,7 +130,11 @@ export class KeptCompleter {
       const shown = (part: KeptPart) => part.expiresAt <= now || (answered !== undefined && answered !== null && merge(answered, part.record) === answered);
       const done = entry.parts.filter(shown);
       const expired = done.filter((part) => part.expiresAt <= now).length;
-      if (expired > 0) this.logExpired(provider, expired);
+      if (expired > 0) {
+        this.options.ended?.(provider, 'expired', expired);
+        this.logExpired(provider, expired);
+      }
+      if (done.length > expired) this.options.ended?.(provider, 'shown', done.length - expired);
       const waiting = live.filter((part) => !shown(part));
       const after = this.now();
       const newest = Math.max(...waiting.map((part) => part.receivedAt), Number.NEGATIVE_INFINITY);

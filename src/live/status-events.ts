@@ -107,7 +107,7 @@ export class StatusEvents {
       else if (here.outcome === 'kept') this.options.kept({ provider, id, parts: [here.part] });
     }
     const { outcome, stored } = await offered;
-    const applied = part ? 'held' : outcome.changed ? 'changed' : 'unchanged';
+    const applied = part ? 'kept' : outcome.changed ? 'changed' : 'unchanged';
     // A kept part is as safe as its journal: Redis, or this process when there is no Redis.
     const promised = part ? inRedis !== undefined || !shared : stored;
     return { outcome: promised ? 'stored' : 'not_stored', applied };

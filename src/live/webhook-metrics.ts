@@ -4,9 +4,17 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'not_found', 'unauthorized', 'method_not_allowed', 'rate_limited', 'unsupported_media_type', 'too_large', 'malformed', 'invalid', 'too_long', 'unconfirmed_full', 'kept_full', 'not_stored'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
-/** What applying an event did to what is known (a record or a part: before the answer; a hint: after it). */
-export const WEBHOOK_APPLIED = ['changed', 'unchanged', 'fetched', 'not_found', 'failed', 'held', 'deferred'] as const;
+/**
+ * What applying an event did to what is known: a record or a part before the answer (`kept`: a
+ * part its provider's GET has not listed, applied as a partial record and kept until the GET
+ * shows it); a hint after the answer (`fetched`, `not_found`, `failed`, `deferred`).
+ */
+export const WEBHOOK_APPLIED = ['changed', 'unchanged', 'fetched', 'not_found', 'failed', 'kept', 'deferred'] as const;
 export type WebhookApplied = (typeof WEBHOOK_APPLIED)[number];
+
+/** How a kept part ended: its provider's GET showed it, or its time (UNCONFIRMED_MESSAGE_TTL_MS) ran out first. */
+export const KEPT_RESULTS = ['shown', 'expired'] as const;
+export type KeptResult = (typeof KEPT_RESULTS)[number];
 
 export interface WebhookMetrics {
   received(provider: string, outcome: WebhookOutcome): void;
@@ -15,6 +23,8 @@ export interface WebhookMetrics {
   fetchSkipped(provider: string): void;
   /** Reads the number of parts this process keeps at scrape time. */
   observeKept(read: () => number): void;
+  /** Kept parts that ended, by how. */
+  keptEnded(provider: string, result: KeptResult, parts: number): void;
 }
 
 /** The webhook counters, on the app's registry, from start-up (docs/operations.md, "Metrics"). */
@@ -37,6 +47,12 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     labelNames: ['provider'],
     registers: [registry],
   });
+  const ended = new Counter({
+    name: 'webhook_kept_total',
+    help: 'Webhook changes kept until their provider showed them, once they end: shown (its GET showed them) or expired (UNCONFIRMED_MESSAGE_TTL_MS ran out first: lost)',
+    labelNames: ['provider', 'result'],
+    registers: [registry],
+  });
   let kept: () => number = () => 0;
   new Gauge({
     name: 'webhook_kept_messages',
@@ -51,5 +67,6 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     received: (provider, outcome) => received.inc({ provider, outcome }),
     applied: (provider, result) => applied.inc({ provider, result }),
     fetchSkipped: (provider) => skipped.inc({ provider }),
+    keptEnded: (provider, result, parts) => ended.inc({ provider, result }, parts),
   };
 }

@@ -55,6 +55,7 @@ export function useWebhooks(deps: {
     merges: deps.merges,
     budget,
     fetchSkipped: metrics.fetchSkipped,
+    ended: metrics.keptEnded,
     retryCapMs: Math.min(MAX_RETRY_CAP_MS, Math.max(FIRST_RETRY_MS, deps.movingTtlMs)),
     leaseMs,
     logger: deps.logger,

@@ -9,6 +9,7 @@ import type { AnswerCodec } from './stored-answer.js';
 // KEYS: the entry's hash (part -> kept part), the due set (entry -> when its GET is due), the
 // parts set (entry|part -> when it expires: counts every kept part of the deployment).
 // ARGV: part, expected ('' for none), value, max parts, now, expiresAt, dueAt, entry, entry|part.
+// The hash outlives its newest part by a minute, so that a claim still sees expired parts (and counts them).
 // Compare-and-set per part, as the shared cache does: the merge of two versions stays in TypeScript.
 const KEEP = new LuaScript(`
 local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
@@ -19,7 +20,7 @@ if current == '' then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[6], ARGV[9])
-local ttl = tonumber(ARGV[6]) - tonumber(ARGV[5])
+local ttl = tonumber(ARGV[6]) - tonumber(ARGV[5]) + 60000
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 local due = redis.call('ZSCORE', KEYS[2], ARGV[8])
 if not due or tonumber(due) > tonumber(ARGV[7]) then redis.call('ZADD', KEYS[2], ARGV[7], ARGV[8]) end

@@ -102,12 +102,12 @@ describe('a held message the provider confirms is kept', () => {
     await until(() => h.d7.requests.includes(spend));
     const skipped = async () => sample(await metricsText(h), 'webhook_fetches_skipped_total', { provider: 'D7' });
     const skippedBefore = await skipped();
-    const heldBefore = await appliedCount(h, { provider: 'D7', result: 'held' });
+    const keptBefore = await appliedCount(h, { provider: 'D7', result: 'kept' });
 
     const id = freshD7Id();
     const msgId = generatedMsgId(id, 0);
     expect((await postWebhook(h, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
-    expect(await appliedCount(h, { provider: 'D7', result: 'held' })).toBe(heldBefore + 1);
+    expect(await appliedCount(h, { provider: 'D7', result: 'kept' })).toBe(keptBefore + 1);
     await until(async () => (await skipped()) > skippedBefore);
     expect(h.d7.requests).not.toContain(id);
     expect((h.app.service.known('D7', id) as D7Record).details.messages).toMatchObject([{ msgId, state: 'DELIVERED' }]);

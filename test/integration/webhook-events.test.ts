@@ -183,10 +183,10 @@ describe('webhook events update what the service knows', () => {
     const id = D7_SANDBOX.notFound;
     h.resetCounts();
     expect((await h.query<{ d7Report: null }>(REPORT, { id })).data?.d7Report).toBeNull();
-    const before = await appliedCount(h, { provider: 'D7', result: 'held' });
+    const before = await appliedCount(h, { provider: 'D7', result: 'kept' });
     const msgId = generatedMsgId(id, 0);
     expect((await postWebhook(h, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
-    expect(await appliedCount(h, { provider: 'D7', result: 'held' })).toBe(before + 1);
+    expect(await appliedCount(h, { provider: 'D7', result: 'kept' })).toBe(before + 1);
     // Other tests' kept events may be retried meanwhile: this id's GETs only.
     const gets = () => h.d7.requests.filter((r) => r === id);
     await until(() => gets().length === 2, 3_000, 'the GET of the report');
@@ -199,10 +199,10 @@ describe('webhook events update what the service knows', () => {
 
   it('an event whose fetch fails is held by itself (unconfirmed), not lost; its redelivery is a duplicate', async () => {
     const id = D7_SANDBOX.serverError;
-    const heldBefore = await appliedCount(h, { provider: 'D7', result: 'held' });
+    const keptBefore = await appliedCount(h, { provider: 'D7', result: 'kept' });
     const event = d7Event(id, generatedMsgId(id, 0), 'delivered', Date.now());
     expect((await postWebhook(h, d7Path(), event)).status).toBe(202);
-    expect(await appliedCount(h, { provider: 'D7', result: 'held' })).toBe(heldBefore + 1);
+    expect(await appliedCount(h, { provider: 'D7', result: 'kept' })).toBe(keptBefore + 1);
     expect((h.app.service.known('D7', id) as D7Record).details.messages[0]).toMatchObject({ state: 'DELIVERED' });
     const again = await postWebhook(h, d7Path(), event);
     expect(await again.json()).toEqual({ status: 'duplicate' });

@@ -111,6 +111,7 @@ describe('a D7 event whose report must be fetched first is kept (in one process)
     await sleep(3_000);
     expect(fault.hits(id)).toBe(4);
     expect(sample(await metricsText(h), 'webhook_kept_messages')).toBe(keptBefore);
+    expect(sample(await metricsText(h), 'webhook_kept_total', { provider: 'D7', result: 'shown' })).toBeGreaterThanOrEqual(1);
   }, 30_000);
 });
 
@@ -152,16 +153,17 @@ describe('what a process cannot keep is refused, so that D7 delivers it again', 
 describe('a kept message D7 never lists expires', () => {
   let fault: FaultServer;
   let h: Harness;
+  const log = capturingLogger('warn');
   beforeAll(async () => {
     fault = await startFaultServer();
-    h = await startHarness({ env: { ...ENV, UNCONFIRMED_MESSAGE_TTL_MS: '2500' }, baseUrls: { D7: fault.url } });
+    h = await startHarness({ env: { ...ENV, UNCONFIRMED_MESSAGE_TTL_MS: '2500' }, baseUrls: { D7: fault.url }, deps: { logger: log.logger } });
   });
   afterAll(async () => {
     await h.close();
     await fault.close();
   });
 
-  it('its GET is retried while it lives (UNCONFIRMED_MESSAGE_TTL_MS), then no more', async () => {
+  it('its GET is retried while it lives (UNCONFIRMED_MESSAGE_TTL_MS), then no more; it is counted and logged as lost', async () => {
     const id = freshD7Id();
     fault.script(id, { kind: 'status', status: 404 });
     expect((await postWebhook(h, d7Path(), d7Event(id, freshMsgId(), 'delivered', Date.now()))).status).toBe(202);
@@ -170,5 +172,7 @@ describe('a kept message D7 never lists expires', () => {
     const hits = fault.hits(id);
     await sleep(3_000);
     expect(fault.hits(id)).toBe(hits);
+    expect(sample(await metricsText(h), 'webhook_kept_total', { provider: 'D7', result: 'expired' })).toBe(1);
+    expect(log.lines.filter((l) => l.provider === 'D7' && String(l.msg).startsWith('kept webhook events expired'))).toMatchObject([{ parts: 1 }]);
   }, 20_000);
 });

@@ -1,3 +1,4 @@
+import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventStreamReader } from '../../src/live/event-stream-reader.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
@@ -12,6 +13,10 @@ import { betatelPath, D7_TOKEN, d7Event, d7Path, postWebhook, sleep, WEBHOOK_ENV
 // Issue 23 item 1, with REDIS_URL: the change in an accepted webhook is in Redis before the 202,
 // so no replica's death loses it; when Redis cannot take it, the provider is asked to send it again.
 
+// One connection per request to the replica processes: a socket kept alive to a replica that is
+// then killed or restarted is not what these tests are about.
+const fresh = new Agent({ pipelining: 0 });
+
 let serial = 0;
 const freshMsgId = () => `6d29d646-4e09-11ee-84f5-${String(++serial).padStart(12, '0')}`;
 const REPORT = `query Report($id: ID!) { d7Report(requestId: $id) { state messages { msgId status state } } }`;
@@ -20,7 +25,12 @@ const REPORT = `query Report($id: ID!) { d7Report(requestId: $id) { state messag
 const listed = (msgId: string, status: string, delayMs?: number): Fault => ({ kind: 'report', messages: [{ msg_id: msgId, status }], delayMs });
 
 async function reportOf(base: string, id: string): Promise<{ state: string; messages: { msgId: string; status: string }[] } | null> {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': FULL_ACCESS_KEY }, body: JSON.stringify({ query: REPORT, variables: { id } }) });
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': FULL_ACCESS_KEY },
+    body: JSON.stringify({ query: REPORT, variables: { id } }),
+    dispatcher: fresh,
+  });
   const body = (await res.json()) as { data?: { d7Report: never }; errors?: unknown };
   expect(body.errors).toBeUndefined();
   return body.data!.d7Report;
@@ -34,8 +44,9 @@ async function subscriberSees(base: string, id: string): Promise<{ state: string
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': FULL_ACCESS_KEY },
     body: JSON.stringify({ query: STATUS_CHANGED, variables: { refs: [{ provider: 'D7', id }] } }),
     signal: controller.signal,
+    dispatcher: fresh,
   });
-  const reader = new EventStreamReader(res.body!, 1 << 20);
+  const reader = new EventStreamReader(res.body as ReadableStream<Uint8Array>, 1 << 20);
   try {
     for await (const event of reader) {
       if (event.event === 'next') return (JSON.parse(event.data) as { data: { messageStatusChanged: { state: string } } }).data.messageStatusChanged;
@@ -47,16 +58,22 @@ async function subscriberSees(base: string, id: string): Promise<{ state: string
 }
 
 const postTo = (base: string, body: unknown) =>
-  fetch(`${base}${d7Path()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${base}${d7Path()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher: fresh });
 
 describe('replicas as processes on their own Redis', () => {
   let own: OwnRedis;
   let fault: FaultServer;
   let env: Record<string, string>;
   const replicas: ReplicaProcess[] = [];
+  /** A replica, once its Redis connection is up: before, it answers from its own cache and the provider, as one process alone does. */
   const start = async () => {
     const replica = await startReplica(env);
     replicas.push(replica);
+    const redisUp = () =>
+      fetch(`${replica.base}/health`, { dispatcher: fresh })
+        .then((res) => res.json() as Promise<{ redis?: string }>)
+        .then((body) => body.redis === 'up');
+    await until(redisUp, 10_000);
     return replica;
   };
 
