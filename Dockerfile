@@ -1,20 +1,24 @@
 # syntax=docker/dockerfile:1
 # The container runs what the npm package holds (package.json `files`), with the lockfile's
 # production dependencies: build stage = `npm pack` (prepack compiles dist/), runtime stage =
-# the unpacked package + `npm ci --omit=dev`. See README "Deploy".
-ARG NODE_VERSION=20
+# the unpacked package + `npm ci --omit=dev`. See docs/deploy.md.
+# The Node.js line, named only here: 24, the maintained LTS production runs on (20 is past end
+# of life); `--build-arg NODE_VERSION=26` builds on another line .ci/run tests. Debian 13
+# (trixie), the current stable release, as the base.
+ARG NODE_VERSION=24
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM node:${NODE_VERSION}-trixie-slim AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
-# Scripts off: tsc needs none (esbuild's postinstall is for tsx, a dev tool).
+COPY package.json package-lock.json .npmrc ./
+# Scripts off: tsc needs none, and package.json's allowScripts denies every dependency's install
+# script anyway; --ignore-scripts also holds for an npm in the image older than allowScripts.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npm pack --pack-destination /tmp \
  && mkdir /package \
  && tar -xzf /tmp/message-status-graph-*.tgz -C /package --strip-components=1
 
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+FROM node:${NODE_VERSION}-trixie-slim AS runtime
 # HOST explicitly: unset, sandbox mode (no credentials) would listen on loopback only, out of
 # reach of a published port. Publish a sandbox container on the host's loopback only: its
 # webhook tokens are public.

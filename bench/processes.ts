@@ -32,11 +32,12 @@ let maxListenerWarnings = 0;
 /** MaxListenersExceededWarning lines the children printed so far (counted, not echoed). */
 export const listenerWarnings = () => maxListenerWarnings;
 
-export function childOf(script: string, argv: string[], env: Record<string, string>): ChildProcess {
+/** `execPath`: the Node.js binary the child runs on (bench/run.ts `--node`); this process's by default. */
+export function childOf(script: string, argv: string[], env: Record<string, string>, execPath = process.execPath): ChildProcess {
   // execArgv set explicitly: fork would pass on this process's `--import tsx`. BENCH_NODE_ARGS
   // adds flags for investigation (e.g. --cpu-prof).
   const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = fork(join(OUT, 'bench', script), argv, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child = fork(join(OUT, 'bench', script), argv, { execPath, execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   // S warns once per request signal with more than 10 abort listeners (batches of > 10 ids):
   // counted and reported, not repeated here.
   let partial = '';
@@ -90,9 +91,18 @@ export async function startMock(latencyMs: number, jitterMs: number): Promise<{ 
   return { mock, upstream: { url, d7Token: MOCK_D7_TOKEN, betatelKey: MOCK_BETATEL_KEY, betatelAccount: MOCK_BETATEL_ACCOUNT } };
 }
 
-/** One variant's server (bench/server-child.ts), listening; `env` adds variables to the child's own environment. */
-export async function startServer(variant: string, upstream: Upstream, options: VariantOptions, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
-  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' });
+/**
+ * One variant's server (bench/server-child.ts), listening; `env` adds variables to the child's own
+ * environment, `execPath` is the Node.js binary it runs on (this process's by default).
+ */
+export async function startServer(
+  variant: string,
+  upstream: Upstream,
+  options: VariantOptions,
+  env: Record<string, string> = {},
+  execPath = process.execPath,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' }, execPath);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return { child, port };
 }

@@ -195,7 +195,7 @@ async function main() {
     } catch {
       /* no RESULTS.md yet: the block is the file */
     }
-    writeFileSync(resultsPath, withBlock(existing, asBlock(renderBlock(result))));
+    writeFileSync(resultsPath, withBlock(existing, 'replicas', asBlock('replicas', renderBlock(result))));
   }
   console.log(`bench:replicas: wrote ${join(outDir, 'REPLICAS.md')}${quick ? '' : ` and the replicas block of ${join(outDir, 'RESULTS.md')}`} in ${result.settings.durationS.toFixed(0)} s`);
 }

@@ -5,6 +5,8 @@ import { KEY_POOL } from './credentials.js';
 export interface Row {
   workload: string;
   what: string;
+  /** The Node.js version (`process.version`) the server ran on. */
+  node: string;
   ids: number;
   connections: number;
   variant: string;
@@ -47,6 +49,10 @@ export function machineFacts(): Machine {
 }
 
 export interface Settings {
+  /** The command as run, e.g. `npm run bench -- --quick`. */
+  command: string;
+  /** The Node.js version the servers of these figures ran on (`--node`; the load generator's by default). */
+  serverNode: string;
   quick: boolean;
   seconds: number;
   reps: number;
@@ -130,10 +136,10 @@ export function renderResults(rows: Row[], variants: string[], machine: Machine,
   const lines: string[] = [];
   const mark = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? '**met**' : '**missed**');
   lines.push('# Benchmark results', '');
-  lines.push(`Written by \`npm run bench${settings.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${machine.date}. Regenerate with the same command; figures vary by machine, ratios much less.`, '');
+  lines.push(`Written by \`${settings.command}\` (bench/run.ts) on ${machine.date}. Regenerate with the same command; figures vary by machine, ratios much less.`, '');
   lines.push('## Machine', '');
   lines.push(`- CPU: ${machine.cpuModel}, ${machine.cpus} cores available (nproc); memory ${machine.memGb.toFixed(1)} GB`);
-  lines.push(`- ${machine.os}; Node ${machine.node}`);
+  lines.push(`- ${machine.os}; Node ${settings.serverNode}${settings.serverNode === machine.node ? '' : ` (the servers; the load generator and the mock upstream on Node ${machine.node})`}`);
   lines.push(`- load average at the end: ${machine.loadavg.map((l) => l.toFixed(2)).join(', ')} (a shared machine: absolute figures are noisy, compare ratios)`);
   lines.push(
     `- run: ${settings.seconds} s per point, ${settings.reps} repetition(s), medians; upstream latency ${settings.latencyMs} ms${settings.jitterMs ? ` + up to ${settings.jitterMs} ms jitter` : ', no jitter'}; whole run ${Math.round(settings.durationS)} s`,

@@ -8,18 +8,24 @@
  *   npm run bench                      full run → bench/RESULTS.md, bench/results.svg
  *   npm run bench -- --quick           smoke run (< 2 min) → reports/bench-quick/
  *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/
+ *   npm run bench -- --node 24 --node 20
+ *                                      the servers on each Node.js binary, interleaved in one run: the
+ *                                      tables above are the first's, the Node.js lines block of
+ *                                      bench/RESULTS.md (written even by a --quick run) sets them side by side
  *   options: --seconds N --reps N --latency MS --jitter MS --variants B0,S,N,P --workloads a,b --sockets N --out DIR
+ *            --node PATH|LINE (repeatable; a line such as 24 is installed by scripts/node-line.sh when missing)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { d7Id, distinctCount, makeRefs, type RefsShape } from './ids.js';
 import { fire } from './load.js';
 import { ask, BENCH_DIR, buildChildren, drain, listenerWarnings, mark, median, mockCounts, startMock, startServer, stop } from './processes.js';
+import { renderNodeLines } from './node-lines.js';
 import { renderSummary, summarize } from './profile-summary.js';
 import { machineFacts, renderResults, renderSvg, type Row } from './report.js';
-import { keepingBlockOf } from './results-block.js';
+import { asBlock, keepingBlocksOf, withBlock } from './results-block.js';
 import { BENCH_QUERY } from './variants/common.js';
 
 const { values: args } = parseArgs({
@@ -34,6 +40,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     workloads: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    node: { type: 'string', multiple: true },
   },
 });
 // --profile: S alone, under node --cpu-prof, on the fan-out workloads; the profile is summarized
@@ -48,6 +55,29 @@ const jitterMs = Number(args.jitter);
 const sockets = Number(args.sockets);
 const variants = profile ? ['S'] : args.variants.split(',').map((v) => v.trim());
 const outDir = args.out ?? (profile ? 'bench/profiles' : quick ? 'reports/bench-quick' : 'bench');
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+/** A Node.js binary the servers run on. */
+interface NodeBinary {
+  path: string;
+  version: string;
+}
+
+/** `--node`: a binary's path, or a release line (`24`) scripts/node-line.sh installs into .ci/node/ when missing. */
+function nodeBinary(spec: string): NodeBinary {
+  try {
+    const path = /^\d+$/.test(spec)
+      ? execFileSync(join(BENCH_DIR, '../scripts/node-line.sh'), [spec], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+      : resolve(spec);
+    return { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
+  } catch (err) {
+    throw new Error(`--node ${spec}: no Node.js binary there (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+const nodes: NodeBinary[] = args.node?.map(nodeBinary) ?? [{ path: process.execPath, version: process.version }];
+// Rows are told apart by version: two binaries of one version would be one line measured twice.
+const versions = nodes.map((n) => n.version);
+if (new Set(versions).size !== versions.length) throw new Error(`--node: the same Node.js version twice (${versions.join(', ')})`);
 
 export interface Workload {
   name: string;
@@ -132,19 +162,23 @@ async function load(port: number, w: Workload, durationS: number, mock: ChildPro
 
 async function main() {
   const t0 = Date.now();
-  console.log(`bench: ${quick ? 'quick' : 'full'}; ${variants.join(', ')}; ${workloads.length} workloads × ${seconds} s × ${reps} rep(s); upstream latency ${latencyMs} ms${jitterMs ? ` + jitter ${jitterMs} ms` : ''}`);
+  console.log(
+    `bench: ${quick ? 'quick' : 'full'}; ${variants.join(', ')}; servers on Node ${versions.join(', ')}; ${workloads.length} workloads × ${seconds} s × ${reps} rep(s); upstream latency ${latencyMs} ms${jitterMs ? ` + jitter ${jitterMs} ms` : ''}`,
+  );
   buildChildren();
   if (profile) mkdirSync(profileDir, { recursive: true });
   const { mock, upstream } = await startMock(latencyMs, jitterMs);
 
   const samples = new Map<string, Measured[]>();
+  // Every variant on every Node.js binary, as one list run in turn.
+  const servers = variants.flatMap((variant) => nodes.map((node) => ({ variant, node })));
   try {
     for (let rep = 0; rep < reps; rep += 1) {
-      // Rotate the order each repetition so no variant always runs first or last.
-      const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
-      for (const variant of order) {
+      // Rotate the order each repetition so no server always runs first or last.
+      const order = servers.map((_, i) => servers[(i + rep) % servers.length]!);
+      for (const { variant, node } of order) {
         const start = async () => {
-          const { child, port } = await startServer(variant, upstream, { sockets }, profile ? { BENCH_PROFILE_DIR: profileDir } : {});
+          const { child, port } = await startServer(variant, upstream, { sockets }, profile ? { BENCH_PROFILE_DIR: profileDir } : {}, node.path);
           // Idle RSS: started, listening, nothing served yet.
           const idleRssMb = (await mark(child)).rss / 1024 / 1024;
           // Warm-up (JIT, sockets): not recorded.
@@ -160,10 +194,10 @@ async function main() {
               server = await start();
             }
             const m = { ...(await load(server.port, w, seconds, mock, server.child)), idleRssMb: server.idleRssMb };
-            const key = `${variant}|${w.name}`;
+            const key = `${variant}|${node.version}|${w.name}`;
             samples.set(key, [...(samples.get(key) ?? []), m]);
             console.log(
-              `rep ${rep + 1} ${variant.padEnd(2)} ${w.name.padEnd(12)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(0)} ms  p99 ${m.p99.toFixed(0)} ms  cpu ${m.cpuMsPerRequest.toFixed(3)} ms/req  calls/req ${m.callsPerRequest.toFixed(3)}${m.hotKeyCalls !== undefined ? ` (hot key ${m.hotKeyCalls})` : ''}  peak RSS ${m.peakRssMb.toFixed(0)} MB${m.nonData ? `  non-data ${m.nonData}` : ''}`,
+              `rep ${rep + 1} ${variant.padEnd(2)}${nodes.length > 1 ? ` ${node.version.padEnd(9)}` : ''} ${w.name.padEnd(12)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(0)} ms  p99 ${m.p99.toFixed(0)} ms  cpu ${m.cpuMsPerRequest.toFixed(3)} ms/req  calls/req ${m.callsPerRequest.toFixed(3)}${m.hotKeyCalls !== undefined ? ` (hot key ${m.hotKeyCalls})` : ''}  peak RSS ${m.peakRssMb.toFixed(0)} MB${m.nonData ? `  non-data ${m.nonData}` : ''}`,
             );
           }
         } finally {
@@ -179,33 +213,37 @@ async function main() {
   const rows: Row[] = [];
   for (const w of workloads) {
     for (const variant of variants) {
-      const ms = samples.get(`${variant}|${w.name}`) ?? [];
-      if (ms.length === 0) continue;
-      const med = (f: (m: Measured) => number) => median(ms.map(f));
-      rows.push({
-        workload: w.name,
-        what: w.what,
-        ids: w.shape.size,
-        connections: w.connections,
-        variant,
-        rps: med((m) => m.rps),
-        p50: med((m) => m.p50),
-        p99: med((m) => m.p99),
-        cpuMsPerRequest: med((m) => m.cpuMsPerRequest),
-        callsPerRequest: med((m) => m.callsPerRequest),
-        callsPerRequestAll: ms.map((m) => m.callsPerRequest),
-        expectedCallsPerRequest: ms[0]!.expectedCallsPerRequest,
-        hotKeyCalls: w.hot ? Math.max(...ms.map((m) => m.hotKeyCalls ?? 0)) : undefined,
-        peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
-        idleRssMb: med((m) => m.idleRssMb ?? 0),
-        nonData: med((m) => m.nonData),
-        requests: med((m) => m.requests),
-      });
+      for (const node of nodes) {
+        const ms = samples.get(`${variant}|${node.version}|${w.name}`) ?? [];
+        if (ms.length === 0) continue;
+        const med = (f: (m: Measured) => number) => median(ms.map(f));
+        rows.push({
+          workload: w.name,
+          what: w.what,
+          node: node.version,
+          ids: w.shape.size,
+          connections: w.connections,
+          variant,
+          rps: med((m) => m.rps),
+          p50: med((m) => m.p50),
+          p99: med((m) => m.p99),
+          cpuMsPerRequest: med((m) => m.cpuMsPerRequest),
+          callsPerRequest: med((m) => m.callsPerRequest),
+          callsPerRequestAll: ms.map((m) => m.callsPerRequest),
+          expectedCallsPerRequest: ms[0]!.expectedCallsPerRequest,
+          hotKeyCalls: w.hot ? Math.max(...ms.map((m) => m.hotKeyCalls ?? 0)) : undefined,
+          peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
+          idleRssMb: med((m) => m.idleRssMb ?? 0),
+          nonData: med((m) => m.nonData),
+          requests: med((m) => m.requests),
+        });
+      }
     }
   }
 
   const machine = machineFacts();
-  const settings = { quick, seconds, reps, latencyMs, jitterMs, durationS: (Date.now() - t0) / 1000, maxListenerWarnings: listenerWarnings(), sockets };
+  const durationS = (Date.now() - t0) / 1000;
+  const settings = { command, serverNode: versions[0]!, quick, seconds, reps, latencyMs, jitterMs, durationS, maxListenerWarnings: listenerWarnings(), sockets };
   mkdirSync(outDir, { recursive: true });
   if (profile) {
     const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
@@ -216,11 +254,25 @@ async function main() {
     console.log(`bench: profiles and summary.md in ${profileDir}`);
     return;
   }
+  // The tables and the chart are the first line's; several lines are set side by side in a block.
+  const firstLine = rows.filter((r) => r.node === versions[0]);
   const svgPath = join(outDir, 'results.svg');
-  writeFileSync(svgPath, renderSvg(rows, variants));
-  // The figures of `npm run bench:replicas` (a marked block) stay: this run does not measure them.
+  writeFileSync(svgPath, renderSvg(firstLine, variants));
   const resultsPath = join(outDir, 'RESULTS.md');
-  writeFileSync(resultsPath, keepingBlockOf(resultsPath, renderResults(rows, variants, machine, settings)));
+  let results = renderResults(firstLine, variants, machine, settings);
+  if (nodes.length > 1) {
+    const block = asBlock('node-lines', renderNodeLines({ command, nodes: versions, variants, rows, machine, quick, seconds, reps, latencyMs, durationS }));
+    results = withBlock(results, 'node-lines', block);
+    // The comparison lands in bench/RESULTS.md also from a quick run: production's line is the one
+    // whose figures count, and the block says how it was measured.
+    const mainResults = join(BENCH_DIR, 'RESULTS.md');
+    if (resolve(mainResults) !== resolve(resultsPath)) {
+      writeFileSync(mainResults, withBlock(readFileSync(mainResults, 'utf8'), 'node-lines', block));
+      console.log(`bench: wrote the Node.js lines block of ${mainResults}`);
+    }
+  }
+  // The blocks other runs wrote (bench:replicas, an earlier comparison of Node.js lines) stay.
+  writeFileSync(resultsPath, keepingBlocksOf(resultsPath, results));
   // A PNG too when rsvg-convert happens to be installed; the SVG is the chart otherwise.
   try {
     execFileSync('rsvg-convert', ['-o', join(outDir, 'results.png'), svgPath], { stdio: 'ignore' });

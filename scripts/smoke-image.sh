@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The container image: build it, run it (sandbox mode, no credentials), wait for /health,
-# query it, stop it (SIGTERM to node, PID 1) and expect exit code 0. Needs a running
-# container engine; .ci/run calls this only when `docker info` succeeds.
+# The container image: build it, check it runs the Node.js line the Dockerfile names, run it
+# (sandbox mode, no credentials), wait for /health, query it, stop it (SIGTERM to node,
+# PID 1) and expect exit code 0. Needs a running container engine; .ci/run calls this only
+# when `docker info` succeeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=message-status-graph:ci
@@ -15,6 +16,9 @@ fail() {
 }
 
 docker build -t "$image" .
+node_line=$(sed -n 's/^ARG NODE_VERSION=//p' Dockerfile)
+runtime=$(docker run --rm "$image" node --version)
+case "$runtime" in "v$node_line".*) ;; *) fail "image runs Node $runtime, the Dockerfile names $node_line" ;; esac
 # HOST=0.0.0.0 as the image sets it (sandbox mode would otherwise listen on loopback only),
 # published on the host's loopback: the sandbox's webhook tokens are public.
 docker run -d --name "$name" -p 127.0.0.1::4000 -e HOST=0.0.0.0 -e LOG_FORMAT=json "$image" >/dev/null
@@ -32,4 +36,4 @@ docker stop -t 20 "$name" >/dev/null
 code=$(docker inspect -f '{{.State.ExitCode}}' "$name")
 [ "$code" = 0 ] || fail "exit code $code after docker stop (SIGTERM), expected 0"
 docker logs "$name" 2>&1 | grep -q '"msg":"shutdown complete"' || fail "no 'shutdown complete' line"
-echo "smoke-image: ok ($(docker image inspect -f '{{.Size}}' "$image") bytes; query answered; exit 0 after SIGTERM)"
+echo "smoke-image: ok (Node $runtime; $(docker image inspect -f '{{.Size}}' "$image") bytes; query answered; exit 0 after SIGTERM)"

@@ -1,7 +1,8 @@
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
-import { createContext, type GraphQLContext } from './context.js';
+import type { GraphQLContext } from './context.js';
+import { createContext } from './create-context.js';
 import { useCompiledExecution } from './graphql/jit.js';
 import { schema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';
@@ -63,7 +64,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream, config.records)]));
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
   const sharedState =
-    config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, maxKeptParts: config.webhooks.maxKept });
+    config.sharedState &&
+    createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, maxKeptParts: config.webhooks.maxKept });
   // What webhooks said that the providers have not shown yet: never dropped by the cache (issue 23).
   const kept = new KeptAnswers(config.webhooks.maxKept);
   const service = new StatusService(clients, {
@@ -76,7 +78,6 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     kept,
     keptShared: sharedState && ((key) => sharedState.keptJournal.read(key)),
   });
-  const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents);
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
   const merges = new Map<string, RecordMerge>();
@@ -95,9 +96,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     logger,
   });
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
+  const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents, sharedState.entries, sharedState.cache, (provider, id) => watchers.subscribers(provider, id) > 0);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
   const clientSlots = new ClientLookupSlots(config.lookupsInFlightPerClient);
-  // What pub/sub missed while it was away is read back from Redis for every watched message.
+  // What pub/sub missed while it was away is read back from Redis for every watched message (and the shared cache sends again what it owes).
   const unresync = sharedState && resyncOnPubSubResume(sharedState.connection, sharedState.cache, service, () => watchers.watching());
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({

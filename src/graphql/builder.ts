@@ -3,28 +3,17 @@ import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
-import type { GraphQLContext } from '../context.js';
-import { scopeAuthOptions, type AuthScopes } from '../security/scope-auth.js';
-
-export interface AppTypes {
-  Context: GraphQLContext;
-  AuthScopes: AuthScopes;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
-  DefaultFieldNullability: false;
-}
+import type { AppTypes, Builder } from '../providers/graphql-kit.js';
+import { scopeAuthOptions } from '../security/scope-auth.js';
 
 /** The one schema builder. It holds plugins and scalars; types live in their own files. */
-export const builder = new SchemaBuilder<AppTypes>({
+export const builder: Builder = new SchemaBuilder<AppTypes>({
   // Federation last, so it sees the final resolvers (scope-auth wraps them before).
   plugins: [DirectivePlugin, ScopeAuthPlugin, FederationPlugin],
   scopeAuth: scopeAuthOptions,
   // Non-null unless a field says otherwise: the contract's `!`s are the default.
   defaultFieldNullability: false,
 });
-
-export type Builder = typeof builder;
-/** The resolved Pothos type parameter, for refs declared outside this file. */
-export type BuilderTypes = PothosSchemaTypes.ExtendDefaultTypes<AppTypes>;
 
 builder.addScalarType('DateTime', DateTimeResolver, {
   description: 'An instant in time, as an ISO-8601 string in UTC, e.g. "2024-01-15T10:30:00.000Z".',

@@ -1,19 +1,7 @@
 import { builder } from './builder.js';
 import { resolveEntityReference } from './entity-reference.js';
-import type { ProviderTypeRef } from './kit.js';
-import type { AnyRecord } from './kit.js';
+import type { AnyRecord, ProviderLookupOptions, ProviderTypeRef } from '../providers/graphql-kit.js';
 import { findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
-
-export interface ProviderLookupOptions {
-  /** Provider key (the `Provider` enum value). */
-  provider: string;
-  /** The provider's own id field on its type, also the root field's argument (D7Report: requestId). */
-  keyField: string;
-  /** The root field (d7Report). */
-  fieldName: string;
-  description: string;
-  argumentDescription: string;
-}
 
 /**
  * What every provider type gets, the same way: federation keys on its own id

@@ -1,7 +1,7 @@
+import type { GraphQLKit } from '../providers/graphql-kit.js';
 import { providers } from '../providers/registry.js';
 import { builder } from './builder.js';
 import { guardEntities } from './entities-guard.js';
-import type { GraphQLKit } from './kit.js';
 import { defineProviderLookup } from './provider-lookup.js';
 import { DeliveryStateEnum } from './types/delivery-state.js';
 import './types/lookup-errors.js';

@@ -1,14 +1,7 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
-import { isNews } from './news.js';
+import { isNews } from '../domain/news.js';
+import type { StreamItem, StreamRef } from './subscription-requests.js';
 import type { Unwatch } from './watchers.js';
-
-/** One ref of a subscription, as the live path needs it. */
-export interface StreamRef<P> {
-  /** The message to watch, in canonical form; undefined when the ref can never change (an invalid id). */
-  message: { provider: string; id: string } | undefined;
-  /** Looks up the current answer for this ref (a record or a typed problem); called once the subscription is admitted. */
-  initial(): Promise<MessageStatusRecord | P>;
-}
 
 export interface StreamOptions<P> {
   refs: readonly StreamRef<P>[];
@@ -23,8 +16,6 @@ export interface StreamOptions<P> {
   onEnd(): void;
 }
 
-/** What a subscription's stream yields: a record, or a typed problem of one ref. */
-export type StreamItem<P> = MessageStatusRecord | P;
 type Item<P> = StreamItem<P>;
 
 function isRecord<P>(item: Item<P>): item is MessageStatusRecord {

@@ -1,7 +1,7 @@
-import type { Caller } from '../security/scopes.js';
 import type { LiveMetrics, SubscriptionRefusal } from './metrics.js';
 import type { LiveSettings } from './settings.js';
-import { StatusStream, type StreamItem, type StreamRef } from './status-stream.js';
+import { StatusStream } from './status-stream.js';
+import { SubscriptionRefused, type OpenRequest, type StreamItem, type Subscriptions } from './subscription-requests.js';
 import type { WatcherRegistry } from './watchers.js';
 import { KeyCounts } from '../key-counts.js';
 
@@ -13,37 +13,6 @@ import { KeyCounts } from '../key-counts.js';
  * a stream at once (see useUnsentStreamsEnd).
  */
 export const UNCLAIMED_STREAM_MS = 5_000;
-
-/** A subscription refused before it started; the GraphQL layer turns it into an error with `code`. */
-export class SubscriptionRefused extends Error {
-  constructor(
-    readonly code: SubscriptionRefusal,
-    message: string,
-    readonly details: Record<string, number> = {},
-    /** The HTTP status of the answer, when not yoga's default for a GraphQL error. */
-    readonly httpStatus?: number,
-  ) {
-    super(message);
-    this.name = 'SubscriptionRefused';
-  }
-}
-
-/** The response that would carry a subscription's events. */
-export interface Delivery {
-  /** Whether it can carry a stream at all (its `Accept` allows text/event-stream); if not, it would be a 406. */
-  canStream: boolean;
-  /** Aborts when the client is gone (yoga's request signal: the node adapter aborts it when the socket closes). */
-  clientGone?: AbortSignal;
-}
-
-export interface OpenRequest<P> {
-  caller: Caller;
-  refs: readonly StreamRef<P>[];
-  /** The server's MAX_BATCH_SIZE: a subscription watches at most as many refs as a batch looks up. */
-  maxRefs: number;
-  isFinalProblem(problem: P): boolean;
-  delivery: Delivery;
-}
 
 /** A stream that ends before it starts: for a client already gone when its subscription was admitted. */
 const NOTHING: AsyncIterableIterator<never> = {
@@ -59,7 +28,7 @@ const NOTHING: AsyncIterableIterator<never> = {
  * share one cap. A stream lives as long as its client: it ends when the request's signal aborts
  * (the socket closed), when its transport returns it, and when nobody pulls it.
  */
-export class LiveSubscriptions {
+export class LiveSubscriptions implements Subscriptions {
   private readonly perClient = new KeyCounts();
   /** Messages each caller's open subscriptions watch now: a message in two of them counts twice. */
   private readonly watchedBy = new KeyCounts();

@@ -2,7 +2,7 @@ import type { MessageStatusRecord } from '../domain/message-status.js';
 import { PollTicket } from '../lookup/policy/poll-ticket.js';
 import type { StatusChange, StatusService } from '../lookup/status-service.js';
 import type { LiveMetrics } from './metrics.js';
-import { isNews } from './news.js';
+import { isNews } from '../domain/news.js';
 import type { LiveSettings } from './settings.js';
 import { KeyCounts } from '../key-counts.js';
 

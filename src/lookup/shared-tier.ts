@@ -1,16 +1,22 @@
-import type { Answer } from '../domain/status-merge.js';
-
-/** What became of a write: stored ('written'), already held there ('kept'), or not stored (Redis did not answer, or other replicas kept winning). */
-export type SharedWrite = 'written' | 'kept' | 'conflict' | 'unavailable';
+import type { Answer, RecordMerge } from '../domain/status-merge.js';
 
 /** A replica's claim to make the upstream call for a key, across replicas. */
 export type FlightClaim = { outcome: 'won'; token: string } | { outcome: 'held' } | { outcome: 'unavailable' };
 
 /**
- * Given the answer the tier holds for a key (undefined: none), what to store there and for how
- * long; undefined when the tier already holds as much.
+ * A change to store in the tier: what this replica knew before it and after it. What is sent is
+ * what differs between the two (the parts a merge did not keep as they were: one D7 message for
+ * one delivery event), merged with what the tier holds by the same status merge.
  */
-export type SettleStored = (stored: Answer | undefined) => { answer: Answer; ttlMs: number } | undefined;
+export interface SharedWrite {
+  /** Undefined when nothing was known: the whole answer is sent. */
+  before: Answer | undefined;
+  after: Answer;
+  /** The provider's status merge (D7: per message); undefined compares whole records. */
+  merge: RecordMerge | undefined;
+  /** How long an answer is kept from its checkedAt (by finality): the entry's lifetime. */
+  lifetimeOf(answer: Answer): number;
+}
 
 /** What a local miss finds in the tier: the answer another replica stored, or, when there is none, its claim of the upstream call. */
 export interface TierLook {
@@ -27,8 +33,12 @@ export interface TierLook {
 export interface SharedTier {
   /** The answer another replica stored; when there is none, the claim of the upstream call too (one round trip). */
   look(key: string): Promise<TierLook>;
-  /** Stores what `settle` makes of the stored answer, atomically against other replicas' writes; callers need not wait. */
-  write(key: string, settle: SettleStored): Promise<SharedWrite>;
+  /**
+   * Stores a change, merged with what the tier holds, atomically against other replicas' writes.
+   * True once the tier holds it (or as much); false when it could not yet: the tier sends it
+   * again by itself (with the key's next write, or once it answers again).
+   */
+  write(key: string, change: SharedWrite): Promise<boolean>;
   /** Claims the upstream call for `key`. */
   claim(key: string): Promise<FlightClaim>;
   /** Releases a won claim, waking the replicas that wait (`answered`: the answer is stored, read it; else call yourselves). */

@@ -1,11 +1,11 @@
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
 import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '../domain/status-merge.js';
-import { isNews } from '../live/news.js';
+import { isNews } from '../domain/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import type { KeptPart } from './kept-part.js';
-import type { SharedTier, SharedWrite } from './shared-tier.js';
+import type { SharedTier } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
 import type { PollTicket } from './policy/poll-ticket.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
@@ -88,6 +88,8 @@ export interface StatusChange {
   provider: string;
   id: string;
   record: MessageStatusRecord;
+  /** What was known before (null: not found; undefined: nothing): the parts a merge kept are the same objects in both. */
+  previous: MessageStatusRecord | null | undefined;
   /** When the newest answer taken into account was observed (epoch ms). */
   checkedAt: number;
   origin: AnswerOrigin;
@@ -96,7 +98,8 @@ export interface StatusChange {
 /** What `remember` did: the merge's outcome, and its write to the shared tier when one was made. */
 interface Learned {
   outcome: MergeOutcome;
-  shared: Promise<SharedWrite> | undefined;
+  /** True once the shared tier holds it (see SharedTier.write). */
+  shared: Promise<boolean> | undefined;
 }
 
 interface Guarded {
@@ -118,6 +121,8 @@ export class StatusService {
   private readonly cache: StatusCache;
   private readonly inFlight = new InFlight<MessageStatusRecord | null>();
   private readonly listeners = new Set<(change: StatusChange) => void>();
+  /** How long the shared tier keeps an answer: as long as this process serves it. */
+  private readonly lifetimeOf = (answer: Answer) => this.cache.lifetimeOf(answer);
 
   constructor(
     clients: ReadonlyMap<string, ProviderClient>,
@@ -211,8 +216,7 @@ export class StatusService {
     const { outcome, shared } = this.accept(provider, id, record, observedAt, 'local');
     // Nothing to write: it told nothing this replica had not learned (and stored) before.
     if (!shared) return { outcome, stored: true };
-    const written = await shared;
-    return { outcome, stored: written === 'written' || written === 'kept' };
+    return { outcome, stored: await shared };
   }
 
   private accept(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
@@ -384,17 +388,24 @@ export class StatusService {
   /** Merges an answer into the cache, shares it (when it is this replica's own and told something) and tells the listeners. */
   private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
     const rule = guarded?.rules?.mergeRecords;
+    // What was known before: the shared write and the status event send what differs from it.
+    const previous = this.options.shared || this.listeners.size > 0 ? this.cache.known(key) : undefined;
     const outcome = this.cache.merge(key, record, observedAt, rule);
     // What this replica learned goes to the others' tier when it told something: a change, or
-    // the newest observation (it extends the entry's lifetime).
+    // the newest observation (it extends the entry's lifetime). Merged there with what is
+    // stored, by the same status merge: a replica whose answer is older or less advanced never
+    // overwrites a newer entry. Only a webhook's 202 waits for it (offerStored).
     const tier = this.options.shared;
-    const shared = tier && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt) ? this.share(tier, key, outcome.answer, rule) : undefined;
+    const shared =
+      tier && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)
+        ? tier.write(key, { before: previous, after: outcome.answer, merge: rule, lifetimeOf: this.lifetimeOf })
+        : undefined;
     if (outcome.regressed) {
       guarded?.metrics?.regression();
       this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
-      const change: StatusChange = { provider, id, record: outcome.answer.record, checkedAt: outcome.answer.checkedAt, origin };
+      const change: StatusChange = { provider, id, record: outcome.answer.record, previous: previous?.record, checkedAt: outcome.answer.checkedAt, origin };
       for (const listener of this.listeners) {
         try {
           listener(change);
@@ -405,20 +416,6 @@ export class StatusService {
       }
     }
     return { outcome, shared };
-  }
-
-  /**
-   * Stores `answer` in the shared tier merged with what is stored there, by the same status
-   * merge: a replica whose answer is older or less advanced never overwrites a newer entry.
-   * The entry lives as long as this process serves it, counted from its newest observation.
-   */
-  private share(shared: SharedTier, key: string, answer: Answer, rule: RecordMerge | undefined): Promise<SharedWrite> {
-    return shared.write(key, (stored) => {
-      const merged = stored && mergeAnswers(stored, answer.record, answer.checkedAt, rule);
-      if (merged && !merged.changed && merged.answer.checkedAt === stored.checkedAt) return undefined;
-      const next = merged ? merged.answer : answer;
-      return { answer: next, ttlMs: next.checkedAt + this.cache.lifetimeOf(next) - Date.now() };
-    });
   }
 
   /** A body about another message: a provider bug or a misrouting proxy. Refused, counted, logged once, never cached. */

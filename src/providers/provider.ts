@@ -1,9 +1,10 @@
 import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { MessageStatusRecord } from '../domain/message-status.js';
-import type { GraphQLKit, ProviderTypeRef } from '../graphql/kit.js';
 import type { RecordBounds } from '../domain/record-bounds.js';
+import type { RecordParts } from '../domain/record-parts.js';
 import type { RecordMerge } from '../domain/status-merge.js';
+import type { GraphQLKit, ProviderTypeRef } from './graphql-kit.js';
 import type { HttpLimits, UpstreamCall, UpstreamObserver } from './http.js';
 
 /** Where one provider lives and how to authenticate to it. */
@@ -139,6 +140,11 @@ export interface ProviderModule<Credentials = Record<string, string>> {
    * records kept outside the process (the Redis tier); anything else fails to parse.
    */
   detailsSchema: z.ZodType<unknown, unknown>;
+  /**
+   * How a record that holds several messages is kept in the Redis tier: one entry field per
+   * message, so a change costs the messages it touched (D7). None: a record is kept whole.
+   */
+  storedParts?: RecordParts;
   /** Status pushes from the provider (src/live/ serves them); none: the provider has no webhook. */
   webhook?: ProviderWebhook;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */

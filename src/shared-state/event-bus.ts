@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RedisConnection } from './connection.js';
+import type { SentBytes } from './metrics.js';
 import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
 
 /** Who sent an event: this replica (`own`) or another one. */
@@ -8,7 +9,9 @@ export interface EventOrigin {
   own: boolean;
 }
 
-const envelope = z.object({ v: z.literal(1), from: z.string(), event: z.unknown() });
+// 2: status events carry what changed (StatusChange.partial); replicas of version 1 drop them, and these drop theirs.
+const VERSION = 2;
+const envelope = z.object({ v: z.literal(VERSION), from: z.string(), event: z.unknown() });
 
 /**
  * JSON events on one Redis channel, heard by every replica. Each message names the replica that
@@ -28,14 +31,18 @@ export class EventBus<T> {
     private readonly channel: string,
     /** Decodes the JSON form of an event (what `JSON.stringify` made of it) back to an event. */
     private readonly schema: z.ZodType<T, unknown>,
+    /** Hears the bytes of each event published. */
+    private readonly sentBytes?: (what: SentBytes, bytes: number) => void,
   ) {
     // The envelope up to its event (version and sender), made by the same serializer as publish.
-    this.ownPrefix = `${JSON.stringify({ v: 1, from: redis.replicaId }).slice(0, -1)},`;
+    this.ownPrefix = `${JSON.stringify({ v: VERSION, from: redis.replicaId }).slice(0, -1)},`;
   }
 
   /** True once Redis took the event; false when Redis is unavailable (only local listeners can know). Never rejects. */
   async publish(event: T): Promise<boolean> {
-    const sent = await this.redis.publish(this.channel, JSON.stringify({ v: 1, from: this.redis.replicaId, event }));
+    const message = JSON.stringify({ v: VERSION, from: this.redis.replicaId, event });
+    this.sentBytes?.('status_event', message.length);
+    const sent = await this.redis.publish(this.channel, message);
     return sent !== undefined;
   }
 
@@ -63,7 +70,12 @@ export class EventBus<T> {
 export interface StatusChange {
   key: string;
   answer: StoredAnswer;
+  /**
+   * True when the record holds only the parts that changed (the D7 messages a merge took), with
+   * the rest of the record (its head, its state): a receiver merges it into what it knows.
+   */
+  partial: boolean;
 }
 
 /** The JSON form of a StatusChange, with the record checked by its provider's details schema. */
-export const statusChangeSchema = (codec: AnswerCodec): z.ZodType<StatusChange, unknown> => z.object({ key: z.string(), answer: codec.answer });
+export const statusChangeSchema = (codec: AnswerCodec): z.ZodType<StatusChange, unknown> => z.object({ key: z.string(), answer: codec.answer, partial: z.boolean() });

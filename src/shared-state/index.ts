@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
 import { providers } from '../providers/registry.js';
 import type { SharedStateConfig } from './config.js';
@@ -11,6 +12,7 @@ import { createRedisMetrics } from './metrics.js';
 import { RedisBuckets } from './rate-limit.js';
 import { SharedCache } from './shared-cache.js';
 import { SharedSingleFlight } from './single-flight.js';
+import { createEntryCodec, type EntryCodec } from './entry-format.js';
 import { createAnswerCodec } from './stored-answer.js';
 
 /**
@@ -21,6 +23,8 @@ export interface SharedState {
   connection: RedisConnection;
   /** Second cache tier under the process LRU. */
   cache: SharedCache;
+  /** How answers map onto the cache tier's entries (and what changed in a record, for status events). */
+  entries: EntryCodec;
   /** One upstream call per key across replicas. */
   singleFlight: SharedSingleFlight;
   /** Status changes heard by every replica. */
@@ -36,24 +40,35 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-/** Connects (in the background) and builds every part; nothing here waits for Redis. */
-export function createSharedState(config: SharedStateConfig, deps: { logger: Logger; registry: Registry; replicaId?: string; maxKeptParts?: number }): SharedState {
+/**
+ * Connects (in the background) and builds every part; nothing here waits for Redis. `records`:
+ * what one record may hold (an entry holds at most that many parts); `maxKeptParts`:
+ * MAX_KEPT_WEBHOOK_MESSAGES (its default when absent).
+ */
+export function createSharedState(
+  config: SharedStateConfig,
+  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number },
+): SharedState {
   const metrics = createRedisMetrics(deps.registry);
   const connection = connectRedis(config, { logger: deps.logger, metrics, replicaId: deps.replicaId });
-  const codec = createAnswerCodec(providers);
-  const cache = new SharedCache(connection, codec, metrics);
-  const singleFlight = new SharedSingleFlight(connection, cache, codec, undefined, metrics);
+  const answers = createAnswerCodec(providers);
+  const entries = createEntryCodec(providers, answers);
+  const records = deps.records ?? DEFAULT_RECORD_BOUNDS;
+  const cache = new SharedCache(connection, entries, { maxParts: records.maxMessages + records.maxUnconfirmed }, metrics);
+  const singleFlight = new SharedSingleFlight(connection, cache, entries, undefined, metrics);
   return {
     connection,
     cache,
+    entries,
     singleFlight,
-    statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(codec)),
+    statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(answers), metrics.sentBytes),
     leases: new Leases(connection, 'watcher'),
     buckets: new RedisBuckets(connection),
-    keptJournal: new RedisKeptJournal(connection, codec, deps.maxKeptParts ?? 10_000),
+    keptJournal: new RedisKeptJournal(connection, answers, deps.maxKeptParts ?? 10_000),
     healthPlugin: useRedisHealth(() => connection.state),
     async close() {
       singleFlight.close();
+      cache.close();
       await connection.close();
     },
   };

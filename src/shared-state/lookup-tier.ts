@@ -7,7 +7,7 @@ import type { SharedSingleFlight } from './single-flight.js';
 export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateConfig, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
   return {
     look: (key) => flights.lookOrAcquire(key, config.lockTtlMs),
-    write: (key, settle) => cache.store(key, settle),
+    write: (key, change) => cache.store(key, change),
     claim: (key) => flights.acquire(key, config.lockTtlMs),
     release: (key, token, answered) => void flights.release(key, token, answered),
     waitFor: (key, notBefore) => flights.waitFor(key, config.lockWaitMs, notBefore),

@@ -8,7 +8,10 @@ export type RedisFailure = 'error' | 'timeout' | 'down';
 /** What a shared cache read found: an entry, none, one this version cannot read, or no answer from Redis. */
 export type SharedCacheRead = 'hit' | 'miss' | 'invalid' | 'unavailable';
 
-/** How a shared cache write ended: stored, not needed (Redis held as much), given up after conflicts, or no answer from Redis. */
+/**
+ * How a shared cache write ended: stored, not needed (Redis held as much), or owed (sent again
+ * later): other replicas kept changing the same parts for the whole retry window, or no answer from Redis.
+ */
 export type SharedCacheWrite = 'written' | 'kept' | 'conflict' | 'unavailable';
 
 /** Single flight across replicas: how an acquire ended, and how a wait for another replica ended. */
@@ -21,9 +24,20 @@ export interface RedisMetrics {
   sharedCacheRead(result: SharedCacheRead): void;
   sharedCacheWrite(result: SharedCacheWrite): void;
   singleFlight(event: SingleFlightEvent): void;
+  /** Parts of a shared cache write that another replica changed first (merged with it and sent again). */
+  sharedCacheConflicts(parts: number): void;
+  /** Bytes of entry fields (`cache_write`) or status events (`status_event`) sent to Redis. */
+  sentBytes(what: SentBytes, bytes: number): void;
+  /** Registers a gauge of owed shared cache writes, read at scrape time. */
+  observeOwed(read: () => number): void;
+  /** An owed write let go to stay within its bounds. */
+  owedDropped(): void;
   /** Registers the gauges read at scrape time: the command connection (`redis_up`) and the pub/sub connection (`redis_pubsub_up`). */
   observeState(read: () => { commands: RedisState; pubsub: RedisState }): void;
 }
+
+/** What bytes sent to Redis were for. */
+export type SentBytes = 'cache_write' | 'status_event';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 
@@ -53,7 +67,7 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
   });
   const cacheWrites = new Counter({
     name: 'redis_cache_writes_total',
-    help: 'Shared (Redis) cache writes, by result: written, kept (Redis already held as much or more), conflict (given up after other replicas kept writing the key), unavailable',
+    help: 'Shared (Redis) cache writes, by result: written, kept (Redis already held as much or more), conflict (other replicas kept changing the same parts for the whole retry window; owed), unavailable (no answer from Redis; owed)',
     labelNames: ['result'],
     registers: [registry],
   });
@@ -63,7 +77,37 @@ export function createRedisMetrics(registry: Registry): RedisMetrics {
     labelNames: ['event'],
     registers: [registry],
   });
+  const conflicts = new Counter({
+    name: 'redis_cache_write_conflicts_total',
+    help: 'Parts of shared (Redis) cache writes that another replica changed first: merged with what it stored and sent again',
+    registers: [registry],
+  });
+  const sent = new Counter({
+    name: 'redis_sent_bytes_total',
+    help: 'Bytes sent to Redis for shared cache entries (cache_write: the parts and heads written) and status events (status_event), by what',
+    labelNames: ['what'],
+    registers: [registry],
+  });
+  const owedDropped = new Counter({
+    name: 'redis_cache_owed_dropped_total',
+    help: 'Owed shared cache writes let go to stay within their bounds (10,000 keys, 16 MB of records); the key is brought up to date by its next change',
+    registers: [registry],
+  });
+  const sentChildren = { cache_write: sent.labels('cache_write'), status_event: sent.labels('status_event') };
   return {
+    sharedCacheConflicts: (parts) => conflicts.inc(parts),
+    sentBytes: (what, bytes) => sentChildren[what].inc(bytes),
+    owedDropped: () => owedDropped.inc(),
+    observeOwed(read) {
+      new Gauge({
+        name: 'redis_cache_owed_writes',
+        help: 'Shared (Redis) cache writes that could not land yet (Redis did not answer, or conflicts for the whole retry window): sent again whole with the key\'s next write, every second while Redis answers, and when pub/sub resumes',
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    },
     sharedCacheRead: (result) => cacheReads.inc({ result }),
     sharedCacheWrite: (result) => cacheWrites.inc({ result }),
     singleFlight: (event) => flights.inc({ event }),

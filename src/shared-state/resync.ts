@@ -4,10 +4,12 @@ import type { SharedCache } from './shared-cache.js';
 
 /**
  * Pub/sub is at most once: a status event published while this replica's pub/sub connection
- * was away is never heard here. Redis still holds the change (the writer stores it before it
- * publishes, on one connection), so each time pub/sub resumes, every message this replica
- * watches is read again from the shared cache and offered to the status service: the status
- * merge keeps what is newer, and subscribers hear what they missed. Returns the way to stop.
+ * was away is never heard here. Redis still holds the change (the writer sends it before it
+ * publishes, on one connection; a write Redis could not take is sent again by the shared cache,
+ * on resuming too), so each time pub/sub resumes, every message this replica watches is read
+ * again from the shared cache (pipelined HGETALLs, 100 keys a round trip) and offered to the
+ * status service: the status merge keeps what is newer, and subscribers hear what they missed.
+ * Returns the way to stop.
  */
 export function resyncOnPubSubResume(connection: RedisConnection, cache: SharedCache, service: Pick<StatusService, 'offer'>, watching: () => { provider: string; id: string }[]): () => void {
   return connection.onPubSubResumed(() => {

@@ -3,7 +3,8 @@ import { Leases, type LeaseAttempt } from './lease.js';
 import type { RedisMetrics } from './metrics.js';
 import { LuaScript } from './script.js';
 import type { SharedCache } from './shared-cache.js';
-import type { AnswerCodec, StoredAnswer } from './stored-answer.js';
+import type { EntryCodec } from './entry-format.js';
+import type { StoredAnswer } from './stored-answer.js';
 
 // One channel for every key: each replica subscribes once at start, so waiting on a key costs
 // no SUBSCRIBE round trip and no race with a publish that comes before it. A message is a
@@ -22,9 +23,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`);
 
 // A local miss in one round trip: the cache entry if there is one, else the lock, taken if free.
+// A key of another type where the entry lives reads as an entry nobody can use.
 const LOOK = new LuaScript(`
-local entry = redis.call('GET', KEYS[1])
-if entry then return {entry, 'entry'} end
+local entry = redis.pcall('HGETALL', KEYS[1])
+if entry['err'] then return {{'k', '?'}, 'entry'} end
+if #entry > 0 then return {entry, 'entry'} end
 if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {'', 'won'} end
 return {'', 'held'}`);
 
@@ -45,7 +48,7 @@ export class SharedSingleFlight {
   constructor(
     private readonly redis: RedisConnection,
     private readonly cache: SharedCache,
-    private readonly codec: AnswerCodec,
+    private readonly codec: EntryCodec,
     /** How often a waiter looks at the cache entry and the lock, for a lost message or a dead holder. */
     private readonly pollMs = 250,
     private readonly metrics?: Pick<RedisMetrics, 'singleFlight'>,
@@ -73,9 +76,9 @@ export class SharedSingleFlight {
       this.metrics?.singleFlight('unavailable');
       return { stored: undefined, claim: { outcome: 'unavailable' } };
     }
-    const [entry, outcome] = reply as [string, 'entry' | 'won' | 'held'];
+    const [entry, outcome] = reply as [string[], 'entry' | 'won' | 'held'];
     if (outcome === 'entry') return { stored: this.cache.entryRead(entry), claim: undefined };
-    this.cache.entryRead(null);
+    this.cache.entryRead([]);
     this.metrics?.singleFlight(outcome);
     return { stored: undefined, claim: outcome === 'won' ? { outcome, token } : { outcome } };
   }
@@ -131,10 +134,10 @@ export class SharedSingleFlight {
 
   /** The cache entry when there is one; undefined when the lock is gone too, or Redis did not answer. */
   private async look(key: string, notBefore = Number.NEGATIVE_INFINITY): Promise<StoredAnswer | undefined | 'waiting'> {
-    const replies = await this.redis.run('flight_look', (r) => r.pipeline().get(this.cache.entryKey(key)).exists(this.locks.leaseKey(key)).exec());
+    const replies = await this.redis.run('flight_look', (r) => r.pipeline().hgetall(this.cache.entryKey(key)).exists(this.locks.leaseKey(key)).exec());
     if (!replies) return undefined;
     const [[, entry], [, lockExists]] = replies as [[Error | null, unknown], [Error | null, unknown]];
-    const answer = typeof entry === 'string' ? this.codec.decode(entry) : undefined;
+    const answer = entry && typeof entry === 'object' ? this.codec.decode(entry as Record<string, string>)?.answer : undefined;
     if (answer && answer.checkedAt > notBefore) return answer;
     // An older entry is handed over only once the lock is gone (the waiter merges it, then calls).
     return lockExists === 1 ? 'waiting' : answer;

@@ -1,4 +1,4 @@
-// bench/replicas.ts's pure parts: the RESULTS.md block both benchmarks keep for each other, the
+// bench/replicas.ts's pure parts: the RESULTS.md blocks the benchmark runs keep for each other, the
 // INFO parsing its Redis figures come from, and the hot-key bound its table states.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,29 +6,48 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInfo, statsDelta } from '../../bench/redis.js';
 import { hotBound } from '../../bench/replicas-report.js';
-import { asBlock, keepingBlockOf, markedBlock, withBlock } from '../../bench/results-block.js';
+import { asBlock, keepingBlocksOf, markedBlock, withBlock } from '../../bench/results-block.js';
 
-describe('the replicas block of RESULTS.md', () => {
-  const block = asBlock('## Replicas\n\n| a |\n');
+describe('the marked blocks of RESULTS.md', () => {
+  const block = asBlock('replicas', '## Replicas\n\n| a |\n');
+  const lines = asBlock('node-lines', '## Node.js lines\n\n| b |\n');
 
   it('is appended when the file has none, and replaced (not repeated) when it has one', () => {
-    const once = withBlock('# Results\n\nfigures\n', block);
+    const once = withBlock('# Results\n\nfigures\n', 'replicas', block);
     expect(once).toBe(`# Results\n\nfigures\n\n${block}\n`);
-    const twice = withBlock(once, asBlock('new $& figures'));
-    expect(markedBlock(twice)).toBe(asBlock('new $& figures'));
+    const twice = withBlock(once, 'replicas', asBlock('replicas', 'new $& figures'));
+    expect(markedBlock(twice, 'replicas')).toBe(asBlock('replicas', 'new $& figures'));
     expect(twice.split('<!-- replicas:start -->')).toHaveLength(2);
+    expect(withBlock('', 'replicas', block)).toBe(`${block}\n`);
   });
 
-  it('survives a full rewrite of the file by npm run bench', () => {
+  it('each writer replaces its own block and leaves the other one as it was', () => {
+    const both = withBlock(withBlock('# Results\n', 'replicas', block), 'node-lines', lines);
+    const newLines = asBlock('node-lines', '## Node.js lines\n\n| c |\n');
+    const after = withBlock(both, 'node-lines', newLines);
+    expect(markedBlock(after, 'node-lines')).toBe(newLines);
+    expect(markedBlock(after, 'replicas')).toBe(block);
+  });
+
+  it('both survive a full rewrite of the file by npm run bench, which does not repeat one it wrote itself', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'results-')), 'RESULTS.md');
-    expect(keepingBlockOf(path, '# fresh\n')).toBe('# fresh\n');
-    writeFileSync(path, `# old\n\n${block}\n\ntrailing`);
-    expect(markedBlock(keepingBlockOf(path, '# fresh\n'))).toBe(block);
-    expect(keepingBlockOf(path, '# fresh\n').startsWith('# fresh')).toBe(true);
+    expect(keepingBlocksOf(path, '# fresh\n')).toBe('# fresh\n');
+    writeFileSync(path, `# old\n\n${block}\n\n${lines}\n\ntrailing`);
+    const rewritten = keepingBlocksOf(path, '# fresh\n');
+    expect(rewritten.startsWith('# fresh')).toBe(true);
+    expect(markedBlock(rewritten, 'replicas')).toBe(block);
+    expect(markedBlock(rewritten, 'node-lines')).toBe(lines);
+    expect(rewritten).not.toContain('# old');
+    // A run with several --node writes its own, newer Node.js lines block: that one stays.
+    const newLines = asBlock('node-lines', '| new |');
+    const own = keepingBlocksOf(path, `# fresh\n\n${newLines}\n`);
+    expect(markedBlock(own, 'node-lines')).toBe(newLines);
+    expect(own.split('<!-- node-lines:start -->')).toHaveLength(2);
   });
 
   it('an unclosed marker is no block', () => {
-    expect(markedBlock('<!-- replicas:start -->\nno end')).toBeUndefined();
+    expect(markedBlock('<!-- replicas:start -->\nno end', 'replicas')).toBeUndefined();
+    expect(markedBlock('<!-- replicas:start -->\n<!-- node-lines:end -->', 'replicas')).toBeUndefined();
   });
 });
 

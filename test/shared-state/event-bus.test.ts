@@ -12,6 +12,7 @@ const codec = createAnswerCodec(providers);
 const change: StatusChange = {
   key: `D7:${D7_DOCS_EXAMPLE.request_id}`,
   answer: { record: normalizeD7Report(d7ReportBody.parse({ ...D7_DOCS_EXAMPLE, schedule_time: '2025-06-01T09:00:00Z' }), new Date('2025-05-01T12:00:00.000Z')), checkedAt: 1_746_100_800_000 },
+  partial: false,
 };
 
 let server: Awaited<ReturnType<typeof testRedis>>;
@@ -56,10 +57,13 @@ describe('status events across replicas', () => {
     const valid = JSON.parse(JSON.stringify(change)) as { key: string; answer: { record: Record<string, unknown> } };
     for (const raw of [
       'not json',
-      JSON.stringify({ v: 2, from: 'replica-9', event: valid }),
-      JSON.stringify({ v: 1, event: valid }),
-      JSON.stringify({ v: 1, from: 'replica-9', event: { ...valid, answer: { ...valid.answer, record: { ...valid.answer.record, provider: 'OTHER' } } } }),
-      JSON.stringify({ v: 1, from: 'replica-9', event: { key: 42, answer: valid.answer } }),
+      // Version 1 carried whole records only: its events are not these.
+      JSON.stringify({ v: 1, from: 'replica-9', event: valid }),
+      JSON.stringify({ v: 3, from: 'replica-9', event: valid }),
+      JSON.stringify({ v: 2, event: valid }),
+      JSON.stringify({ v: 2, from: 'replica-9', event: { ...valid, answer: { ...valid.answer, record: { ...valid.answer.record, provider: 'OTHER' } } } }),
+      JSON.stringify({ v: 2, from: 'replica-9', event: { key: 42, answer: valid.answer, partial: false } }),
+      JSON.stringify({ v: 2, from: 'replica-9', event: { ...valid, partial: undefined } }),
     ]) {
       expect(await one.publish('status-events', raw)).toBeGreaterThan(0);
     }

@@ -39,40 +39,48 @@ type Report = { requestId: string; state: string; messages: { msgId: string }[] 
 const lookup = async (id: string) =>
   (await h.query<{ d7Report: Report | null }>(`query($id: ID!) { d7Report(requestId: $id, maxAge: 0) { requestId state messages { msgId } } }`, { id })).data?.d7Report;
 
-/** A valid record of another message, as Redis would hold it: the real thing, stolen from the cache. */
-async function storedText(id: string): Promise<string> {
+/** A valid entry of another message, as Redis holds it (its fields), and its answer as an event carries it: the real thing, stolen from the cache. */
+async function stolen(id: string): Promise<{ fields: Record<string, string>; answer: unknown }> {
   await lookup(id);
-  let text: unknown;
-  await until(async () => typeof (text = await raw.run('test_get', (r) => r.get(raw.key(`cache:D7:${id}`)))) === 'string');
-  return text as string;
+  let fields: Record<string, string> | undefined;
+  let answer: unknown;
+  await until(async () => Object.keys((fields = await raw.run('test_get', (r) => r.hgetall(raw.key(`entry:D7:${id}`)))) ?? {}).length > 0);
+  await until(async () => (answer = await h.app.sharedState!.cache.read(`D7:${id}`)) !== undefined);
+  return { fields: fields!, answer: JSON.parse(JSON.stringify(answer)) as unknown };
 }
 
 const jsonish = fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.constantFrom('', 'null', '{"v":1}', '{"v":1,"checkedAt":1,"record":{}}', '{"key":"D7:x","answer":null}'));
 
 describe('hostile Redis content', () => {
   it('garbage in cache entries, status events, single-flight answers and leases: the answer is the provider\'s, and the replica still serves', async () => {
-    const foreign = await storedText(freshId());
+    const foreign = await stolen(freshId());
+    // An entry's fields: garbage in every one of them, or a valid entry about another message.
+    const entries = fc.oneof(
+      jsonish.map((text): Record<string, string> => ({ k: '1', h: text, c: '1', f: '1', s: '1', n: '1', 'p:': text })),
+      jsonish.map((text): Record<string, string> => ({ ...foreign.fields, [Object.keys(foreign.fields).find((f) => f.startsWith('p:'))!]: text })),
+      fc.constant(foreign.fields),
+    );
     await fc.assert(
-      // The victim's entry: garbage, or a valid entry about another message.
-      fc.asyncProperty(fc.oneof(jsonish, fc.constant(foreign)), jsonish, jsonish, async (entry, event, flight) => {
+      fc.asyncProperty(entries, jsonish, jsonish, fc.boolean(), async (entry, event, flight, partial) => {
         // A fresh id each run: nothing local, so the replica reads the planted entry, then finds
         // the planted lock and waits for the holder's answer, which the hostile side publishes.
         const victim = freshId();
         const key = `D7:${victim}`;
-        const envelope = (payload: unknown) => JSON.stringify({ v: 1, from: 'hostile', event: payload });
+        const envelope = (payload: unknown) => JSON.stringify({ v: 2, from: 'hostile', event: payload });
         await raw.run('test_hostile', (r) =>
           r
             .pipeline()
-            .set(raw.key(`cache:${key}`), entry, 'PX', 5_000)
-            .set(raw.key(`watcher:${key}`), entry, 'PX', 5_000)
-            .set(raw.key(`flight:${key}`), entry, 'PX', 300)
+            .hset(raw.key(`entry:${key}`), entry)
+            .pexpire(raw.key(`entry:${key}`), 5_000)
+            .set(raw.key(`watcher:${key}`), event, 'PX', 5_000)
+            .set(raw.key(`flight:${key}`), event, 'PX', 300)
             .exec(),
         );
         const answering = h.query<{ d7Report: Report | null }>(`query($id: ID!) { d7Report(requestId: $id) { requestId state messages { msgId } } }`, { id: victim });
         await new Promise((resolve) => setTimeout(resolve, 5));
         await raw.publish('status-events', event);
         await raw.publish('status-events', envelope(event));
-        await raw.publish('status-events', envelope({ key, answer: JSON.parse(foreign) as unknown }));
+        await raw.publish('status-events', envelope({ key, answer: foreign.answer, partial }));
         await raw.publish('flight', flight);
         // Wake-ups nobody released: the waiter reads the planted entry (garbage or another message's).
         await raw.publish('flight', `${key}\n${flight}`);

@@ -7,6 +7,7 @@ import { connectRedis } from '../../src/shared-state/connection.js';
 import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
 import type { StoredAnswer } from '../../src/shared-state/stored-answer.js';
 import { capturingLogger, redisSettings, startOwnRedis, until, type OwnRedis } from '../helpers/redis.js';
+import { change } from '../helpers/shared-entries.js';
 
 const TIMEOUT_MS = 200;
 const answer: StoredAnswer = { record: normalizeBetatelWdr(betatelWdrBody.parse(BETATEL_DOCS_EXAMPLE), new Date('2025-05-01T12:00:00.000Z')), checkedAt: 1_746_100_800_000 };
@@ -38,12 +39,12 @@ const INFO = 30;
 function everyCall(round: number): Promise<unknown>[] {
   return [
     shared.cache.read(`k${round}`),
-    shared.cache.store(`k${round}`, () => ({ answer, ttlMs: 10_000 })),
+    shared.cache.store(`k${round}`, change(answer)),
     shared.singleFlight.acquire(`k${round}`, 1_000),
     shared.singleFlight.lookOrAcquire(`k${round}`, 1_000),
     shared.singleFlight.waitFor(`k${round}`, 2_000),
     shared.singleFlight.release(`k${round}`, 'token', true),
-    shared.statusEvents.publish({ key: `k${round}`, answer }),
+    shared.statusEvents.publish({ key: `k${round}`, answer, partial: false }),
     shared.leases.acquire(`k${round}`, 1_000),
     shared.leases.renew(`k${round}`, 'token', 1_000),
     shared.leases.release(`k${round}`, 'token'),
@@ -66,7 +67,7 @@ describe('Redis stopped mid-run, then back', () => {
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 150);
-      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([undefined, false, { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
       // Judged by its answers (issue 23): eleven timeouts in a row, so down although the socket is open.
       expect(shared.connection.state).toBe('down');
       expect(redisLines(WARN)).toEqual([expect.objectContaining({ redis: 'down', reason: expect.stringMatching(/stalled/) })]);
@@ -89,7 +90,7 @@ describe('Redis stopped mid-run, then back', () => {
       expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 150);
       expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
       const values = results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
-      expect(values).toEqual([undefined, 'unavailable', { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
+      expect(values).toEqual([undefined, false, { outcome: 'unavailable' }, { stored: undefined, claim: { outcome: 'unavailable' } }, undefined, undefined, false, { outcome: 'unavailable' }, 'unavailable', undefined, undefined]);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(shared.connection.state).toBe('down');
@@ -109,12 +110,12 @@ describe('Redis stopped mid-run, then back', () => {
     expect(redisLines(INFO)).toHaveLength(3);
     expect(redisLines(WARN)).toHaveLength(2);
 
-    expect(await shared.cache.store('after', () => ({ answer, ttlMs: 10_000 }))).toBe('written');
+    expect(await shared.cache.store('after', change(answer))).toBe(true);
     expect(await shared.buckets.take('client', 10)).toEqual({ ok: true });
     expect(await shared.cache.read('after')).toEqual(answer);
     const lock = await shared.singleFlight.acquire('after', 1_000);
     expect(lock.outcome).toBe('won');
-    expect(await shared.statusEvents.publish({ key: 'after', answer })).toBe(true);
+    expect(await shared.statusEvents.publish({ key: 'after', answer, partial: false })).toBe(true);
     expect(await metrics.registry.metrics()).toMatch(/^redis_up 1$/m);
     expect(unhandled).toEqual([]);
   });

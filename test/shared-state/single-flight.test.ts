@@ -2,18 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
 import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
 import { BETATEL_DOCS_EXAMPLE } from '../../src/providers/betatel/simulator.js';
-import { providers } from '../../src/providers/registry.js';
 import type { SharedStateConfig } from '../../src/shared-state/config.js';
 import { Registry } from 'prom-client';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
 import { createRedisMetrics } from '../../src/shared-state/metrics.js';
-import { SharedCache } from '../../src/shared-state/shared-cache.js';
+import type { SharedCache } from '../../src/shared-state/shared-cache.js';
 import { SharedSingleFlight } from '../../src/shared-state/single-flight.js';
-import { createAnswerCodec, type StoredAnswer } from '../../src/shared-state/stored-answer.js';
+import type { StoredAnswer } from '../../src/shared-state/stored-answer.js';
 import { sample } from '../helpers/prometheus.js';
 import { capturingLogger, redisSettings, subscribed, testRedis, until } from '../helpers/redis.js';
+import { change, entries, sharedCacheOn } from '../helpers/shared-entries.js';
 
-const codec = createAnswerCodec(providers);
 const answer: StoredAnswer = { record: normalizeBetatelWdr(betatelWdrBody.parse(BETATEL_DOCS_EXAMPLE), new Date('2025-05-01T12:00:00.000Z')), checkedAt: 1_746_100_800_000 };
 
 /** One replica's view: its own connections, cache and single flight. */
@@ -33,8 +32,8 @@ const flights = async (event: string) => sample(await registry.metrics(), 'redis
 
 async function replica(): Promise<Replica> {
   const redis = connectRedis(settings, { logger: capturingLogger().logger });
-  const cache = new SharedCache(redis, codec);
-  const one = { redis, cache, flight: new SharedSingleFlight(redis, cache, codec, 50, metrics) };
+  const cache = sharedCacheOn(redis);
+  const one = { redis, cache, flight: new SharedSingleFlight(redis, cache, entries, 50, metrics) };
   replicas.push(one);
   await until(() => redis.state === 'up');
   return one;
@@ -48,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of replicas) {
     r.flight.close();
+    r.cache.close();
     await r.redis.close();
   }
   await server.close();
@@ -68,7 +68,7 @@ describe('single flight across replicas', () => {
     const started = Date.now();
     const { a: won, r: winner } = winners[0]!;
     // The holder stores its answer, then releases: the waiters are woken and read the entry.
-    await winner.cache.store('hot', () => ({ answer, ttlMs: 10_000 }));
+    await winner.cache.store('hot', change(answer));
     await winner.flight.release('hot', (won as { token: string }).token, true);
     const answers = await Promise.all(waits);
     expect(answers).toEqual(Array(11).fill(answer));
@@ -82,7 +82,7 @@ describe('single flight across replicas', () => {
     const [a, b] = [await replica(), await replica()];
     const lock = await a.flight.acquire('late', 5_000);
     expect(lock.outcome).toBe('won');
-    await a.cache.store('late', () => ({ answer, ttlMs: 10_000 }));
+    await a.cache.store('late', change(answer));
     // The winner wrote the cache, but has not released: no message for b, only the entry.
     expect(await b.flight.waitFor('late', 2_000)).toEqual(answer);
   });
@@ -140,7 +140,7 @@ describe('single flight across replicas', () => {
     await a.flight.release('look', (won.claim as { token: string }).token, false);
     expect((await b.flight.acquire('look', 5_000)).outcome).toBe('won');
 
-    await a.cache.store('stored', () => ({ answer, ttlMs: 10_000 }));
+    await a.cache.store('stored', change(answer));
     expect(await b.flight.lookOrAcquire('stored', 5_000)).toEqual({ stored: answer, claim: undefined });
     // Finding the entry took no lock: another replica may still claim the call (when the entry is too old for it).
     expect((await a.flight.acquire('stored', 5_000)).outcome).toBe('won');

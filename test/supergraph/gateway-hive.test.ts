@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { gatewayConfig as forwardToken } from '../../examples/gateway/hive-gateway/forward-token/gateway.config.js';
 import { gatewayConfig as routerKey } from '../../examples/gateway/hive-gateway/router-key/gateway.config.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
@@ -36,11 +36,10 @@ let openOurs: RunningSubgraph & { calls: SubgraphCall[] };
 let openForwarding: RunningSubgraph;
 /** The authorization header of each request the outbound subgraph got. */
 const outboundAuthorization: (string | undefined)[] = [];
-const savedKey = process.env.MESSAGE_STATUS_API_KEY;
 
 beforeAll(async () => {
   // The router-key example reads its key from the gateway's environment.
-  process.env.MESSAGE_STATUS_API_KEY = ROUTER_KEY;
+  vi.stubEnv('MESSAGE_STATUS_API_KEY', ROUTER_KEY);
   idp = await startIdentityProvider();
   h = await startHarness({
     env: {
@@ -72,8 +71,7 @@ afterAll(async () => {
   await ours?.close();
   await h?.close();
   await idp?.close();
-  if (savedKey === undefined) delete process.env.MESSAGE_STATUS_API_KEY;
-  else process.env.MESSAGE_STATUS_API_KEY = savedKey;
+  vi.unstubAllEnvs();
 });
 beforeEach(() => {
   h.resetCounts();

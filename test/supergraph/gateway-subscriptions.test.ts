@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { gatewayConfig as forwardToken } from '../../examples/gateway/hive-gateway/forward-token/gateway.config.js';
 import { gatewayConfig as routerKey } from '../../examples/gateway/hive-gateway/router-key/gateway.config.js';
@@ -29,10 +29,9 @@ let keyed: RunningSubgraph;
 let forwarding: RunningSubgraph;
 /** The requests that reached this subgraph (the gateway speaks SSE to subgraphs for subscriptions). */
 const reached: { method: string; headers: IncomingHttpHeaders }[] = [];
-const savedKey = process.env.MESSAGE_STATUS_API_KEY;
 
 beforeAll(async () => {
-  process.env.MESSAGE_STATUS_API_KEY = ROUTER_KEY;
+  vi.stubEnv('MESSAGE_STATUS_API_KEY', ROUTER_KEY);
   idp = await startIdentityProvider();
   h = await startHarness({
     env: {
@@ -57,8 +56,7 @@ afterAll(async () => {
   await ours?.close();
   await h?.close();
   await idp?.close();
-  if (savedKey === undefined) delete process.env.MESSAGE_STATUS_API_KEY;
-  else process.env.MESSAGE_STATUS_API_KEY = savedKey;
+  vi.unstubAllEnvs();
 });
 beforeEach(() => {
   reached.length = 0;

@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Trace } from '@apollo/usage-reporting-protobuf';
 import type { GraphQLFormattedError } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
@@ -15,7 +15,6 @@ import { loadRouterExample, ROUTER_YAML } from './router-yaml.js';
 
 // The router authenticates to this subgraph with a key of its own, from its environment (docs/federation.md, "Routers").
 const ROUTER_KEY = 'gateway-test-router-key-0123456789';
-const savedKey = process.env.MESSAGE_STATUS_API_KEY;
 
 // 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
 const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
@@ -67,7 +66,7 @@ let gatewayUrl: string;
 const ourRequests: SubgraphRequest[] = [];
 
 beforeAll(async () => {
-  process.env.MESSAGE_STATUS_API_KEY = ROUTER_KEY;
+  vi.stubEnv('MESSAGE_STATUS_API_KEY', ROUTER_KEY);
   // As in live mode: no anonymous access, so every request below must carry the router's key.
   // Upstream lookups are counted per query: no cross-request cache between the tests.
   h = await startHarness({ env: { ALLOW_ANONYMOUS: 'false', API_KEYS: `router:${ROUTER_KEY}:status:read`, CACHE_MAX_ENTRIES: '0' } });
@@ -112,8 +111,7 @@ afterAll(async () => {
   await outbound?.close();
   await ours?.close();
   await h?.close();
-  if (savedKey === undefined) delete process.env.MESSAGE_STATUS_API_KEY;
-  else process.env.MESSAGE_STATUS_API_KEY = savedKey;
+  vi.unstubAllEnvs();
 });
 beforeEach(() => {
   h.resetCounts();

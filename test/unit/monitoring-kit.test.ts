@@ -6,7 +6,7 @@ import { LANE_NAMES } from '../../src/lookup/policy/bulkhead.js';
 import { ERROR_CODES } from '../../src/observability/labels.js';
 import type { BreakerState } from '../../src/observability/metrics.js';
 import { providers } from '../../src/providers/registry.js';
-import type { RedisFailure } from '../../src/shared-state/metrics.js';
+import type { RedisFailure, SentBytes, SharedCacheWrite } from '../../src/shared-state/metrics.js';
 import { alertRules, allPanels, dashboard, kitExpressions, ruleTests } from '../helpers/monitoring-kit.js';
 import { vectorSelectors } from '../helpers/promql.js';
 
@@ -68,6 +68,8 @@ const LABEL_VALUES: Record<string, Record<string, readonly string[]>> = {
   graphql_subscriptions_refused_total: { reason: ['NOT_ACCEPTABLE', 'BATCH_TOO_LARGE', 'TOO_MANY_SUBSCRIPTIONS', 'CLIENT_WATCHER_LIMIT', 'WATCHER_LIMIT', 'UNAUTHENTICATED'] satisfies SubscriptionRefusal[] },
   graphql_ws_sockets_limited_total: { reason: ['too_many_sockets', 'idle'] satisfies WsSocketLimit[] },
   redis_command_failures_total: { reason: ['error', 'timeout', 'down'] satisfies RedisFailure[] },
+  redis_cache_writes_total: { result: ['written', 'kept', 'conflict', 'unavailable'] satisfies SharedCacheWrite[] },
+  redis_sent_bytes_total: { what: ['cache_write', 'status_event'] satisfies SentBytes[] },
   webhooks_received_total: { outcome: WEBHOOK_OUTCOMES, provider: [...PROVIDERS, 'unknown'] },
   webhook_events_applied_total: { result: WEBHOOK_APPLIED },
   webhook_kept_total: { result: KEPT_RESULTS },

@@ -20,8 +20,9 @@ function fakeService() {
     answer: record('PENDING'),
     polls,
     push(next: MessageStatusRecord) {
+      const previous = known;
       known = next;
-      for (const listener of listeners) listener({ provider: 'BETATEL', id: 'm1', record: next, checkedAt: next.fetchedAt.getTime(), origin: 'local' });
+      for (const listener of listeners) listener({ provider: 'BETATEL', id: 'm1', record: next, previous, checkedAt: next.fetchedAt.getTime(), origin: 'local' });
     },
     lookup: (() => {
       polls.push(Date.now());

@@ -2,7 +2,7 @@ import { createGraphQLError } from 'graphql-yoga';
 import { LookupProblem } from '../lookup-problem.js';
 import { lookupResult, MAX_AGE_DESCRIPTION } from '../lookup.js';
 import { builder } from '../builder.js';
-import type { ProviderTypeRef } from '../kit.js';
+import type { ProviderTypeRef } from '../../providers/graphql-kit.js';
 import { InvalidArgumentType, InvalidMessageIdType, MessageNotFoundType, ProviderErrorType } from './lookup-errors.js';
 import { MessageRefInput } from './message-ref.js';
 import { ProviderEnum } from './provider.js';

@@ -1,7 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { acceptsEventStream } from '../../http/accept.js';
-import { SubscriptionRefused } from '../../live/subscriptions.js';
-import type { StreamRef } from '../../live/status-stream.js';
+import { SubscriptionRefused, type StreamRef } from '../../live/subscription-requests.js';
 import { providerByKey } from '../../providers/registry.js';
 import { builder } from '../builder.js';
 import type { MessageStatusResultRef } from './message-status-result.js';

@@ -1,4 +1,4 @@
-import type { GraphQLKit, ProviderTypeRef } from '../../graphql/kit.js';
+import type { GraphQLKit, ProviderTypeRef } from '../graphql-kit.js';
 import { phoneNumberGuard } from '../../security/field-guards.js';
 import type { BetatelRecord } from './normalize.js';
 

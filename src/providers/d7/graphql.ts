@@ -1,4 +1,4 @@
-import type { GraphQLKit, ProviderTypeRef } from '../../graphql/kit.js';
+import type { GraphQLKit, ProviderTypeRef } from '../graphql-kit.js';
 import { phoneNumberGuard } from '../../security/field-guards.js';
 import { AGGREGATION_RULE } from './aggregate.js';
 import type { D7MessageDetails, D7Record, D7ReferenceDetails } from './normalize.js';

@@ -6,7 +6,7 @@ import { defineD7GraphQL } from './graphql.js';
 import { parseD7Uuid } from './ids.js';
 import { createD7Merge } from './merge.js';
 import { createD7Simulator, D7_SANDBOX_CREDENTIALS, D7_SANDBOX_IDS } from './simulator.js';
-import { d7DetailsSchema } from './stored.js';
+import { d7DetailsSchema, d7StoredParts } from './stored.js';
 import { d7Webhook } from './webhook.js';
 
 export const d7: ProviderModule<D7Credentials> = {
@@ -27,6 +27,7 @@ export const d7: ProviderModule<D7Credentials> = {
   createClient: createD7Client,
   createMerge: createD7Merge,
   detailsSchema: d7DetailsSchema,
+  storedParts: d7StoredParts,
   webhook: d7Webhook,
   graphql: defineD7GraphQL,
   sandbox: { credentials: D7_SANDBOX_CREDENTIALS, createSimulator: createD7Simulator, ids: D7_SANDBOX_IDS },

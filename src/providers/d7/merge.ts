@@ -6,19 +6,6 @@ import type { D7MessageDetails, D7Record } from './normalize.js';
 const observed = (m: D7MessageDetails): StateObservation => ({ state: m.state, isFinal: m.isFinal, observedAt: m.observedAt });
 
 /**
- * Duplicate `msg_id`s in one body merge by the status merge rule (all observed at once, so the
- * most advanced wins; between equals, the later entry). Keeps the order of first appearance.
- */
-export function dedupeMessages(messages: readonly D7MessageDetails[]): D7MessageDetails[] {
-  const byId = new Map<string, D7MessageDetails>();
-  for (const m of messages) {
-    const seen = byId.get(m.msgId);
-    if (!seen || supersedes(observed(m), observed(seen))) byId.set(m.msgId, m);
-  }
-  return [...byId.values()];
-}
-
-/**
  * The status merge for D7 reports, applied per `msg_id`: each message keeps whichever of the
  * known and incoming versions the rule prefers, and the report's state is aggregated again.
  * Returns `known` itself when nothing incoming was taken.
@@ -93,7 +80,8 @@ function completedBy(listed: D7MessageDetails, event: D7MessageDetails): D7Messa
   };
 }
 
-function withMessages(record: D7Record, messages: D7MessageDetails[]): D7Record {
+/** `record` holding `messages` instead of its own, its state aggregated again. */
+export function withMessages(record: D7Record, messages: D7MessageDetails[]): D7Record {
   const { state, isFinal } = aggregateState(
     messages.map((m) => m.state),
     record.details.scheduleTime !== null,

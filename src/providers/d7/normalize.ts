@@ -2,8 +2,8 @@ import { isFinalState, type DeliveryState } from '../../domain/delivery-state.js
 import { parseInstant } from '../../domain/instant.js';
 import type { MessageStatusRecord } from '../../domain/message-status.js';
 import { DEFAULT_RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { supersedes } from '../../domain/status-merge.js';
 import { aggregateState } from './aggregate.js';
-import { dedupeMessages } from './merge.js';
 import type { D7MessageBody, D7ReportBody } from './schema.js';
 
 export interface D7ReferenceDetails {
@@ -100,6 +100,20 @@ function normalizeMessage(m: D7MessageBody, observedAt: number): D7MessageDetail
     reason: m.reason ?? null,
     unconfirmedSince: null,
   };
+}
+
+/**
+ * Duplicate `msg_id`s in one body merge by the status merge rule (all observed at once, so the
+ * most advanced wins; between equals, the later entry). Keeps the order of first appearance.
+ */
+function dedupeMessages(messages: readonly D7MessageDetails[]): D7MessageDetails[] {
+  const byId = new Map<string, D7MessageDetails>();
+  for (const m of messages) {
+    const seen = byId.get(m.msgId);
+    // A message is a StateObservation (state, isFinal, observedAt) of its own.
+    if (!seen || supersedes(m, seen)) byId.set(m.msgId, m);
+  }
+  return [...byId.values()];
 }
 
 /**

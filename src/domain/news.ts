@@ -1,4 +1,4 @@
-import type { MessageStatusRecord } from '../domain/message-status.js';
+import type { MessageStatusRecord } from './message-status.js';
 
 /** Whether `next` tells a subscriber anything `previous` did not (`fetchedAt` alone does not). */
 export function isNews(previous: MessageStatusRecord, next: MessageStatusRecord): boolean {
