@@ -369,7 +369,8 @@ export class StatusService {
     const startedAt = Date.now();
     const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
-    this.remember(guarded, `${provider}:${id}`, provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local');
+    // Retried until the provider shows what a webhook said: its lagging answers are expected, one per try.
+    this.remember(guarded, `${provider}:${id}`, provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local', true);
     return record;
   }
 
@@ -386,7 +387,17 @@ export class StatusService {
   }
 
   /** Merges an answer into the cache, shares it (when it is this replica's own and told something) and tells the listeners. */
-  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
+  /** `lagExpected`: the caller asks because the provider lags what is known (a kept webhook change): going backwards is counted, not logged. */
+  private remember(
+    guarded: Guarded | undefined,
+    key: string,
+    provider: string,
+    id: string,
+    record: MessageStatusRecord | null,
+    observedAt: number,
+    origin: AnswerOrigin,
+    lagExpected = false,
+  ): Learned {
     const rule = guarded?.rules?.mergeRecords;
     // What was known before: the shared write and the status event send what differs from it.
     const previous = this.options.shared || this.listeners.size > 0 ? this.cache.known(key) : undefined;
@@ -402,7 +413,7 @@ export class StatusService {
         : undefined;
     if (outcome.regressed) {
       guarded?.metrics?.regression();
-      this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
+      if (!lagExpected) this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
       const change: StatusChange = { provider, id, record: outcome.answer.record, previous: previous?.record, checkedAt: outcome.answer.checkedAt, origin };

@@ -174,5 +174,8 @@ describe('a kept message D7 never lists expires', () => {
     expect(fault.hits(id)).toBe(hits);
     expect(sample(await metricsText(h), 'webhook_kept_total', { provider: 'D7', result: 'expired' })).toBe(1);
     expect(log.lines.filter((l) => l.provider === 'D7' && String(l.msg).startsWith('kept webhook events expired'))).toMatchObject([{ parts: 1 }]);
+    // Each try's 404 is behind the kept event, as expected: counted, not a warn line per try.
+    expect(log.lines.filter((l) => String(l.msg).startsWith('provider answer went backwards'))).toEqual([]);
+    expect(sample(await metricsText(h), 'status_regressions_total', { provider: 'D7' })).toBeGreaterThanOrEqual(2);
   }, 20_000);
 });
