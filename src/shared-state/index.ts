@@ -5,6 +5,7 @@ import { providers } from '../providers/registry.js';
 import type { SharedStateConfig } from './config.js';
 import { connectRedis, type RedisConnection } from './connection.js';
 import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
+import { RedisKeptJournal } from './kept-journal.js';
 import { useRedisHealth } from './health-plugin.js';
 import { Leases } from './lease.js';
 import { createRedisMetrics } from './metrics.js';
@@ -32,6 +33,8 @@ export interface SharedState {
   leases: Leases;
   /** Rate-limit buckets shared by replicas (wired into the security layer). */
   buckets: RedisBuckets;
+  /** What webhooks said that the providers have not shown yet, for every replica to finish (src/live/kept-completer.ts). */
+  keptJournal: RedisKeptJournal;
   /** Yoga plugin: the Redis state in /health. */
   healthPlugin: ReturnType<typeof useRedisHealth>;
   close(): Promise<void>;
@@ -39,9 +42,13 @@ export interface SharedState {
 
 /**
  * Connects (in the background) and builds every part; nothing here waits for Redis. `records`:
- * what one record may hold (an entry holds at most that many parts).
+ * what one record may hold (an entry holds at most that many parts); `maxKeptParts`:
+ * MAX_KEPT_WEBHOOK_MESSAGES (its default when absent).
  */
-export function createSharedState(config: SharedStateConfig, deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds }): SharedState {
+export function createSharedState(
+  config: SharedStateConfig,
+  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number },
+): SharedState {
   const metrics = createRedisMetrics(deps.registry);
   const connection = connectRedis(config, { logger: deps.logger, metrics, replicaId: deps.replicaId });
   const answers = createAnswerCodec(providers);
@@ -57,6 +64,7 @@ export function createSharedState(config: SharedStateConfig, deps: { logger: Log
     statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(answers), metrics.sentBytes),
     leases: new Leases(connection, 'watcher'),
     buckets: new RedisBuckets(connection),
+    keptJournal: new RedisKeptJournal(connection, answers, deps.maxKeptParts ?? 10_000),
     healthPlugin: useRedisHealth(() => connection.state),
     async close() {
       singleFlight.close();
