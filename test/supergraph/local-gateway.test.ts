@@ -21,7 +21,7 @@ const SCRIPT = new URL('../../scripts/compose-supergraph.ts', import.meta.url).p
 function blocks(page: string, heading: string, language: string): string[] {
   return [...section(page, heading).matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
 }
-const [serviceBlock, gatewayBlock] = blocks('docs/federation.md', '### Try Hive Gateway locally', 'sh');
+const [serviceBlock, gatewayBlock, subscriptionBlock] = blocks('docs/federation.md', '### Try Hive Gateway locally', 'sh');
 
 /** `NAME='value'` or `NAME=value` assignments at the start of a command line. */
 function assignments(line: string): Record<string, string> {
@@ -116,6 +116,23 @@ describe('docs/federation.md: Try Hive Gateway locally', () => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(await res.json()).toEqual(answer);
     expect(statuses).toEqual([200]);
+  });
+
+  it('streams the block’s subscription through the gateway, its first event the fresh id’s PENDING', async () => {
+    expect(subscriptionBlock).toContain("curl -N http://localhost:4001/graphql -H 'content-type: application/json' -H 'accept: text/event-stream'");
+    const body = /-d '([\s\S]*)'\s*$/.exec(subscriptionBlock!)![1]!;
+    const aborted = new AbortController();
+    const res = await fetch(gateway!.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body, signal: aborted.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!/^data: \{.*$/m.test(text)) {
+      const step = await reader.read();
+      if (step.done) break;
+      text += new TextDecoder().decode(step.value);
+    }
+    aborted.abort();
+    expect(JSON.parse(/^data: (\{.*)$/m.exec(text)![1]!)).toEqual({ data: { messageStatusChanged: { state: 'PENDING', isFinal: false } } });
   });
 
   it('is refused without the key in the gateway’s environment (anonymous access is off)', async () => {
