@@ -22,7 +22,7 @@ export interface WebhookConfig {
   tokens: Readonly<Record<string, string>>;
   /** Webhook requests per minute per source address; 0 turns the limit off. */
   rateLimitPerMinute: number;
-  /** Upstream fetches webhook events may cause per minute, per provider endpoint; past it events are held without one. */
+  /** Upstream fetches webhook events may cause per minute, per provider endpoint; past it a kept change waits for its next try and a hint is deferred. */
   fetchesPerMinute: number;
   /** Messages webhooks changed that their provider has not shown yet, kept at once (per process; per deployment in Redis); past it: 503. */
   maxKept: number;

@@ -19,7 +19,7 @@ export type KeptResult = (typeof KEPT_RESULTS)[number];
 export interface WebhookMetrics {
   received(provider: string, outcome: WebhookOutcome): void;
   applied(provider: string, result: WebhookApplied): void;
-  /** A fetch an event needed beyond WEBHOOK_FETCHES_PER_MINUTE (the event was held or deferred instead). */
+  /** A fetch an event needed beyond WEBHOOK_FETCHES_PER_MINUTE (a kept change waits for its next try, a hint is deferred). */
   fetchSkipped(provider: string): void;
   /** Reads the number of parts this process keeps at scrape time. */
   observeKept(read: () => number): void;
@@ -43,7 +43,7 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
   });
   const skipped = new Counter({
     name: 'webhook_fetches_skipped_total',
-    help: 'Upstream fetches webhook events needed beyond WEBHOOK_FETCHES_PER_MINUTE, by provider (the event was held or deferred instead)',
+    help: 'Upstream fetches webhook events needed beyond WEBHOOK_FETCHES_PER_MINUTE, by provider (a kept change waits for its next try, a hint is deferred)',
     labelNames: ['provider'],
     registers: [registry],
   });
