@@ -99,6 +99,9 @@ export interface ProviderWebhook {
   parse(body: unknown): WebhookParse;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module has its own credentials type
+export type AnyProviderModule = ProviderModule<any>;
+
 /** A documented sandbox id and what it does. */
 export interface SandboxId {
   id: string;
@@ -106,8 +109,9 @@ export interface SandboxId {
 }
 
 /**
- * Everything the service knows about one provider. Adding a provider means
- * one new folder exporting one of these, and one line in registry.ts.
+ * Everything the service knows about one provider. Adding a provider means one new folder
+ * exporting one of these, and one line in a provider list: registry.ts for the real service,
+ * `createApp(config, { providers })` for a test.
  */
 export interface ProviderModule<Credentials = Record<string, string>> {
   /** The value of the GraphQL `Provider` enum. */
@@ -117,6 +121,15 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   typeName: string;
   /** Human wording of the id format, for error messages. */
   idFormat: string;
+  /** How the schema's shared descriptions name this provider's ids (each joined with the other providers' wording). */
+  idWording: {
+    /** MessageStatus.providerMessageId, e.g. D7 `request_id`. */
+    field: string;
+    /** MessageRef.id, e.g. D7 `request_id` (a UUID). */
+    ref: string;
+    /** InvalidMessageId, e.g. D7: a UUID. */
+    format: string;
+  };
   /** Canonical form of a valid id, or undefined when the id fails the provider's format. */
   parseId(raw: string): string | undefined;
   /** Environment variables this provider reads (merged into the configuration contract). */

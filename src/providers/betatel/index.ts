@@ -15,6 +15,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   label: 'Betatel',
   typeName: 'BetatelWdr',
   idFormat: 'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P',
+  idWording: { field: 'Betatel `uuid`', ref: 'Betatel `uuid` (a ULID)', format: 'Betatel: a 26-character ULID' },
   parseId: (raw) => (ULID.test(raw) ? raw.toUpperCase() : undefined),
   env: {
     BETATEL_API_KEY: secret().optional(),

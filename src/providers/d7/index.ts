@@ -14,6 +14,7 @@ export const d7: ProviderModule<D7Credentials> = {
   label: 'D7 Networks',
   typeName: 'D7Report',
   idFormat: 'a UUID such as f44e3f43-6d4e-4e46-becd-21993f3dcb8e',
+  idWording: { field: 'D7 `request_id`', ref: 'D7 `request_id` (a UUID)', format: 'D7: a UUID' },
   parseId: parseD7Uuid,
   env: {
     D7_API_TOKEN: secret().optional(),
