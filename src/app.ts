@@ -17,6 +17,7 @@ import { LiveSubscriptions } from './live/subscriptions.js';
 import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { ClientLookupSlots } from './lookup/client-slots.js';
+import { unconfiguredClient } from './lookup/not-configured.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
@@ -69,7 +70,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const directory = providerDirectory(providers);
   const schema = buildSchema(providers);
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
-  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream, config.records)]));
+  const clients = new Map(
+    providers.map((p) => {
+      const settings = config.providers[p.key];
+      const credentials = settings?.credentials;
+      return [p.key, settings && credentials ? p.createClient({ baseUrl: settings.baseUrl, credentials }, config.upstream, observability.upstream, config.records) : unconfiguredClient(p.key, p.credentialVariables)];
+    }),
+  );
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
   const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records });
   const service = new StatusService(clients, {

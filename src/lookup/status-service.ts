@@ -4,6 +4,7 @@ import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '
 import { isNews } from '../domain/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
+import { notConfigured } from './not-configured.js';
 import type { SharedTier } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
 import type { PollTicket } from './policy/poll-ticket.js';
@@ -134,7 +135,7 @@ export class StatusService {
   lookup(provider: string, id: string, notBefore = Number.NEGATIVE_INFINITY, trace?: unknown, poll?: PollTicket): Lookup {
     const guarded = this.guarded.get(provider);
     if (!guarded) {
-      return Promise.reject(new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` }));
+      return Promise.reject(notConfigured(provider));
     }
     const key = `${provider}:${id}`;
     const hit = this.cache.get(key, notBefore);

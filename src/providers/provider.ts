@@ -14,6 +14,12 @@ export interface ProviderSettings<Credentials = Record<string, string>> {
   credentials: Credentials | undefined;
 }
 
+/** Settings with credentials: the only kind a client is built from (without them, lookups answer NOT_CONFIGURED before any client). */
+export interface ConfiguredSettings<Credentials = Record<string, string>> {
+  baseUrl: string;
+  credentials: Credentials;
+}
+
 /** Looks up one message at one provider. */
 export interface ProviderClient {
   /**
@@ -136,10 +142,12 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   env: z.ZodRawShape;
   /** Settings from the validated environment, plus any problems (reported with all others). */
   settings(env: Record<string, unknown>): { settings: ProviderSettings<Credentials>; problems: string[] };
+  /** The environment variables that configure the credentials, named in the NOT_CONFIGURED error. */
+  credentialVariables: readonly string[];
   /** Secret values inside the credentials, for redaction. */
   secrets(credentials: Credentials): string[];
   /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. `bounds`: what one record may hold. */
-  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds?: RecordBounds): ProviderClient;
+  createClient(settings: ConfiguredSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds?: RecordBounds): ProviderClient;
   /**
    * The status merge for this provider's records, within `bounds`, when a record holds several
    * messages (D7: per `msg_id`); the default compares whole records (domain/status-merge.ts).

@@ -32,6 +32,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
       problems,
     };
   },
+  credentialVariables: ['BETATEL_API_KEY', 'BETATEL_ACCOUNT_ID'],
   secrets: (credentials) => [credentials.apiKey],
   createClient: createBetatelClient,
   detailsSchema: betatelDetailsSchema,

@@ -24,6 +24,7 @@ export const d7: ProviderModule<D7Credentials> = {
     const token = env.D7_API_TOKEN as string | undefined;
     return { settings: { baseUrl: env.D7_BASE_URL as string, credentials: token ? { token } : undefined }, problems: [] };
   },
+  credentialVariables: ['D7_API_TOKEN'],
   secrets: (credentials) => [credentials.token],
   createClient: createD7Client,
   createMerge: createD7Merge,
