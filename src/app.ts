@@ -149,7 +149,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     graphiql: security.graphiql && {
       title: 'message-status-graph',
-      ...playgroundOptions(exampleTabs(config.security.anonymousScopes)),
+      ...playgroundOptions(exampleTabs(providers, config.security.anonymousScopes)),
     },
     renderGraphiQL: graphiqlPage.render,
   });

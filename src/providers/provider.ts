@@ -108,6 +108,18 @@ export interface ProviderWebhook {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module has its own credentials type
 export type AnyProviderModule = ProviderModule<any>;
 
+/** The sandbox ids this provider shows in the GraphiQL tabs (src/playground/examples.ts). */
+export interface PlaygroundExamples {
+  /** Ids for the MessageStatuses tab: a record first, then ids that answer typed errors (interleaved with the other providers'). */
+  refs: readonly string[];
+  /** The MessageStatus tab's id, when this provider has one worth showing (the first provider that has one is shown). */
+  status?: string;
+  /** The variables of this provider's own operation, operations/{typeName}.graphql (a provider without that file gets no tab). */
+  own: Record<string, string>;
+  /** An id minted now, which the simulator has never seen: its state moves once the subscription tab runs. */
+  fresh(): string;
+}
+
 /** A documented sandbox id and what it does. */
 export interface SandboxId {
   id: string;
@@ -170,6 +182,8 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   sandbox: {
     credentials: Credentials;
     createSimulator(options?: SimulatorOptions): ProviderSimulator;
+    /** What the GraphiQL tabs show in sandbox mode. */
+    examples: PlaygroundExamples;
     /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the documented table (docs/getting-started.md) to them. */
     ids: readonly SandboxId[];
   };

@@ -3,7 +3,8 @@ import { secret } from '../../env-values.js';
 import type { ProviderModule } from '../provider.js';
 import { createBetatelClient, type BetatelCredentials } from './client.js';
 import { defineBetatelGraphQL } from './graphql.js';
-import { BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
+import { freshUlid } from './fresh-id.js';
+import { BETATEL_SANDBOX, BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
 import { betatelDetailsSchema } from './stored.js';
 import { betatelWebhook } from './webhook.js';
 
@@ -38,5 +39,11 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   detailsSchema: betatelDetailsSchema,
   webhook: betatelWebhook,
   graphql: defineBetatelGraphQL,
-  sandbox: { credentials: BETATEL_SANDBOX_CREDENTIALS, createSimulator: createBetatelSimulator, ids: BETATEL_SANDBOX_IDS },
+  sandbox: {
+    credentials: BETATEL_SANDBOX_CREDENTIALS,
+    createSimulator: createBetatelSimulator,
+    ids: BETATEL_SANDBOX_IDS,
+    // The last ref: a ULID without documented behaviour, so the simulator generates a record for it.
+    examples: { refs: [BETATEL_SANDBOX.example, BETATEL_SANDBOX.notFound, '01KAZZZZZZZZZZZZZZZZZZZZZZ'], own: { uuid: BETATEL_SANDBOX.example }, fresh: freshUlid },
+  },
 };
