@@ -78,7 +78,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     }),
   );
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
-  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records });
+  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, providers });
   const service = new StatusService(clients, {
     resilience: config.resilience,
     cache: config.cache,
