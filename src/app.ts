@@ -18,6 +18,7 @@ import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { ClientLookupSlots } from './lookup/client-slots.js';
 import { unconfiguredClient } from './lookup/not-configured.js';
+import { KeptAnswers } from './lookup/kept-answers.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
 import type { Metrics } from './observability/metrics.js';
@@ -35,6 +36,7 @@ import { redisLookupTier } from './shared-state/lookup-tier.js';
 import { resyncOnPubSubResume } from './shared-state/resync.js';
 import { bridgeStatusChanges } from './shared-state/status-bridge.js';
 import { createSharedState, type SharedState } from './shared-state/index.js';
+import type { RecordMerge } from './domain/status-merge.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
   logger?: Logger;
@@ -78,7 +80,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     }),
   );
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
-  const sharedState = config.sharedState && createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, providers });
+  const sharedState =
+    config.sharedState &&
+    createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, maxKeptParts: config.webhooks.maxKept, providers });
+  // What webhooks said that the providers have not shown yet: never dropped by the cache (issue 23).
+  const kept = new KeptAnswers(config.webhooks.maxKept);
   const service = new StatusService(clients, {
     resilience: config.resilience,
     cache: config.cache,
@@ -86,10 +92,26 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     metrics: observability.metrics,
     log: logger,
     shared: sharedState && redisLookupTier(sharedState.cache, sharedState.singleFlight, config.sharedState!),
+    kept,
+    keptShared: sharedState && ((key) => sharedState.keptJournal.read(key)),
   });
   const security = createSecurity(config.security, config.mode, sharedState?.buckets);
   const graphiqlPage = offlineGraphiQL();
-  const webhooks = useWebhooks({ config: config.webhooks, records: config.records, providers, service, registry: observability.metrics.registry, logger });
+  const merges = new Map<string, RecordMerge>();
+  for (const [key, rule] of rules) if (rule.mergeRecords) merges.set(key, rule.mergeRecords);
+  const webhooks = useWebhooks({
+    config: config.webhooks,
+    records: config.records,
+    providers,
+    service,
+    kept,
+    journal: sharedState?.keptJournal,
+    merges,
+    movingTtlMs: config.cache.movingTtlMs,
+    requestDeadlineMs: config.resilience.requestDeadlineMs,
+    registry: observability.metrics.registry,
+    logger,
+  });
   const watchers = new WatcherRegistry(service, config.live, observability.metrics, sharedState?.leases);
   const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents, sharedState.entries, sharedState.cache, (provider, id) => watchers.subscribers(provider, id) > 0);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
@@ -117,7 +139,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       usePlainAnswers(),
       useStableErrorCodes(),
       ...observability.plugins,
-      webhooks,
+      webhooks.plugin,
       ...security.plugins,
       useApolloInlineTrace(),
       ...usePersistedDocuments(config.persistedDocuments),
@@ -155,6 +177,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
 
   const close = async () => {
+    webhooks.close();
     await watchers.close();
     await service.close();
     unbridge?.();

@@ -13,6 +13,7 @@ const token = z
 export const webhookEnv: z.ZodRawShape = {
   WEBHOOK_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6_000),
   WEBHOOK_FETCHES_PER_MINUTE: int(1, 1_000_000).default(600),
+  MAX_KEPT_WEBHOOK_MESSAGES: int(1, 1_000_000).default(10_000),
   ...Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.webhook.tokenVariable, token.optional()]] : []))),
 };
 
@@ -23,6 +24,8 @@ export interface WebhookConfig {
   rateLimitPerMinute: number;
   /** Upstream fetches webhook events may cause per minute, per provider endpoint; past it events are held without one. */
   fetchesPerMinute: number;
+  /** Messages webhooks changed that their provider has not shown yet, kept at once (per process; per deployment in Redis); past it: 503. */
+  maxKept: number;
 }
 
 /** From the parsed variables (raw strings when another variable failed; problems are reported by zod then). */
@@ -34,8 +37,14 @@ export function webhookSettings(values: Record<string, unknown>): { settings: We
   }
   const rate = values.WEBHOOK_RATE_LIMIT_PER_MINUTE;
   const fetches = values.WEBHOOK_FETCHES_PER_MINUTE;
+  const kept = values.MAX_KEPT_WEBHOOK_MESSAGES;
   return {
-    settings: { tokens, rateLimitPerMinute: typeof rate === 'number' ? rate : 6_000, fetchesPerMinute: typeof fetches === 'number' ? fetches : 600 },
+    settings: {
+      tokens,
+      rateLimitPerMinute: typeof rate === 'number' ? rate : 6_000,
+      fetchesPerMinute: typeof fetches === 'number' ? fetches : 600,
+      maxKept: typeof kept === 'number' ? kept : 10_000,
+    },
     secrets: Object.values(tokens),
   };
 }

@@ -21,8 +21,8 @@ const PATH = /^\/webhooks\/([^/]*)\/([^/]*)$/;
 
 export interface WebhookEndpointOptions {
   config: WebhookConfig;
-  /** What one record may hold: an event naming a message past its unconfirmed cap is refused. */
-  records: RecordBounds;
+  /** What one record may hold (an event naming a message past its unconfirmed cap is refused), and how many parts webhooks may keep. */
+  records: Pick<RecordBounds, 'maxUnconfirmed' | 'unconfirmedTtlMs'> & { maxKept: number };
   providers: readonly AnyProviderModule[];
   events: StatusEvents;
   metrics: WebhookMetrics;
@@ -47,10 +47,14 @@ export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplic
   invalid: 400,
   too_long: 422,
   unconfirmed_full: 429,
+  kept_full: 503,
+  not_stored: 503,
 };
 
-/** Retry-After of an `unconfirmed_full` refusal: by then the provider's GET may list the held messages, or they expire. */
+/** Retry-After of an `unconfirmed_full` or `kept_full` refusal: by then the provider's GET may show the kept messages, or they expire. */
 const UNCONFIRMED_RETRY_AFTER_SECONDS = 60;
+/** Retry-After of a `not_stored` answer: Redis is usually back within seconds (a restart, a failover). */
+const NOT_STORED_RETRY_AFTER_SECONDS = 10;
 
 /**
  * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
@@ -58,8 +62,13 @@ const UNCONFIRMED_RETRY_AFTER_SECONDS = 60;
  * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
  * (else 404), the token in constant time (401), POST only (405), no Content-Encoding (415, the
  * body unread), the body cap (413), JSON and the provider's schema and id format (400), each
- * field's length cap (422), room for one more unconfirmed message in the known record (429);
- * then 202 at once and the event is applied after the answer.
+ * field's length cap (422), room for one more unconfirmed message in the known record (429).
+ * Then a record or a part of one is applied and stored before the answer (StatusEvents.store):
+ * 202 once it is stored as promised (in Redis when REDIS_URL is set); 503 with Retry-After when
+ * it could not be (`not_stored`: Redis did not take it, it is applied in this process only;
+ * `kept_full`: MAX_KEPT_WEBHOOK_MESSAGES are kept already, nothing is applied), so that the
+ * provider sends it again, and it is not taken for a duplicate then. A hint to fetch a record is
+ * answered 202 at once and fetched after the answer.
  * No answer quotes the body, and no log line holds the body or the path (the token is in it);
  * refusals are logged at most once a minute per provider and outcome (src/observability/log-budget.ts).
  */
@@ -130,20 +139,39 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
         metrics.received(provider.key, 'duplicate');
         return answer(202, { status: 'duplicate' });
       }
-      metrics.received(provider.key, 'accepted');
-      // After the answer is on its way: a provider waiting on us never waits for an upstream call.
-      setImmediate(() => {
-        events.apply(provider.key, id, parsed.update).then(
-          (result) => metrics.applied(provider.key, result),
-          (error: unknown) => {
-            metrics.applied(provider.key, 'failed');
-            if (eventKey !== undefined) recent.forget(eventKey);
-            const line = failures.line(provider.key, { provider: provider.key, id, err: error });
-            if (line) logger.warn(line, 'webhook event could not be applied: fetching the record failed');
-          },
-        );
+      if (update.kind === 'fetch') {
+        metrics.received(provider.key, 'accepted');
+        // After the answer is on its way: a provider waiting on us never waits for an upstream call.
+        setImmediate(() => {
+          events.fetch(provider.key, id).then(
+            (result) => metrics.applied(provider.key, result),
+            (error: unknown) => {
+              metrics.applied(provider.key, 'failed');
+              if (eventKey !== undefined) recent.forget(eventKey);
+              const line = failures.line(provider.key, { provider: provider.key, id, err: error });
+              if (line) logger.warn(line, 'webhook event could not be applied: fetching the record failed');
+            },
+          );
+        });
+        return answer(202, { status: 'accepted' });
+      }
+
+      const stored = await events.store(provider.key, id, update);
+      if (stored.outcome !== 'kept_full') metrics.applied(provider.key, stored.applied);
+      if (stored.outcome === 'stored') {
+        metrics.received(provider.key, 'accepted');
+        return answer(202, { status: 'accepted' });
+      }
+      // Not kept as promised: its redelivery must be applied, not answered as a duplicate.
+      if (eventKey !== undefined) recent.forget(eventKey);
+      if (stored.outcome === 'kept_full') {
+        return refuse('kept_full', `${records.maxKept} webhook messages are kept already until their provider shows them; retry later`, {
+          'retry-after': String(UNCONFIRMED_RETRY_AFTER_SECONDS),
+        });
+      }
+      return refuse('not_stored', 'the change could not be stored for every replica (Redis did not answer); it is applied here only: send it again', {
+        'retry-after': String(NOT_STORED_RETRY_AFTER_SECONDS),
       });
-      return answer(202, { status: 'accepted' });
     },
   };
 }

@@ -5,6 +5,7 @@ import { isNews } from '../domain/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
 import { notConfigured } from './not-configured.js';
+import type { KeptPart } from './kept-part.js';
 import type { SharedTier } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
 import type { PollTicket } from './policy/poll-ticket.js';
@@ -60,6 +61,17 @@ export interface StatusServiceOptions {
   log?: { warn(fields: object, message: string): void; info(fields: object, message: string): void };
   /** A tier shared with other replicas (Redis), consulted on a local miss; none: this process alone. */
   shared?: SharedTier;
+  /**
+   * What webhooks said that the providers have not shown yet (KeptAnswers): merged back into the
+   * cache when it has dropped their record, before anything else is asked.
+   */
+  kept?: { of(key: string): readonly KeptPart[] | undefined };
+  /**
+   * The kept parts of the whole deployment (Redis), read beside each upstream call of this
+   * replica and merged before its answer: a replica that never heard of them (restarted, or its
+   * cache dropped them) does not take a GET that lags the webhook for the last word.
+   */
+  keptShared?(key: string): Promise<readonly KeptPart[]>;
 }
 
 /** A lookup's outcome: the record (or null for not found) at once from the cache, else a promise. */
@@ -82,6 +94,13 @@ export interface StatusChange {
   /** When the newest answer taken into account was observed (epoch ms). */
   checkedAt: number;
   origin: AnswerOrigin;
+}
+
+/** What `remember` did: the merge's outcome, and its write to the shared tier when one was made. */
+interface Learned {
+  outcome: MergeOutcome;
+  /** True once the shared tier holds it (see SharedTier.write). */
+  shared: Promise<boolean> | undefined;
 }
 
 interface Guarded {
@@ -144,6 +163,15 @@ export class StatusService {
       // A value, not a promise: a cache hit costs no promise, timer or wrapper on the hot path.
       return hit.record;
     }
+    // Kept webhook parts of a record the cache dropped (one map lookup per miss): merged back first,
+    // so neither the answer below nor a GET that lags the webhook can hide them.
+    if (this.options.kept && this.restore(guarded, key)) {
+      const restored = this.cache.get(key, notBefore);
+      if (restored) {
+        guarded.metrics?.cacheHit();
+        return restored.record;
+      }
+    }
     guarded.metrics?.cacheMiss();
     const joined = this.inFlight.join(key, notBefore);
     // A poll its watcher withdrew will not go upstream: a lookup starts its own call instead.
@@ -177,19 +205,51 @@ export class StatusService {
    * what is known, by the status merge; the outcome says what is known afterwards.
    */
   offer(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin = 'local'): MergeOutcome {
+    return this.accept(provider, id, record, observedAt, origin).outcome;
+  }
+
+  /**
+   * `offer` of what this replica learned itself, resolved once what is known afterwards is in the
+   * shared tier (`stored`), or the tier could not take it; without a tier, stored at once (in this
+   * process). A webhook's 202 waits for this.
+   */
+  async offerStored(provider: string, id: string, record: MessageStatusRecord, observedAt: number): Promise<{ outcome: MergeOutcome; stored: boolean }> {
+    const { outcome, shared } = this.accept(provider, id, record, observedAt, 'local');
+    // Nothing to write: it told nothing this replica had not learned (and stored) before.
+    if (!shared) return { outcome, stored: true };
+    return { outcome, stored: await shared };
+  }
+
+  private accept(provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): Learned {
     const guarded = this.guarded.get(provider);
     const key = `${provider}:${id}`;
     // A record about another message is refused here too (a webhook or a replica's entry).
     if (record && guarded?.rules && guarded.rules.parseId(record.providerMessageId) !== id) {
       const known = this.cache.known(key);
-      return { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false };
+      return { outcome: { answer: known ?? { record: null, checkedAt: observedAt }, changed: false, regressed: false }, shared: undefined };
     }
+    if (guarded && this.options.kept) this.restore(guarded, key);
     return this.remember(guarded, key, provider, id, record, observedAt, origin);
   }
 
   /** What is known about a message, fresh or not, without any upstream call; undefined when nothing is. */
   known(provider: string, id: string): MessageStatusRecord | null | undefined {
-    return this.cache.known(`${provider}:${id}`)?.record;
+    const key = `${provider}:${id}`;
+    const guarded = this.guarded.get(provider);
+    if (guarded && this.options.kept) this.restore(guarded, key);
+    return this.cache.known(key)?.record;
+  }
+
+  /**
+   * Merges the kept parts of `key` into the cache when it holds nothing for it (it dropped the
+   * record, or was never told: another replica kept them); true when it did. They merge as any
+   * answer does, so this never moves what is known backwards.
+   */
+  private restore(guarded: Guarded, key: string): boolean {
+    const parts = this.options.kept?.of(key);
+    if (!parts || this.cache.known(key)) return false;
+    for (const part of parts) this.cache.merge(key, part.record, part.observedAt, guarded.rules?.mergeRecords);
+    return true;
   }
 
   /** Makes what is known about a message not fresh: the next lookup of it goes upstream (a webhook hint that could not fetch). */
@@ -298,15 +358,47 @@ export class StatusService {
     }
   }
 
+  /**
+   * One upstream call of this replica's own, outside the cache and single flight, for a caller
+   * that needs the provider's answer as given, not what is known after the merge (is a kept
+   * webhook part shown by the provider yet?). The answer is remembered as any other.
+   */
+  async fetchUpstream(provider: string, id: string): Promise<MessageStatusRecord | null> {
+    const guarded = this.guarded.get(provider);
+    if (!guarded) throw notConfigured(provider);
+    const { client, policy, rules } = guarded;
+    const startedAt = Date.now();
+    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);
+    if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
+    // Retried until the provider shows what a webhook said: its lagging answers are expected, one per try.
+    this.remember(guarded, `${provider}:${id}`, provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local', true);
+    return record;
+  }
+
   /** One upstream call shared by every caller: it runs under its own deadline, not any caller's. */
   private async callUpstream(guarded: Guarded, key: string, id: string, startedAt: number, trace: unknown, poll?: PollTicket): Promise<MessageStatusRecord | null> {
     const { client, policy, rules } = guarded;
+    // Read while the provider answers: it costs no time unless Redis is slower than the provider.
+    const kept = this.options.keptShared?.(key);
     const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace, poll);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
-    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').answer.record;
+    // Already in Redis (the replica that kept them stored them): merged here only, and heard by this replica's listeners.
+    if (kept) for (const part of await kept) this.remember(guarded, key, guarded.provider, id, part.record, part.observedAt, 'shared');
+    return this.remember(guarded, key, guarded.provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local').outcome.answer.record;
   }
 
-  private remember(guarded: Guarded | undefined, key: string, provider: string, id: string, record: MessageStatusRecord | null, observedAt: number, origin: AnswerOrigin): MergeOutcome {
+  /** Merges an answer into the cache, shares it (when it is this replica's own and told something) and tells the listeners. */
+  /** `lagExpected`: the caller asks because the provider lags what is known (a kept webhook change): going backwards is counted, not logged. */
+  private remember(
+    guarded: Guarded | undefined,
+    key: string,
+    provider: string,
+    id: string,
+    record: MessageStatusRecord | null,
+    observedAt: number,
+    origin: AnswerOrigin,
+    lagExpected = false,
+  ): Learned {
     const rule = guarded?.rules?.mergeRecords;
     // What was known before: the shared write and the status event send what differs from it.
     const previous = this.options.shared || this.listeners.size > 0 ? this.cache.known(key) : undefined;
@@ -314,14 +406,15 @@ export class StatusService {
     // What this replica learned goes to the others' tier when it told something: a change, or
     // the newest observation (it extends the entry's lifetime). Merged there with what is
     // stored, by the same status merge: a replica whose answer is older or less advanced never
-    // overwrites a newer entry.
-    const shared = this.options.shared;
-    if (shared && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)) {
-      void shared.write(key, { before: previous, after: outcome.answer, merge: rule, lifetimeOf: this.lifetimeOf });
-    }
+    // overwrites a newer entry. Only a webhook's 202 waits for it (offerStored).
+    const tier = this.options.shared;
+    const shared =
+      tier && origin === 'local' && (outcome.changed || observedAt >= outcome.answer.checkedAt)
+        ? tier.write(key, { before: previous, after: outcome.answer, merge: rule, lifetimeOf: this.lifetimeOf })
+        : undefined;
     if (outcome.regressed) {
       guarded?.metrics?.regression();
-      this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
+      if (!lagExpected) this.options.log?.warn({ provider, id, known: outcome.answer.record?.state ?? 'NOT_FOUND', answered: record?.state ?? 'NOT_FOUND' }, 'provider answer went backwards; keeping what is known');
     }
     if (outcome.changed && outcome.answer.record && this.listeners.size > 0) {
       const change: StatusChange = { provider, id, record: outcome.answer.record, previous: previous?.record, checkedAt: outcome.answer.checkedAt, origin };
@@ -334,7 +427,7 @@ export class StatusService {
         }
       }
     }
-    return outcome;
+    return { outcome, shared };
   }
 
   /** A body about another message: a provider bug or a misrouting proxy. Refused, counted, logged once, never cached. */

@@ -69,19 +69,22 @@ export type WebhookUpdate =
   /** The body is a whole record, observed at `observedAt`. */
   | { kind: 'record'; id: string; eventAt?: number; record(observedAt: number): MessageStatusRecord }
   /**
-   * The body changes part of a record: applied onto what is known, fetched first when nothing is
-   * (`receivedAt`: when this service received it, epoch ms). `alone` builds the record from the
-   * body by itself, when no fetch can be made or it found nothing: held until the provider
-   * confirms it (RecordBounds). `holding` says whether `known` lists the part the body names,
-   * and how many parts it holds unconfirmed since after `heldAfter` (epoch ms: the older ones have expired).
+   * The body changes one part of a record (`part` names it: D7, a msg_id): applied onto what is
+   * known (`receivedAt`: when this service received it, epoch ms); `alone` builds the record from
+   * the body by itself, when nothing is known yet: a partial record that the provider's GET
+   * completes through the status merge, held until the provider lists the part (RecordBounds).
+   * `holding` says whether `known` lists the part (`listed`), whether a provider's GET did
+   * (`confirmed`: not only an earlier event), and how many parts it holds unconfirmed since after
+   * `heldAfter` (epoch ms: the older ones have expired).
    */
   | {
       kind: 'patch';
       id: string;
+      part: string;
       eventAt?: number;
       apply(known: MessageStatusRecord, observedAt: number, receivedAt?: number): MessageStatusRecord;
-      alone?(id: string, observedAt: number, receivedAt: number): MessageStatusRecord;
-      holding?(known: MessageStatusRecord, heldAfter: number): { listed: boolean; held: number };
+      alone(id: string, observedAt: number, receivedAt: number): MessageStatusRecord;
+      holding?(known: MessageStatusRecord, heldAfter: number): { listed: boolean; confirmed: boolean; held: number };
     }
   /** The body only says something changed: fetch the record (once, shared). */
   | { kind: 'fetch'; id: string };

@@ -6,6 +6,7 @@ import { providers as defaultProviders } from '../providers/registry.js';
 import type { SharedStateConfig } from './config.js';
 import { connectRedis, type RedisConnection } from './connection.js';
 import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
+import { RedisKeptJournal } from './kept-journal.js';
 import { useRedisHealth } from './health-plugin.js';
 import { Leases } from './lease.js';
 import { createRedisMetrics } from './metrics.js';
@@ -33,6 +34,8 @@ export interface SharedState {
   leases: Leases;
   /** Rate-limit buckets shared by replicas (wired into the security layer). */
   buckets: RedisBuckets;
+  /** What webhooks said that the providers have not shown yet, for every replica to finish (src/live/kept-completer.ts). */
+  keptJournal: RedisKeptJournal;
   /** Yoga plugin: the Redis state in /health. */
   healthPlugin: ReturnType<typeof useRedisHealth>;
   close(): Promise<void>;
@@ -40,11 +43,12 @@ export interface SharedState {
 
 /**
  * Connects (in the background) and builds every part; nothing here waits for Redis. `records`:
- * what one record may hold (an entry holds at most that many parts).
+ * what one record may hold (an entry holds at most that many parts); `maxKeptParts`:
+ * MAX_KEPT_WEBHOOK_MESSAGES (its default when absent).
  */
 export function createSharedState(
   config: SharedStateConfig,
-  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; providers?: readonly AnyProviderModule[] },
+  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number; providers?: readonly AnyProviderModule[] },
 ): SharedState {
   // Records of any provider not in the list are refused when read back.
   const providers = deps.providers ?? defaultProviders;
@@ -63,6 +67,7 @@ export function createSharedState(
     statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(answers), metrics.sentBytes),
     leases: new Leases(connection, 'watcher'),
     buckets: new RedisBuckets(connection),
+    keptJournal: new RedisKeptJournal(connection, answers, deps.maxKeptParts ?? 10_000),
     healthPlugin: useRedisHealth(() => connection.state),
     async close() {
       singleFlight.close();

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   /** A valid D7 report for the id (status `read`, a final state), after `delayMs`. */
   | { kind: 'ok'; delayMs?: number }
-  /** This status with a small JSON body. */
-  | { kind: 'status'; status: number; headers?: Record<string, string> }
+  /** A D7 report for the id listing these messages, after `delayMs`. */
+  | { kind: 'report'; messages: { msg_id: string; status: string }[]; delayMs?: number }
+  /** This status with a small JSON body, after `delayMs`. */
+  | { kind: 'status'; status: number; headers?: Record<string, string>; delayMs?: number }
   /** Headers and half a body, then the socket is destroyed. */
   | { kind: 'reset' }
   /** Never sends the response headers. */
@@ -88,9 +90,18 @@ export async function startFaultServer(): Promise<FaultServer> {
         if (fault.delayMs) later(res, fault.delayMs, () => json(200, d7ReportFor(id)));
         else json(200, d7ReportFor(id));
         return;
-      case 'status':
-        json(fault.status, { detail: { code: `HTTP_${fault.status}`, message: 'injected fault' } }, fault.headers);
+      case 'report': {
+        const body = { request_id: id, messages: fault.messages, request_stage: 'processed', schedule_time: null };
+        if (fault.delayMs) later(res, fault.delayMs, () => json(200, body));
+        else json(200, body);
         return;
+      }
+      case 'status': {
+        const answer = () => json(fault.status, { detail: { code: `HTTP_${fault.status}`, message: 'injected fault' } }, fault.headers);
+        if (fault.delayMs) later(res, fault.delayMs, answer);
+        else answer();
+        return;
+      }
       case 'reset': {
         const text = JSON.stringify(d7ReportFor(id));
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

@@ -126,14 +126,15 @@ describe('Redis that never answers from the start', () => {
     const nothing = await startOwnRedis();
     await nothing.stop();
     const captured = capturingLogger();
-    const redis = connectRedis(redisSettings(nothing.url), { logger: captured.logger });
+    // A long command timeout: a call that waited for an answer would take it, one that knows Redis is down takes none of it.
+    const redis = connectRedis(redisSettings(nothing.url, { commandTimeoutMs: 5_000 }), { logger: captured.logger });
     const stop = redis.subscribe('anything', () => {});
     await until(() => captured.lines.length > 0, 5_000);
     // Several reconnect attempts later, still one line.
     await new Promise((resolve) => setTimeout(resolve, 700));
     const started = performance.now();
     expect(await redis.run('probe', (r) => r.ping())).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(20);
+    expect(performance.now() - started).toBeLessThan(1_000);
     stop();
     await redis.close();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -66,7 +66,7 @@ describe('watchers across replicas', () => {
     // be answered without a call, by an answer another replica had just stored).
     const calls = upstream(id) - callsAtStart;
     expect(calls).toBeLessThanOrEqual(made.reduce((a, b) => a + b, 0));
-    expect(calls).toBeGreaterThan(10);
+    expect(calls).toBeGreaterThan(3);
 
     clock += 2_500; // PENDING → SENT at the provider
     await Promise.all(sessions.map((s) => s.waitFor(2)));

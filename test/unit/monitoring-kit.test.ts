@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_ERROR_CODES } from '../../src/domain/provider-failure.js';
 import type { SubscriptionRefusal, WsSocketLimit } from '../../src/live/metrics.js';
-import { WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/live/webhook-metrics.js';
+import { KEPT_RESULTS, WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/live/webhook-metrics.js';
 import { LANE_NAMES } from '../../src/lookup/policy/bulkhead.js';
 import { ERROR_CODES } from '../../src/observability/labels.js';
 import type { BreakerState } from '../../src/observability/metrics.js';
@@ -72,6 +72,7 @@ const LABEL_VALUES: Record<string, Record<string, readonly string[]>> = {
   redis_sent_bytes_total: { what: ['cache_write', 'status_event'] satisfies SentBytes[] },
   webhooks_received_total: { outcome: WEBHOOK_OUTCOMES, provider: [...PROVIDERS, 'unknown'] },
   webhook_events_applied_total: { result: WEBHOOK_APPLIED },
+  webhook_kept_total: { result: KEPT_RESULTS },
   // Prometheus' own series of alerts.
   ALERTS: { alertstate: ['pending', 'firing'] },
 };

@@ -15,11 +15,11 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('webhook configuration', () => {
-  it('reads one token per provider and the rate limit; unset tokens mean no endpoint', () => {
-    const config = loadConfig({ D7_WEBHOOK_TOKEN: GOOD, WEBHOOK_RATE_LIMIT_PER_MINUTE: '120' });
-    expect(config.webhooks).toEqual({ tokens: { D7: GOOD }, rateLimitPerMinute: 120, fetchesPerMinute: 600 });
-    expect(loadConfig({}).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000, fetchesPerMinute: 600 });
-    expect(configVariables()).toEqual(expect.arrayContaining(['D7_WEBHOOK_TOKEN', 'BETATEL_WEBHOOK_TOKEN', 'WEBHOOK_RATE_LIMIT_PER_MINUTE']));
+  it('reads one token per provider, the rate limit and the bound on kept messages; unset tokens mean no endpoint', () => {
+    const config = loadConfig({ D7_WEBHOOK_TOKEN: GOOD, WEBHOOK_RATE_LIMIT_PER_MINUTE: '120', MAX_KEPT_WEBHOOK_MESSAGES: '50' });
+    expect(config.webhooks).toEqual({ tokens: { D7: GOOD }, rateLimitPerMinute: 120, fetchesPerMinute: 600, maxKept: 50 });
+    expect(loadConfig({}).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000, fetchesPerMinute: 600, maxKept: 10_000 });
+    expect(configVariables()).toEqual(expect.arrayContaining(['D7_WEBHOOK_TOKEN', 'BETATEL_WEBHOOK_TOKEN', 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 'MAX_KEPT_WEBHOOK_MESSAGES']));
   });
 
   it('puts the tokens on the list of secrets scrubbed from logs', () => {

@@ -29,8 +29,10 @@ export function createD7Merge(bounds: RecordBounds = DEFAULT_RECORD_BOUNDS): Rec
       if (!prev) return m;
       // The very object already known (a webhook patch carries the report's other messages along) is nothing new.
       const kept = prev === m || !supersedes(observed(m), observed(prev)) ? prev : m;
-      // Listed by either side's GET: confirmed, whichever version is kept.
-      return kept.unconfirmedSince !== null && (prev.unconfirmedSince === null || m.unconfirmedSince === null) ? { ...kept, unconfirmedSince: null } : kept;
+      const other = kept === prev ? m : prev;
+      // Listed by the other side's GET: confirmed. An event's version keeps its status and takes
+      // the GET's other fields (template, reference, ...), which an event may lack.
+      return kept.unconfirmedSince !== null && other.unconfirmedSince === null ? completedBy(other, kept) : kept;
     });
     merged.push(...rest.values());
     const now = Math.max(known.fetchedAt.getTime(), incoming.fetchedAt.getTime());
@@ -64,6 +66,18 @@ function bounded(messages: readonly D7MessageDetails[], bounds: RecordBounds, no
   // Back in their original order, so a held message keeps its place between merges.
   const admitted = new Set(held.slice(0, room));
   return [...kept, ...messages.filter((m) => admitted.has(m))];
+}
+
+/** The GET's message at the event's status: the reason GET gave explains only its own status. */
+function completedBy(listed: D7MessageDetails, event: D7MessageDetails): D7MessageDetails {
+  return {
+    ...listed,
+    status: event.status,
+    state: event.state,
+    isFinal: event.isFinal,
+    observedAt: event.observedAt,
+    reason: event.status === listed.status ? listed.reason : event.reason,
+  };
 }
 
 /** `record` holding `messages` instead of its own, its state aggregated again. */

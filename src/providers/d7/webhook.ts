@@ -140,13 +140,16 @@ function parse(body: unknown): WebhookParse {
     update: {
       kind: 'patch',
       id: event.request_id,
+      part: msgId,
       eventAt,
       apply: (known, observedAt, receivedAt) => patchReport(known as D7Record, event, msgId, observedAt, receivedAt),
       alone: (id, observedAt, receivedAt) => reportFromEvent(id, event, msgId, observedAt, receivedAt),
       holding: (known, heldAfter) => {
         const messages = (known as D7Record).details.messages;
+        const named = messages.find((m) => m.msgId.toLowerCase() === msgId);
         return {
-          listed: messages.some((m) => m.msgId.toLowerCase() === msgId),
+          listed: named !== undefined,
+          confirmed: named !== undefined && named.unconfirmedSince === null,
           held: messages.filter((m) => m.unconfirmedSince !== null && m.unconfirmedSince > heldAfter).length,
         };
       },
