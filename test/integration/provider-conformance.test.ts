@@ -22,6 +22,7 @@ const cases: ConformanceCase[] = [
     invalidId: 'not-a-uuid',
     scenarios: D7_SANDBOX,
     webhookBody: () => d7Event(D7_SANDBOX.example, D7_DOCS_EXAMPLE.messages[0]!.msg_id, 'delivered', Date.now()),
+    olderWebhookBody: () => d7Event(D7_SANDBOX.example, D7_DOCS_EXAMPLE.messages[0]!.msg_id, 'sent', Date.now()),
   },
   {
     module: betatel,
@@ -32,6 +33,7 @@ const cases: ConformanceCase[] = [
     invalidId: 'not-a-ulid',
     scenarios: BETATEL_SANDBOX,
     webhookBody: () => BETATEL_DOCS_EXAMPLE,
+    olderWebhookBody: () => ({ ...BETATEL_DOCS_EXAMPLE, status: 'SENT', delivery_timestamp: null, delivery_time: null }),
   },
   acmeCase,
 ];
@@ -75,6 +77,14 @@ async function lookup(c: ConformanceCase, id: string): Promise<Item> {
   const res = await h.query<{ messageStatus: Item }>(LOOKUP, { provider: c.module.key, id });
   expect(res.errors).toBeUndefined();
   return res.data!.messageStatus;
+}
+
+/** Posts a body to the provider's webhook endpoint and waits until it is applied. */
+async function pushWebhook(c: ConformanceCase, body: unknown): Promise<void> {
+  const before = await appliedCount(h, { provider: c.module.key });
+  const res = await postWebhook(h, `/webhooks/${c.module.key.toLowerCase()}/${c.module.webhook!.sandboxToken}`, body);
+  expect(res.status).toBeLessThan(300);
+  await until(async () => (await appliedCount(h, { provider: c.module.key })) > before, 3_000, `a ${c.module.key} webhook applied`);
 }
 
 describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key, c) => {
@@ -121,11 +131,15 @@ describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key
     expect(node.data?.node).toEqual({ __typename: c.module.typeName });
   });
 
+  it('keeps the merge rule: a webhook with an earlier state does not move the answer backwards', async () => {
+    expect(await lookup(c, c.found.id)).toMatchObject({ state: c.found.state });
+    await pushWebhook(c, c.olderWebhookBody());
+    const res = await h.query<{ messageStatus: Item }>(LOOKUP.replace(', maxAge: 0', ''), { provider: c.module.key, id: c.found.id });
+    expect(res.data?.messageStatus).toMatchObject({ state: c.found.state });
+  });
+
   it('applies a webhook body at /webhooks/{key}/{token}', async () => {
-    const before = await appliedCount(h, { provider: c.module.key });
-    const res = await postWebhook(h, `/webhooks/${c.module.key.toLowerCase()}/${c.module.webhook!.sandboxToken}`, c.webhookBody());
-    expect(res.status).toBeLessThan(300);
-    await until(async () => (await appliedCount(h, { provider: c.module.key })) > before, 3_000, `a ${c.module.key} webhook applied`);
+    await pushWebhook(c, c.webhookBody());
   });
 
   it('streams the current record to a subscriber first', async () => {

@@ -18,4 +18,6 @@ export interface ConformanceCase {
   scenarios: Record<ErrorScenario, string>;
   /** A webhook body about `found.id`, as the provider would push it. */
   webhookBody(): unknown;
+  /** A webhook body about `found.id` in a state behind `found.state` (SENT): the merge rule must not apply it. */
+  olderWebhookBody(): unknown;
 }

@@ -14,4 +14,5 @@ export const acmeCase: ConformanceCase = {
   invalidId: 'acme-12',
   scenarios: ACME_SANDBOX,
   webhookBody: () => ({ id: ACME_SANDBOX.example, state: 'seen', updated_at: new Date().toISOString() }),
+  olderWebhookBody: () => ({ id: ACME_SANDBOX.example, state: 'gone', updated_at: new Date().toISOString() }),
 };
