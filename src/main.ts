@@ -59,6 +59,7 @@ const graphqlWs = attachGraphQLWs(server, {
   maxPayloadBytes: config.security.maxBodyBytes,
   callerOf: app.callerOf,
   limits: config.graphqlWs,
+  allowedOrigins: config.security.corsOrigins,
   metrics: app.metrics,
 });
 

@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { codeForStatus } from '../http/plain-answers.js';
 import { addressIdentity } from '../security/client-address.js';
+import { webSocketOriginAllowed } from '../security/csrf.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import type { GraphQLWsSettings } from './graphql-ws-config.js';
 import type { WsMetrics } from './metrics.js';
@@ -28,6 +29,8 @@ export interface GraphQLWsOptions {
   callerOf(request: Request): { id: string } | undefined;
   /** MAX_WS_SOCKETS_PER_CLIENT and WS_IDLE_TIMEOUT_MS. */
   limits: GraphQLWsSettings;
+  /** CORS_ORIGINS: browser pages of these origins (besides this service's own) may open a socket. */
+  allowedOrigins: readonly string[];
   metrics?: WsMetrics;
   path?: string;
   /** WebSocket ping interval; a peer that misses one is dropped. */
@@ -108,7 +111,16 @@ function errorCodes(body: unknown): string[] {
  * its socket, its `complete`, or a failure reading it (ws-relay.ts).
  */
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
-  const wss = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes });
+  const wss = new WebSocketServer({
+    server,
+    path: options.path ?? '/graphql',
+    maxPayload: options.maxPayloadBytes,
+    // Another site's page is refused at the handshake (csrf.ts webSocketOriginAllowed), before connection_init.
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) =>
+      webSocketOriginAllowed(origin, req.headers.host, options.allowedOrigins)
+        ? done(true)
+        : done(false, 403, "this page's origin may not open a WebSocket here: only this service's own origin and those in CORS_ORIGINS may", { 'Content-Type': 'text/plain' }),
+  });
   const maxEventBytes = options.maxEventBytes ?? options.maxPayloadBytes * 16;
   const sockets = new WsSockets(options.limits, options.metrics);
   const headersBySocket = new WeakMap<object, Headers>();

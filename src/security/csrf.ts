@@ -61,3 +61,25 @@ export function corsFor(origins: readonly string[]): (request: Request) => CORSO
     return origin !== null && allowed.has(origin) ? { ...options, origin } : false;
   };
 }
+
+/**
+ * The CSRF rule for WebSocket handshakes (graphql-ws). A browser opens a WebSocket to any site
+ * without a preflight or a custom header, and the page reads every answer (no same-origin policy
+ * applies), so the header and credential checks above cannot guard it; but a browser always sends
+ * `Origin` on the handshake. Accepted: no Origin (routers, Node clients: not a browser), this
+ * service's own origin (the Host the browser connected to), or an origin in CORS_ORIGINS, the
+ * ones already trusted to call from a browser. Anything else, "null" (sandboxed frames, file://
+ * pages) included, is another site's page.
+ */
+export function webSocketOriginAllowed(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (allowedOrigins.includes(origin)) return true;
+  if (host === undefined) return false;
+  try {
+    const page = new URL(origin);
+    // The Host header has no scheme (TLS may end at a proxy): read it with the page's, so default ports compare equal.
+    return page.host === new URL(`${page.protocol}//${host}`).host;
+  } catch {
+    return false;
+  }
+}

@@ -92,7 +92,8 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     if (closing || announced === next) return;
     announced = next;
     if (next === 'up') logger.info({ redis: 'up', replicaId }, 'Redis connected: this replica shares state with the others');
-    else logger.warn({ redis: 'down', replicaId, reason: lastError }, 'Redis unavailable: this replica runs on local state only until it reconnects');
+    // A Redis that shuts down or restarts just closes the socket: no error says why.
+    else logger.warn({ redis: 'down', replicaId, reason: lastError ?? 'connection closed' }, 'Redis unavailable: this replica runs on local state only until it reconnects');
   };
   metrics?.observeState(() => ({ commands: state, pubsub }));
   // Judged by its answers: a stalled Redis is marked down, and both connections are dropped,
@@ -127,6 +128,8 @@ export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): R
     subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
     client.on('ready', () => {
       timeoutsInARow = 0;
+      // The next outage's line tells its own reason, not this one's.
+      lastError = undefined;
       becomes('up');
     });
     client.on('close', () => becomes('down'));

@@ -135,6 +135,7 @@ export async function serveOnLoopback(h: Harness, keepAliveMs?: number, override
     keepAliveMs,
     callerOf: h.app.callerOf,
     limits: h.config.graphqlWs,
+    allowedOrigins: h.config.security.corsOrigins,
     metrics: h.app.metrics,
     ...overrides,
   });

@@ -96,7 +96,9 @@ describe('Redis stopped mid-run, then back', () => {
     expect(shared.connection.state).toBe('down');
     // The second "down" line: the first was the frozen Redis above.
     expect(redisLines(WARN)).toHaveLength(2);
-    expect(redisLines(WARN)[1]).toMatchObject({ redis: 'down' });
+    // Its reason is this outage's, not the stall's before it, and says what happened even when the socket just closed.
+    expect(redisLines(WARN)[1]).toMatchObject({ redis: 'down', reason: expect.any(String) });
+    expect(redisLines(WARN)[1]!.reason).not.toMatch(/stalled/);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^redis_up 0$/m);
     expect(text).toMatch(/^redis_command_failures_total\{command="ratelimit_take",reason="down"\} [1-9]/m);
