@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { schema } from '../src/graphql/schema.js';
+import { buildSchema } from '../src/graphql/schema.js';
+import { providers } from '../src/providers/registry.js';
 import { sortSdl } from './sort-sdl.js';
 
 /** Writes schema.graphql, sorted (see sortSdl); with --check, fails when the committed file differs from the code. */
 const target = new URL('../schema.graphql', import.meta.url);
-const printed = sortSdl(printSubgraphSchema(schema));
+const printed = sortSdl(printSubgraphSchema(buildSchema(providers)));
 
 if (process.argv.includes('--check')) {
   let committed = '';

@@ -1,10 +1,11 @@
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createContext } from './create-context.js';
 import { useCompiledExecution } from './graphql/jit.js';
-import { schema } from './graphql/schema.js';
+import { buildSchema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/error-codes.js';
 import { usePlainAnswers } from './http/plain-answers.js';
 import { boundedDocumentCaches } from './http/document-cache.js';
@@ -16,6 +17,7 @@ import { LiveSubscriptions } from './live/subscriptions.js';
 import { WatcherRegistry } from './live/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { ClientLookupSlots } from './lookup/client-slots.js';
+import { unconfiguredClient } from './lookup/not-configured.js';
 import { KeptAnswers } from './lookup/kept-answers.js';
 import { StatusService, type ProviderRules } from './lookup/status-service.js';
 import { createObservability, type ObservabilityDeps } from './observability/index.js';
@@ -25,7 +27,9 @@ import { knownOperationNames } from './persisted/operation-names.js';
 import { usePersistedDocuments } from './persisted/persisted-documents.js';
 import { exampleTabs } from './playground/examples.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
-import { providers } from './providers/registry.js';
+import { providerDirectory } from './providers/directory.js';
+import type { AnyProviderModule } from './providers/provider.js';
+import { providers as defaultProviders } from './providers/registry.js';
 import { createSecurity } from './security/index.js';
 import type { Caller } from './security/scopes.js';
 import { redisLookupTier } from './shared-state/lookup-tier.js';
@@ -36,10 +40,14 @@ import type { RecordMerge } from './domain/status-merge.js';
 
 export interface AppDeps extends Partial<ObservabilityDeps> {
   logger?: Logger;
+  /** The providers served, in schema order (default: the real ones, providers/registry.ts); each needs its settings in `config.providers`. */
+  providers?: readonly AnyProviderModule[];
 }
 
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  /** The schema built for this app's providers (graphql-ws serves it too). */
+  schema: GraphQLSchema;
   service: StatusService;
   /** The Redis tier when REDIS_URL is set (cache tier, single flight, status events, rate limits). */
   sharedState: SharedState | undefined;
@@ -60,12 +68,21 @@ export interface App {
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
+  const providers = deps.providers ?? defaultProviders;
+  const directory = providerDirectory(providers);
+  const schema = buildSchema(providers);
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
-  const clients = new Map(providers.map((p) => [p.key, p.createClient(config.providers[p.key]!, config.upstream, observability.upstream, config.records)]));
+  const clients = new Map(
+    providers.map((p) => {
+      const settings = config.providers[p.key];
+      const credentials = settings?.credentials;
+      return [p.key, settings && credentials ? p.createClient({ baseUrl: settings.baseUrl, credentials }, config.upstream, observability.upstream, config.records) : unconfiguredClient(p.key, p.credentialVariables)];
+    }),
+  );
   const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(config.records) }]));
   const sharedState =
     config.sharedState &&
-    createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, maxKeptParts: config.webhooks.maxKept });
+    createSharedState(config.sharedState, { logger, registry: observability.metrics.registry, records: config.records, maxKeptParts: config.webhooks.maxKept, providers });
   // What webhooks said that the providers have not shown yet: never dropped by the cache (issue 23).
   const kept = new KeptAnswers(config.webhooks.maxKept);
   const service = new StatusService(clients, {
@@ -138,6 +155,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const scope = observability.scopeOf(request);
       return createContext({
         service,
+        providers: directory,
         live,
         request,
         caller,
@@ -153,7 +171,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     graphiql: security.graphiql && {
       title: 'message-status-graph',
-      ...playgroundOptions(exampleTabs(config.security.anonymousScopes)),
+      ...playgroundOptions(exampleTabs(providers, config.security.anonymousScopes)),
     },
     renderGraphiQL: graphiqlPage.render,
   });
@@ -166,5 +184,5 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     unresync?.();
     await sharedState?.close();
   };
-  return { yoga, service, sharedState, watchers, live, callerOf: security.callerOf, logger, metrics: observability.metrics, readiness: observability.readiness, close };
+  return { yoga, schema, service, sharedState, watchers, live, callerOf: security.callerOf, logger, metrics: observability.metrics, readiness: observability.readiness, close };
 }

@@ -16,9 +16,27 @@ export interface Lookups {
   load(provider: string, id: string, maxAgeSeconds?: number): Promise<MessageStatusRecord | null>;
 }
 
+/** What resolvers need of one provider: its names and its id format. */
+export interface ProviderIdentity {
+  key: string;
+  label: string;
+  typeName: string;
+  idFormat: string;
+  parseId(raw: string): string | undefined;
+}
+
+/** The providers this app was built with (createApp's list), by enum value and by GraphQL type name. */
+export interface ProviderDirectory {
+  readonly all: readonly ProviderIdentity[];
+  /** Throws for a key the schema does not have (the Provider enum lets no other through). */
+  byKey(key: string): ProviderIdentity;
+  byTypeName(typeName: string): ProviderIdentity | undefined;
+}
+
 /** What every resolver receives; one per GraphQL request. */
 export interface GraphQLContext {
   lookups: Lookups;
+  providers: ProviderDirectory;
   maxBatchSize: number;
   /** Most representations in one `_entities` call (MAX_ENTITY_REPRESENTATIONS). */
   maxEntityRepresentations: number;

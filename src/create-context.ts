@@ -1,4 +1,4 @@
-import type { GraphQLContext } from './context.js';
+import type { GraphQLContext, ProviderDirectory } from './context.js';
 import type { ItemTally } from './observability/request-scope.js';
 import type { ClientLookupSlots } from './lookup/client-slots.js';
 import { RequestDeadline } from './lookup/deadline.js';
@@ -10,6 +10,7 @@ import type { Caller } from './security/scopes.js';
 
 export interface ContextOptions {
   service: StatusService;
+  providers: ProviderDirectory;
   live: Subscriptions;
   request: Request;
   caller: Caller;
@@ -40,6 +41,7 @@ export function createContext(options: ContextOptions): GraphQLContext {
       trace: options.trace,
       slots: options.clientSlots && { shared: options.clientSlots, clientId: options.caller.id },
     }),
+    providers: options.providers,
     maxBatchSize: options.maxBatchSize,
     maxEntityRepresentations: options.maxEntityRepresentations,
     answer: new AnswerMeter(),

@@ -4,7 +4,6 @@ import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyServerLimits, httpServerOptions } from './http/server-options.js';
-import { schema } from './graphql/schema.js';
 import { attachGraphQLWs } from './live/graphql-ws.js';
 import { createLogger } from './logger.js';
 import { listen } from './listen.js';
@@ -56,7 +55,7 @@ try {
 // graphql-ws on the same port and path, for routers that speak only WebSocket (docs/subscriptions-and-webhooks.md).
 const graphqlWs = attachGraphQLWs(server, {
   yoga: app.yoga,
-  schema,
+  schema: app.schema,
   maxPayloadBytes: config.security.maxBodyBytes,
   callerOf: app.callerOf,
   limits: config.graphqlWs,

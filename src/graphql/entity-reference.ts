@@ -33,7 +33,7 @@ export async function resolveEntityReference(ctx: GraphQLContext, representation
     let target: { provider: string; id: string };
     if (useOwnKey) target = { provider: own.provider, id: value };
     else {
-      const parsed = parseGlobalId(value, own?.provider);
+      const parsed = parseGlobalId(ctx, value, own?.provider);
       if (parsed instanceof Error) return parsed;
       target = parsed;
     }

@@ -1,9 +1,7 @@
 import type { GraphQLError } from 'graphql';
-import type { GraphQLContext } from '../context.js';
+import type { GraphQLContext, ProviderIdentity } from '../context.js';
 import type { MessageStatusRecord } from '../domain/message-status.js';
 import { ProviderFailure } from '../domain/provider-failure.js';
-import type { ProviderModule } from '../providers/provider.js';
-import { providerByKey, providerByTypeName } from '../providers/registry.js';
 import { decodeGlobalId } from './global-id.js';
 import { LookupProblem } from './lookup-problem.js';
 
@@ -12,7 +10,7 @@ export function quoteId(raw: string): string {
   return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 }
 
-function invalidIdMessage(provider: ProviderModule, raw: string): string {
+function invalidIdMessage(provider: ProviderIdentity, raw: string): string {
   return `${quoteId(raw)} is not a valid ${provider.label} message id: expected ${provider.idFormat}`;
 }
 
@@ -41,7 +39,7 @@ export async function lookupResult(ctx: GraphQLContext, providerKey: string, raw
 }
 
 async function lookupItem(ctx: GraphQLContext, providerKey: string, raw: string, maxAge?: number | null): Promise<MessageStatusRecord | LookupProblem> {
-  const provider = providerByKey(providerKey);
+  const provider = ctx.providers.byKey(providerKey);
   const badAge = maxAgeProblem(maxAge, provider.key, raw);
   if (badAge) return ctx.answer.weighProblem(badAge);
   const id = provider.parseId(raw);
@@ -69,9 +67,9 @@ export async function findOrNull(ctx: GraphQLContext, providerKey: string, raw: 
 }
 
 /** Provider key and id of an opaque global id, or the BAD_USER_INPUT problem; `onlyProvider` restricts it to one provider's type. */
-export function parseGlobalId(globalId: string, onlyProvider?: string): { provider: string; id: string } | GraphQLError {
+export function parseGlobalId(ctx: GraphQLContext, globalId: string, onlyProvider?: string): { provider: string; id: string } | GraphQLError {
   const decoded = decodeGlobalId(globalId);
-  const provider = decoded && providerByTypeName(decoded.typeName);
+  const provider = decoded && ctx.providers.byTypeName(decoded.typeName);
   if (!decoded || !provider || (onlyProvider !== undefined && provider.key !== onlyProvider)) {
     return new LookupProblem('InvalidMessageId', `${quoteId(globalId)} is not a valid global id of this service`, onlyProvider ?? '', globalId, false).toGraphQLError('id');
   }
@@ -80,7 +78,7 @@ export function parseGlobalId(globalId: string, onlyProvider?: string): { provid
 
 /** Resolves an opaque global id for `node(id:)`. */
 export async function findByGlobalId(ctx: GraphQLContext, globalId: string): Promise<MessageStatusRecord | null> {
-  const parsed = parseGlobalId(globalId);
+  const parsed = parseGlobalId(ctx, globalId);
   if (parsed instanceof Error) throw parsed;
   return findOrNull(ctx, parsed.provider, parsed.id, 'id');
 }

@@ -1,6 +1,5 @@
-import { builder } from './builder.js';
 import { resolveEntityReference } from './entity-reference.js';
-import type { AnyRecord, ProviderLookupOptions, ProviderTypeRef } from '../providers/graphql-kit.js';
+import type { AnyRecord, Builder, ProviderLookupOptions, ProviderTypeRef } from '../providers/graphql-kit.js';
 import { findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
 
 /**
@@ -9,7 +8,7 @@ import { findOrNull, MAX_AGE_DESCRIPTION } from './lookup.js';
  * implementation), and a nullable root field looking one record up by id,
  * with `maxAge`, through the request's loader.
  */
-export function defineProviderLookup(type: ProviderTypeRef, options: ProviderLookupOptions): void {
+export function defineProviderLookup(builder: Builder, type: ProviderTypeRef, options: ProviderLookupOptions): void {
   const { provider, keyField } = options;
   builder.asEntity(type, {
     // The key field is a runtime name here, so the selection's literal type cannot be spelled out.

@@ -4,6 +4,7 @@ import { mergeAnswers, type Answer, type MergeOutcome, type RecordMerge } from '
 import { isNews } from '../domain/news.js';
 import type { ProviderClient } from '../providers/provider.js';
 import { InFlight } from './in-flight.js';
+import { notConfigured } from './not-configured.js';
 import type { KeptPart } from './kept-part.js';
 import type { SharedTier } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
@@ -153,7 +154,7 @@ export class StatusService {
   lookup(provider: string, id: string, notBefore = Number.NEGATIVE_INFINITY, trace?: unknown, poll?: PollTicket): Lookup {
     const guarded = this.guarded.get(provider);
     if (!guarded) {
-      return Promise.reject(new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` }));
+      return Promise.reject(notConfigured(provider));
     }
     const key = `${provider}:${id}`;
     const hit = this.cache.get(key, notBefore);
@@ -364,7 +365,7 @@ export class StatusService {
    */
   async fetchUpstream(provider: string, id: string): Promise<MessageStatusRecord | null> {
     const guarded = this.guarded.get(provider);
-    if (!guarded) throw new ProviderFailure({ provider, code: 'NOT_CONFIGURED', message: `${provider} is not configured on this server` });
+    if (!guarded) throw notConfigured(provider);
     const { client, policy, rules } = guarded;
     const startedAt = Date.now();
     const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);

@@ -1,50 +1,38 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { encodeGlobalId } from '../graphql/global-id.js';
-import { BETATEL_SANDBOX } from '../providers/betatel/simulator.js';
-import { D7_SANDBOX } from '../providers/d7/simulator.js';
+import type { AnyProviderModule } from '../providers/provider.js';
 
 // Same depth from src/playground/ and dist/playground/: the project's operations/ folder
 // (a checkout, the npm package and the container all carry it).
 const OPERATIONS = new URL('../../operations/', import.meta.url);
 
-const VARIABLES: Record<string, unknown> = {
-  MessageStatuses: {
-    refs: [
-      { provider: 'D7', id: D7_SANDBOX.example },
-      { provider: 'BETATEL', id: BETATEL_SANDBOX.example },
-      { provider: 'D7', id: 'not-a-uuid' },
-      { provider: 'BETATEL', id: BETATEL_SANDBOX.notFound },
-      { provider: 'D7', id: D7_SANDBOX.rateLimited },
-      { provider: 'BETATEL', id: '01KAZZZZZZZZZZZZZZZZZZZZZZ' },
-    ],
-  },
-  MessageStatus: { provider: 'D7', id: D7_SANDBOX.mixed },
-  D7Report: { requestId: D7_SANDBOX.example },
-  BetatelWdr: { uuid: BETATEL_SANDBOX.example },
-  Node: { id: encodeGlobalId('BetatelWdr', BETATEL_SANDBOX.example) },
-};
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A ULID for now (48-bit time, 80 random bits): a Betatel uuid the simulator has never seen. */
-function freshUlid(): string {
-  let time = Date.now();
-  let head = '';
-  for (let i = 0; i < 10; i += 1) {
-    head = CROCKFORD[time % 32]! + head;
-    time = Math.floor(time / 32);
-  }
-  return head + Array.from({ length: 16 }, () => CROCKFORD[randomInt(32)]).join('');
+/** Each provider's refs in turn (a record from each first, then their typed errors), as one list. */
+function interleavedRefs(providers: readonly AnyProviderModule[]): { provider: string; id: string }[] {
+  const longest = Math.max(0, ...providers.map((p) => p.sandbox.examples.refs.length));
+  return Array.from({ length: longest }, (_, i) =>
+    providers.flatMap((p) => {
+      const id = p.sandbox.examples.refs[i];
+      return id === undefined ? [] : [{ provider: p.key, id }];
+    }),
+  ).flat();
 }
 
-/**
- * The subscription tab follows ids minted when the server starts, so the simulators first see
- * them when the tab is run and their states move (a fixed id would already be final after a
- * first run). The third ref shows a typed error among them.
- */
-function movingRefs() {
-  return { refs: [{ provider: 'D7', id: randomUUID() }, { provider: 'BETATEL', id: freshUlid() }, { provider: 'D7', id: D7_SANDBOX.example }] };
+/** Variables of every tab, by operation name (operations/{name}.graphql), in tab order; the providers give the ids. */
+function tabVariables(providers: readonly AnyProviderModule[]): Record<string, unknown> {
+  const [first] = providers;
+  if (!first) return {};
+  const withStatus = providers.find((p) => p.sandbox.examples.status !== undefined);
+  // Another provider than the MessageStatus tab's, when there is one, so the tabs show both.
+  const nodeProvider = providers[1] ?? first;
+  return {
+    MessageStatuses: { refs: interleavedRefs(providers) },
+    ...(withStatus && { MessageStatus: { provider: withStatus.key, id: withStatus.sandbox.examples.status } }),
+    ...Object.fromEntries(providers.map((p) => [p.typeName, p.sandbox.examples.own])),
+    Node: { id: encodeGlobalId(nodeProvider.typeName, nodeProvider.sandbox.examples.refs[0]!) },
+    // Ids minted when the server starts, so the simulators first see them when the tab is run and
+    // their states move (a fixed id would already be final after a first run); the last ref is a fixed one.
+    MessageStatusChanged: { refs: [...providers.map((p) => ({ provider: p.key, id: p.sandbox.examples.fresh() })), { provider: first.key, id: first.sandbox.examples.refs[0]! }] },
+  };
 }
 
 /**
@@ -69,9 +57,11 @@ function forAnonymous(query: string, anonymousScopes: ReadonlySet<string> | unde
  * GraphiQL tabs: the project's own operations, with sandbox ids filled in, and the fields that
  * anonymous callers may not read commented out when anonymous access is on without their scope.
  */
-export function exampleTabs(anonymousScopes?: ReadonlySet<string>): { query: string; variables: string }[] {
-  return Object.entries({ ...VARIABLES, MessageStatusChanged: movingRefs() }).map(([name, variables]) => ({
-    query: forAnonymous(readFileSync(new URL(`${name}.graphql`, OPERATIONS), 'utf8'), anonymousScopes),
-    variables: JSON.stringify(variables, null, 2),
-  }));
+export function exampleTabs(providers: readonly AnyProviderModule[], anonymousScopes?: ReadonlySet<string>): { query: string; variables: string }[] {
+  return Object.entries(tabVariables(providers)).flatMap(([name, variables]) => {
+    const file = new URL(`${name}.graphql`, OPERATIONS);
+    // A provider without an operation of its own (one added by a test) has no tab.
+    if (!existsSync(file)) return [];
+    return [{ query: forAnonymous(readFileSync(file, 'utf8'), anonymousScopes), variables: JSON.stringify(variables, null, 2) }];
+  });
 }

@@ -14,6 +14,12 @@ export interface ProviderSettings<Credentials = Record<string, string>> {
   credentials: Credentials | undefined;
 }
 
+/** Settings with credentials: the only kind a client is built from (without them, lookups answer NOT_CONFIGURED before any client). */
+export interface ConfiguredSettings<Credentials = Record<string, string>> {
+  baseUrl: string;
+  credentials: Credentials;
+}
+
 /** Looks up one message at one provider. */
 export interface ProviderClient {
   /**
@@ -102,6 +108,21 @@ export interface ProviderWebhook {
   parse(body: unknown): WebhookParse;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module has its own credentials type
+export type AnyProviderModule = ProviderModule<any>;
+
+/** The sandbox ids this provider shows in the GraphiQL tabs (src/playground/examples.ts). */
+export interface PlaygroundExamples {
+  /** Ids for the MessageStatuses tab: a record first, then ids that answer typed errors (interleaved with the other providers'). */
+  refs: readonly string[];
+  /** The MessageStatus tab's id, when this provider has one worth showing (the first provider that has one is shown). */
+  status?: string;
+  /** The variables of this provider's own operation, operations/{typeName}.graphql (a provider without that file gets no tab). */
+  own: Record<string, string>;
+  /** An id minted now, which the simulator has never seen: its state moves once the subscription tab runs. */
+  fresh(): string;
+}
+
 /** A documented sandbox id and what it does. */
 export interface SandboxId {
   id: string;
@@ -109,8 +130,9 @@ export interface SandboxId {
 }
 
 /**
- * Everything the service knows about one provider. Adding a provider means
- * one new folder exporting one of these, and one line in registry.ts.
+ * Everything the service knows about one provider. Adding a provider means one new folder
+ * exporting one of these, and one line in a provider list: registry.ts for the real service,
+ * `createApp(config, { providers })` for a test.
  */
 export interface ProviderModule<Credentials = Record<string, string>> {
   /** The value of the GraphQL `Provider` enum. */
@@ -120,16 +142,27 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   typeName: string;
   /** Human wording of the id format, for error messages. */
   idFormat: string;
+  /** How the schema's shared descriptions name this provider's ids (each joined with the other providers' wording). */
+  idWording: {
+    /** MessageStatus.providerMessageId, e.g. D7 `request_id`. */
+    field: string;
+    /** MessageRef.id, e.g. D7 `request_id` (a UUID). */
+    ref: string;
+    /** InvalidMessageId, e.g. D7: a UUID. */
+    format: string;
+  };
   /** Canonical form of a valid id, or undefined when the id fails the provider's format. */
   parseId(raw: string): string | undefined;
   /** Environment variables this provider reads (merged into the configuration contract). */
   env: z.ZodRawShape;
   /** Settings from the validated environment, plus any problems (reported with all others). */
   settings(env: Record<string, unknown>): { settings: ProviderSettings<Credentials>; problems: string[] };
+  /** The environment variables that configure the credentials, named in the NOT_CONFIGURED error. */
+  credentialVariables: readonly string[];
   /** Secret values inside the credentials, for redaction. */
   secrets(credentials: Credentials): string[];
   /** `observer` hears every upstream request (metrics, tracing); pass it to ProviderHttp. `bounds`: what one record may hold. */
-  createClient(settings: ProviderSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds?: RecordBounds): ProviderClient;
+  createClient(settings: ConfiguredSettings<Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds?: RecordBounds): ProviderClient;
   /**
    * The status merge for this provider's records, within `bounds`, when a record holds several
    * messages (D7: per `msg_id`); the default compares whole records (domain/status-merge.ts).
@@ -152,6 +185,8 @@ export interface ProviderModule<Credentials = Record<string, string>> {
   sandbox: {
     credentials: Credentials;
     createSimulator(options?: SimulatorOptions): ProviderSimulator;
+    /** What the GraphiQL tabs show in sandbox mode. */
+    examples: PlaygroundExamples;
     /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the documented table (docs/getting-started.md) to them. */
     ids: readonly SandboxId[];
   };

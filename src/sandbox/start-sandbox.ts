@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
-import type { SimulatorOptions, SimulatorWebhookOptions } from '../providers/provider.js';
-import { providers } from '../providers/registry.js';
+import type { AnyProviderModule, SimulatorOptions, SimulatorWebhookOptions } from '../providers/provider.js';
+import { providers as defaultProviders } from '../providers/registry.js';
 import { serveSimulator, type RunningSimulator } from './serve.js';
 
 export interface Sandbox {
@@ -21,8 +21,8 @@ export interface SandboxOptions extends Omit<SimulatorOptions, 'webhooks'> {
   };
 }
 
-/** Starts one loopback simulator per provider. */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+/** Starts one loopback simulator per provider (default: the real ones). */
+export async function startSandbox(options: SandboxOptions = {}, providers: readonly AnyProviderModule[] = defaultProviders): Promise<Sandbox> {
   const { webhooks, ...simulatorOptions } = options;
   let origin: string | undefined;
   const webhookOptions = (key: string): SimulatorWebhookOptions | undefined => {
@@ -44,7 +44,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /** Webhook tokens of sandbox mode, by provider key: the configured one, else the provider's public sandbox token. */
-export function sandboxWebhookTokens(config: Config): Record<string, string> {
+export function sandboxWebhookTokens(config: Config, providers: readonly AnyProviderModule[] = defaultProviders): Record<string, string> {
   return Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.key, config.webhooks.tokens[p.key] ?? p.webhook.sandboxToken]] : [])));
 }
 
@@ -59,7 +59,11 @@ export function loopbackOrigin(host: string, port: number): string {
  * The configuration with every provider pointed at its simulator, with the simulator's
  * credentials, and the webhook endpoints open with the tokens the simulators post with.
  */
-export function withSandboxProviders(config: Config, sandbox: Pick<Sandbox, 'simulators'> & Partial<Pick<Sandbox, 'webhookTokens'>>): Config {
+export function withSandboxProviders(
+  config: Config,
+  sandbox: Pick<Sandbox, 'simulators'> & Partial<Pick<Sandbox, 'webhookTokens'>>,
+  providers: readonly AnyProviderModule[] = defaultProviders,
+): Config {
   const settings = Object.fromEntries(
     providers.map((p) => [p.key, { baseUrl: sandbox.simulators[p.key]!.url, credentials: p.sandbox.credentials as unknown }]),
   );

@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
-import { providers } from '../providers/registry.js';
+import type { AnyProviderModule } from '../providers/provider.js';
+import { providers as defaultProviders } from '../providers/registry.js';
 import type { SharedStateConfig } from './config.js';
 import { connectRedis, type RedisConnection } from './connection.js';
 import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
@@ -47,8 +48,10 @@ export interface SharedState {
  */
 export function createSharedState(
   config: SharedStateConfig,
-  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number },
+  deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number; providers?: readonly AnyProviderModule[] },
 ): SharedState {
+  // Records of any provider not in the list are refused when read back.
+  const providers = deps.providers ?? defaultProviders;
   const metrics = createRedisMetrics(deps.registry);
   const connection = connectRedis(config, { logger: deps.logger, metrics, replicaId: deps.replicaId });
   const answers = createAnswerCodec(providers);

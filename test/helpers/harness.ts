@@ -3,7 +3,8 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { ProviderSimulator } from '../../src/providers/provider.js';
+import type { AnyProviderModule, ProviderSimulator } from '../../src/providers/provider.js';
+import { providers as defaultProviders } from '../../src/providers/registry.js';
 import { startSandbox, withSandboxProviders, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
 import { ALL_SCOPES } from './auth.js';
 
@@ -18,6 +19,9 @@ export interface Harness {
   /** The configuration the app was built from (sandbox providers filled in). */
   config: Config;
   sandbox: Sandbox;
+  /** Each provider's simulator, by provider key. */
+  simulators: Readonly<Record<string, ProviderSimulator>>;
+  /** Shorthands kept for the many tests written before `providers` (they throw when the provider is not in the list). */
   d7: ProviderSimulator;
   betatel: ProviderSimulator;
   /** Runs a typed operation through yoga.fetch (no network between test and server). */
@@ -44,17 +48,23 @@ export async function startHarness(
     /** Points a provider (by key) at another server, e.g. a fault-injecting one; its sandbox credentials stay. */
     baseUrls?: Record<string, string>;
     deps?: AppDeps;
+    /** The providers served, each with its simulator (default: the real ones). A test adds a provider here. */
+    providers?: readonly AnyProviderModule[];
+    /** Webhook tokens by provider key, for providers whose token variable the configuration does not read (a test's own). */
+    webhookTokens?: Record<string, string>;
   } = {},
 ): Promise<Harness> {
-  const sandbox = await startSandbox(options.simulator);
-  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ANONYMOUS_SCOPES: ALL_SCOPES, ...options.env }), sandbox);
+  const providers = options.providers ?? defaultProviders;
+  const sandbox = await startSandbox(options.simulator, providers);
+  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ANONYMOUS_SCOPES: ALL_SCOPES, ...options.env }), sandbox, providers);
   const config = {
     ...sandboxed,
+    webhooks: { ...sandboxed.webhooks, tokens: { ...sandboxed.webhooks.tokens, ...options.webhookTokens } },
     providers: Object.fromEntries(
       Object.entries(sandboxed.providers).map(([key, settings]) => [key, { ...settings, baseUrl: options.baseUrls?.[key] ?? settings.baseUrl }]),
     ),
   };
-  const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }), ...options.deps });
+  const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }), providers, ...options.deps });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     Promise.resolve(
@@ -69,12 +79,23 @@ export async function startHarness(
     return { status: res.status, ...((await res.json()) as { data?: T; errors?: GraphQLFormattedError[] }) };
   };
 
+  const simulators = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, running]) => [key, running.simulator]));
+  const simulator = (key: string) => {
+    const found = simulators[key];
+    if (!found) throw new Error(`no ${key} simulator in this harness`);
+    return found;
+  };
   return {
     app,
     config,
     sandbox,
-    d7: sandbox.simulators.D7!.simulator,
-    betatel: sandbox.simulators.BETATEL!.simulator,
+    simulators,
+    get d7() {
+      return simulator('D7');
+    },
+    get betatel() {
+      return simulator('BETATEL');
+    },
     run: (document, variables) => query(print(document), variables as Record<string, unknown>),
     query,
     post,

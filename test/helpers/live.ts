@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { schema } from '../../src/graphql/schema.js';
 import { EventStreamReader } from '../../src/live/event-stream-reader.js';
 import { attachGraphQLWs, type GraphQLWsOptions, type GraphQLWsServer } from '../../src/live/graphql-ws.js';
 import type { Harness } from './harness.js';
@@ -131,7 +130,7 @@ export async function serveOnLoopback(h: Harness, keepAliveMs?: number, override
   const server = createServer(h.app.yoga);
   const graphqlWs = attachGraphQLWs(server, {
     yoga: h.app.yoga,
-    schema,
+    schema: h.app.schema,
     maxPayloadBytes: 100_000,
     keepAliveMs,
     callerOf: h.app.callerOf,

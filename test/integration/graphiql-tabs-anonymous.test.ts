@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exampleTabs } from '../../src/playground/examples.js';
+import { providers } from '../../src/providers/registry.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { subscribeSse } from '../helpers/live.js';
 
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 it('every query tab answers an anonymous sandbox caller without errors, and says how to read the scoped field', async () => {
-  const tabs = exampleTabs(h.config.security.anonymousScopes);
+  const tabs = exampleTabs(providers, h.config.security.anonymousScopes);
   const queries = tabs.filter((t) => !t.query.includes('subscription '));
   expect(queries.length).toBeGreaterThanOrEqual(5);
   for (const tab of queries) {
@@ -31,7 +32,7 @@ it('every query tab answers an anonymous sandbox caller without errors, and says
 });
 
 it('the subscription tab answers its first events without errors', async () => {
-  const tab = exampleTabs(h.config.security.anonymousScopes).find((t) => t.query.includes('subscription '))!;
+  const tab = exampleTabs(providers, h.config.security.anonymousScopes).find((t) => t.query.includes('subscription '))!;
   const variables = JSON.parse(tab.variables) as { refs: unknown[] };
   const stream = subscribeSse(h, variables, {}, tab.query);
   const first = await stream.waitFor(variables.refs.length);
@@ -41,6 +42,6 @@ it('the subscription tab answers its first events without errors', async () => {
 
 it('with content:read for anonymous callers (or no anonymous access) the tabs are the operations as written', () => {
   for (const scopes of [new Set(['status:read', 'content:read']), undefined]) {
-    expect(exampleTabs(scopes).find((t) => t.query.includes('query BetatelWdr'))!.query).toMatch(/^\s+text$/m);
+    expect(exampleTabs(providers, scopes).find((t) => t.query.includes('query BetatelWdr'))!.query).toMatch(/^\s+text$/m);
   }
 });

@@ -2,12 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { D7Record } from '../../src/providers/d7/normalize.js';
-import { providerByKey } from '../../src/providers/registry.js';
+import { betatel } from '../../src/providers/betatel/index.js';
+import { d7 } from '../../src/providers/d7/index.js';
 import { BETATEL_SANDBOX_CREDENTIALS } from '../../src/providers/betatel/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { receivedCount, sleep, until } from '../helpers/webhooks.js';
 
-const sandboxTokens = { D7: providerByKey('D7').webhook!.sandboxToken, BETATEL: providerByKey('BETATEL').webhook!.sandboxToken };
+const sandboxTokens = { [d7.key]: d7.webhook!.sandboxToken, [betatel.key]: betatel.webhook!.sandboxToken };
 
 describe('sandbox simulators post webhooks as their records advance', () => {
   // The simulators' clock: the test moves it, so a record's life takes no real time.

@@ -1,7 +1,12 @@
-import { providers } from '../../providers/registry.js';
-import { builder } from '../builder.js';
+import type { Builder } from '../../providers/graphql-kit.js';
+import type { AnyProviderModule } from '../../providers/provider.js';
 
-export const ProviderEnum = builder.enumType('Provider', {
-  description: 'A messaging provider whose WhatsApp delivery records this service reads.',
-  values: Object.fromEntries(providers.map((p) => [p.key, { value: p.key, description: p.label }])),
-});
+/** The `Provider` enum: one value per provider the schema is built with. */
+export function defineProviderEnum(builder: Builder, providers: readonly AnyProviderModule[]) {
+  return builder.enumType('Provider', {
+    description: 'A messaging provider whose WhatsApp delivery records this service reads.',
+    values: Object.fromEntries(providers.map((p) => [p.key, { value: p.key, description: p.label }])),
+  });
+}
+
+export type ProviderEnumRef = ReturnType<typeof defineProviderEnum>;

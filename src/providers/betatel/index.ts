@@ -3,7 +3,8 @@ import { secret } from '../../env-values.js';
 import type { ProviderModule } from '../provider.js';
 import { createBetatelClient, type BetatelCredentials } from './client.js';
 import { defineBetatelGraphQL } from './graphql.js';
-import { BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
+import { freshUlid } from './fresh-id.js';
+import { BETATEL_SANDBOX, BETATEL_SANDBOX_CREDENTIALS, BETATEL_SANDBOX_IDS, createBetatelSimulator } from './simulator.js';
 import { betatelDetailsSchema } from './stored.js';
 import { betatelWebhook } from './webhook.js';
 
@@ -15,6 +16,7 @@ export const betatel: ProviderModule<BetatelCredentials> = {
   label: 'Betatel',
   typeName: 'BetatelWdr',
   idFormat: 'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P',
+  idWording: { field: 'Betatel `uuid`', ref: 'Betatel `uuid` (a ULID)', format: 'Betatel: a 26-character ULID' },
   parseId: (raw) => (ULID.test(raw) ? raw.toUpperCase() : undefined),
   env: {
     BETATEL_API_KEY: secret().optional(),
@@ -31,10 +33,17 @@ export const betatel: ProviderModule<BetatelCredentials> = {
       problems,
     };
   },
+  credentialVariables: ['BETATEL_API_KEY', 'BETATEL_ACCOUNT_ID'],
   secrets: (credentials) => [credentials.apiKey],
   createClient: createBetatelClient,
   detailsSchema: betatelDetailsSchema,
   webhook: betatelWebhook,
   graphql: defineBetatelGraphQL,
-  sandbox: { credentials: BETATEL_SANDBOX_CREDENTIALS, createSimulator: createBetatelSimulator, ids: BETATEL_SANDBOX_IDS },
+  sandbox: {
+    credentials: BETATEL_SANDBOX_CREDENTIALS,
+    createSimulator: createBetatelSimulator,
+    ids: BETATEL_SANDBOX_IDS,
+    // The last ref: a ULID without documented behaviour, so the simulator generates a record for it.
+    examples: { refs: [BETATEL_SANDBOX.example, BETATEL_SANDBOX.notFound, '01KAZZZZZZZZZZZZZZZZZZZZZZ'], own: { uuid: BETATEL_SANDBOX.example }, fresh: freshUlid },
+  },
 };

@@ -1,7 +1,6 @@
-import { ProviderFailure } from '../../domain/provider-failure.js';
 import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from '../../domain/record-bounds.js';
 import { ProviderHttp, type HttpLimits, type UpstreamObserver } from '../http.js';
-import type { ProviderClient, ProviderSettings } from '../provider.js';
+import type { ConfiguredSettings, ProviderClient } from '../provider.js';
 import { normalizeD7Report } from './normalize.js';
 import { d7ErrorDetail, d7ReportBody } from './schema.js';
 
@@ -10,14 +9,11 @@ export interface D7Credentials {
 }
 
 /** D7 Networks WhatsApp report client: GET /whatsapp/v2/report/{request_id}. */
-export function createD7Client(settings: ProviderSettings<D7Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds: RecordBounds = DEFAULT_RECORD_BOUNDS): ProviderClient {
+export function createD7Client(settings: ConfiguredSettings<D7Credentials>, limits: HttpLimits, observer?: UpstreamObserver, bounds: RecordBounds = DEFAULT_RECORD_BOUNDS): ProviderClient {
   const credentials = settings.credentials;
-  const http = new ProviderHttp('D7', settings.baseUrl, limits, credentials ? [credentials.token] : [], observer);
+  const http = new ProviderHttp('D7', settings.baseUrl, limits, [credentials.token], observer);
   return {
     async fetchStatus(requestId, call) {
-      if (!credentials) {
-        throw new ProviderFailure({ provider: 'D7', code: 'NOT_CONFIGURED', message: 'D7 is not configured on this server (set D7_API_TOKEN)' });
-      }
       const observedAt = new Date();
       const result = await http.getJson({
         path: `/whatsapp/v2/report/${encodeURIComponent(requestId)}`,
