@@ -85,7 +85,16 @@ async function runTab(index: number, expected: string): Promise<string> {
   await tab.focus();
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('.graphiql-tab').nth(index).getAttribute('aria-selected')).toBe('true');
-  await runButton().click();
+  // GraphiQL derives the operation name from the editor after the tab switch; a Run pressed
+  // before that sends the previous tab's name ("Cannot infer operation" from GraphiQL itself, seen
+  // on a loaded machine). A person is never that fast: wait for the editor, and press Run again
+  // if GraphiQL still answered from its own stale state (nothing reached the server then).
+  await expect.poll(async () => (await page.locator('.graphiql-query-editor').innerText()).includes(TABS[index]!)).toBe(true);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await runButton().click();
+    await expect.poll(async () => { const text = await resultText(); return text.includes(expected) || text.includes('Cannot infer operation'); }, { timeout: 15_000 }).toBe(true);
+    if (!(await resultText()).includes('Cannot infer operation')) break;
+  }
   await expect.poll(resultText, { timeout: 15_000 }).toContain(expected);
   return resultText();
 }
