@@ -28,17 +28,18 @@ import { d7Event, d7Path, postWebhook, sleep, WEBHOOK_ENV } from '../helpers/web
 
 let counter = 0;
 const freshId = () => `00000000-0000-4000-b024-${String(++counter).padStart(12, '0')}`;
-const freshMsgId = () => `6d29d646-4e09-11ee-84f6-${String(counter).padStart(12, '0')}`;
+const freshMsgId = (n: number) => `6d29d646-4e09-11ee-84f${6 + n}-${String(counter).padStart(12, '0')}`;
 const SUBSCRIPTION = `subscription($refs: [MessageRef!]!) { messageStatusChanged(refs: $refs) { __typename ... on D7Report { messages { msgId state } } } }`;
 type Change = { messageStatusChanged: { messages: { msgId: string; state: string }[] } };
-const stateOf = (result: { data?: unknown } | undefined, msgId: string) => (result?.data as Change | undefined)?.messageStatusChanged.messages.find((m) => m.msgId === msgId)?.state;
 const STATUSES = ['sent', 'delivered', 'read'] as const;
 
 /** The provider's GET: it lists the message as sent (it lags the postbacks), or fails. */
 const listedSent = (msgId: string): Fault => ({ kind: 'report', messages: [{ msg_id: msgId, status: 'sent' }] });
 const failing: Fault = { kind: 'status', status: 503 };
 
-const webhook = { replica: fc.integer({ min: 0, max: 2 }), status: fc.integer({ min: 0, max: 2 }), offsetMs: fc.integer({ min: 0, max: 60_000 }) };
+// Message 0 is in the provider's GET; message 1 is not yet (the GET lags the postbacks), so its
+// webhook is kept as a partial record while the GET is retried, failing or not.
+const webhook = { replica: fc.integer({ min: 0, max: 2 }), message: fc.integer({ min: 0, max: 1 }), status: fc.integer({ min: 0, max: 2 }), offsetMs: fc.integer({ min: 0, max: 60_000 }) };
 const step = fc.oneof(
   // Timestamps drawn independently: increasing, equal or shuffled as it happens.
   fc.record({ kind: fc.constant('webhook' as const), ...webhook }),
@@ -87,96 +88,124 @@ describe('three replicas on their own Redis behind a proxy, D7 a fault server', 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('property: every live subscriber on every replica, and a fresh lookup on each, ends at the newest state accepted', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps: Step[]) => {
-        const id = freshId();
-        const msgId = freshMsgId();
-        provider.script(id, listedSent(msgId));
-        const subscribe = (h: Harness) => subscribeSse(h, { refs: [{ provider: 'D7', id }] }, {}, SUBSCRIPTION);
-        const subs: Collected[] = replicas.map(subscribe);
-        const accepted: number[] = [0]; // the provider's GET says sent
-        const answers: number[] = [];
-        try {
-          for (const sub of subs) await sub.waitFor(1);
-          const base = Date.now();
-          const refused: { replica: number; status: number; offsetMs: number }[] = [];
-          const send = async (replica: number, status: number, offsetMs: number) => {
-            const answer = await postWebhook(replicas[replica]!, d7Path(), d7Event(id, msgId, STATUSES[status]!, base + offsetMs));
-            answers.push(answer.status);
-            // 202 is a promise; 503 asks the provider to send it again, as it does once the faults heal.
-            expect([202, 503]).toContain(answer.status);
-            if (answer.status === 202) accepted.push(status);
-            else refused.push({ replica, status, offsetMs });
-          };
-          for (const s of steps) {
-            switch (s.kind) {
-              case 'webhook':
-                await send(s.replica, s.status, s.offsetMs);
-                break;
-              case 'pubsub-drop':
-                await admin.client('KILL', 'TYPE', 'pubsub');
-                break;
-              case 'stall': {
-                proxy.stall();
-                const answered = send(s.replica, s.status, s.offsetMs);
-                await sleep(s.ms);
-                proxy.resume();
-                await answered;
-                break;
-              }
-              case 'redis-restart':
-                await own.stop();
-                await own.start();
-                break;
-              case 'replica-replaced': {
-                // Its subscribers go with it; a client would subscribe again on the replica that replaces it.
-                const gone = replicas[s.replica]!;
-                await subs[s.replica]!.close();
-                await gone.close();
-                replicas[s.replica] = await start();
-                await until(() => redisUp(replicas[s.replica]!), 10_000);
-                subs[s.replica] = subscribe(replicas[s.replica]!);
-                await subs[s.replica]!.waitFor(1);
-                break;
-              }
-              case 'provider':
-                provider.script(id, s.failing ? failing : listedSent(msgId));
-                break;
-            }
+  /** Runs one schedule and checks its outcome (fast-check calls it with the steps it draws). */
+  const runSchedule = async (steps: Step[]) => {
+    const id = freshId();
+    const msgIds = [freshMsgId(0), freshMsgId(1)] as const;
+    const msgId = msgIds[0];
+    provider.script(id, listedSent(msgId));
+    const subscribe = (h: Harness) => subscribeSse(h, { refs: [{ provider: 'D7', id }] }, {}, SUBSCRIPTION);
+    const subs: Collected[] = replicas.map(subscribe);
+    // Per message: the GET lists message 0 as sent; message 1 only the webhooks know.
+    const accepted: number[][] = [[0], []];
+    const answers: number[] = [];
+    try {
+      for (const sub of subs) await sub.waitFor(1);
+      const base = Date.now();
+      type Sent = { replica: number; message: number; status: number; offsetMs: number };
+      const refused: Sent[] = [];
+      const send = async ({ replica, message, status, offsetMs }: Sent) => {
+        const answer = await postWebhook(replicas[replica]!, d7Path(), d7Event(id, msgIds[message]!, STATUSES[status]!, base + offsetMs));
+        answers.push(answer.status);
+        // 202 is a promise; 503 asks the provider to send it again, as it does once the faults heal.
+        expect([202, 503]).toContain(answer.status);
+        if (answer.status === 202) accepted[message]!.push(status);
+        else refused.push({ replica, message, status, offsetMs });
+      };
+      for (const s of steps) {
+        switch (s.kind) {
+          case 'webhook':
+            await send(s);
+            break;
+          case 'pubsub-drop':
+            await admin.client('KILL', 'TYPE', 'pubsub');
+            break;
+          case 'stall': {
+            proxy.stall();
+            const answered = send(s);
+            // Awaited below, after the stall: a failure meanwhile is not an unhandled rejection.
+            answered.catch(() => undefined);
+            await sleep(s.ms);
+            proxy.resume();
+            await answered;
+            break;
           }
-          // The faults heal.
-          proxy.resume();
-          provider.script(id, listedSent(msgId));
-          await until(() => replicas.every(redisUp), 15_000);
-          // The provider redelivers what was refused (a replica that answered may since have been replaced).
-          for (const { replica, status, offsetMs } of refused.splice(0)) {
-            await until(async () => {
-              await send(replica, status, offsetMs);
-              return refused.splice(0).length === 0;
-            }, 15_000);
+          case 'redis-restart':
+            await own.stop();
+            await own.start();
+            break;
+          case 'replica-replaced': {
+            // Its subscribers go with it; a client would subscribe again on the replica that replaces it.
+            const gone = replicas[s.replica]!;
+            await subs[s.replica]!.close();
+            await gone.close();
+            replicas[s.replica] = await start();
+            await until(() => redisUp(replicas[s.replica]!), 10_000);
+            subs[s.replica] = subscribe(replicas[s.replica]!);
+            await subs[s.replica]!.waitFor(1);
+            break;
           }
-
-          const newest = STATUSES[Math.max(...accepted)]!.toUpperCase();
-          for (const [i, sub] of subs.entries()) {
-            await until(() => stateOf(sub.results.at(-1), msgId) === newest, 10_000).catch(() => {
-              throw new Error(`subscriber on replica ${i} ended at ${stateOf(sub.results.at(-1), msgId)}, not ${newest} (answers ${answers.join(',')})`);
-            });
-          }
-          for (const [i, h] of replicas.entries()) {
-            const found = await h.query<{ d7Report: { messages: { msgId: string; state: string }[] } | null }>(
-              `query($id: ID!) { d7Report(requestId: $id) { messages { msgId state } } }`,
-              { id },
-            );
-            expect(found.errors, `lookup on replica ${i}`).toBeUndefined();
-            expect(found.data?.d7Report?.messages.find((m) => m.msgId === msgId)?.state, `lookup on replica ${i}`).toBe(newest);
-          }
-        } finally {
-          proxy.resume();
-          await Promise.all(subs.map((sub) => sub.close()));
+          case 'provider':
+            provider.script(id, s.failing ? failing : listedSent(msgId));
+            break;
         }
-      }),
-      { numRuns: Number(process.env.FAULT_RUNS ?? 5) },
-    );
+      }
+      // The faults heal.
+      proxy.resume();
+      provider.script(id, listedSent(msgId));
+      await until(() => replicas.every(redisUp), 15_000);
+      // The provider redelivers what was refused (a replica that answered may since have been replaced).
+      for (const sent of refused.splice(0)) {
+        await until(async () => {
+          await send(sent);
+          return refused.splice(0).length === 0;
+        }, 15_000);
+      }
+
+      // The newest accepted state of each message; a message no webhook was accepted for, and the GET does not list, is absent.
+      const newest = accepted.map((statuses) => (statuses.length ? STATUSES[Math.max(...statuses)]!.toUpperCase() : undefined));
+      const states = (messages: { msgId: string; state: string }[] | undefined) => msgIds.map((m) => messages?.find((x) => x.msgId === m)?.state);
+      for (const [i, sub] of subs.entries()) {
+        const last = () => states((sub.results.at(-1)?.data as Change | undefined)?.messageStatusChanged.messages);
+        // A subscription completes once every message it knows is final (READ): a message the
+        // provider lists later is not sent to it (FAULT_RUNS=40 found [READ on message 0 during a
+        // stall, then a webhook for message 1]). Such a subscriber is no longer live; what it
+        // showed must still be what was accepted for the messages it knew.
+        let ended = false;
+        void sub.ended.then(() => (ended = true));
+        const done = () => ended && last().every((state, m) => state === undefined || state === newest[m]) && last().some((state) => state === 'READ');
+        await until(() => JSON.stringify(last()) === JSON.stringify(newest) || done(), 10_000).catch(() => {
+          throw new Error(`subscriber on replica ${i} ended at ${JSON.stringify(last())}, not ${JSON.stringify(newest)} (answers ${answers.join(',')})`);
+        });
+      }
+      for (const [i, h] of replicas.entries()) {
+        const found = await h.query<{ d7Report: { messages: { msgId: string; state: string }[] } | null }>(
+          `query($id: ID!) { d7Report(requestId: $id) { messages { msgId state } } }`,
+          { id },
+        );
+        expect(found.errors, `lookup on replica ${i}`).toBeUndefined();
+        expect(states(found.data?.d7Report?.messages), `lookup on replica ${i}`).toEqual(newest);
+      }
+    } finally {
+      proxy.resume();
+      await Promise.all(subs.map((sub) => sub.close()));
+    }
+  };
+
+  it('property: every live subscriber on every replica, and a fresh lookup on each, ends at the newest state accepted', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), runSchedule), {
+      numRuns: Number(process.env.FAULT_RUNS ?? 5),
+      // A schedule an earlier run shrank to, always tried: a report gone final on one message before a webhook for another.
+      examples: [[[{ kind: 'stall', ms: 100, replica: 0, message: 0, status: 2, offsetMs: 0 }, { kind: 'webhook', replica: 0, message: 1, status: 0, offsetMs: 0 }]]],
+    });
   }, 240_000);
+
+  // Known bug, found by this property (FAULT_RUNS=40) and failing 3/3 when run alone: Redis restarted
+  // (nothing lost, append-only), then DELIVERED posted to replica 0 while Redis stalls 100 ms: answered 503
+  // (not accepted), yet replica 0 applied it; the provider's redelivery is answered 202, but the
+  // subscriber on replica 1 stays at SENT (10 s): the 202 for a change replica 0 already held did not
+  // make sure the other replicas hear of it. Not fixed yet; FAULT_KNOWN_BUGS=1 runs it.
+  it.skipIf(!process.env.FAULT_KNOWN_BUGS)('known bug: a redelivered webhook, answered 503 the first time during a stall after a Redis restart, does not reach the other replicas', async () => {
+    await runSchedule([{ kind: 'redis-restart' }, { kind: 'stall', ms: 100, replica: 0, message: 0, status: 1, offsetMs: 0 }]);
+  }, 60_000);
 });
