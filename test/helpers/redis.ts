@@ -30,7 +30,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A redis-server of this test's own, on a free port, without persistence; can be stopped and started again on the same port. */
+/**
+ * A redis-server of this test's own, on a free port; can be stopped and started again on the same port.
+ * Without persistence unless `appendOnlyDir` is given: then every write is fsynced to an append-only
+ * file there, so a kill and start keeps all that was acknowledged (a Redis restarted, not emptied).
+ */
 export interface OwnRedis {
   port: number;
   url: string;
@@ -42,14 +46,15 @@ export interface OwnRedis {
   resume(): void;
 }
 
-export async function startOwnRedis(): Promise<OwnRedis> {
+export async function startOwnRedis(options: { appendOnlyDir?: string } = {}): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const own: OwnRedis = {
     port,
     url: `redis://127.0.0.1:${port}/0`,
     async start() {
-      child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const persistence = options.appendOnlyDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir] : ['--appendonly', 'no'];
+      child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
       const started = child;
       const spawnError = new Promise<never>((_, reject) => started.once('error', reject));
       for (let i = 0; i < 100; i++) {
