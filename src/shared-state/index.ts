@@ -57,14 +57,23 @@ export function createSharedState(
   const answers = createAnswerCodec(providers);
   const entries = createEntryCodec(providers, answers);
   const records = deps.records ?? DEFAULT_RECORD_BOUNDS;
-  const cache = new SharedCache(connection, entries, { maxParts: records.maxMessages + records.maxUnconfirmed }, metrics);
+  const statusEvents = new EventBus(connection, 'status-events', statusChangeSchema(answers), metrics.sentBytes);
+  const cache = new SharedCache(
+    connection,
+    entries,
+    {
+      maxParts: records.maxMessages + records.maxUnconfirmed,
+      announce: (key, answer) => statusEvents.publish({ key, answer, partial: false }),
+    },
+    metrics,
+  );
   const singleFlight = new SharedSingleFlight(connection, cache, entries, undefined, metrics);
   return {
     connection,
     cache,
     entries,
     singleFlight,
-    statusEvents: new EventBus(connection, 'status-events', statusChangeSchema(answers), metrics.sentBytes),
+    statusEvents,
     leases: new Leases(connection, 'watcher'),
     buckets: new RedisBuckets(connection),
     keptJournal: new RedisKeptJournal(connection, answers, deps.maxKeptParts ?? 10_000),

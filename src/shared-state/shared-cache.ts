@@ -25,6 +25,12 @@ const READ_CHUNK = 100;
 export interface SharedCacheOptions {
   /** The most parts (D7 messages) an entry may hold: MAX_MESSAGES_PER_RECORD + MAX_UNCONFIRMED_MESSAGES_PER_REPORT. */
   maxParts: number;
+  /**
+   * Tells the other replicas of an owed change once it lands (a status event with the whole
+   * answer); false when it could not. The event of the change itself went out while Redis was
+   * away, so it was lost: without this, replicas whose pub/sub never dropped would not hear of it.
+   */
+  announce?: (key: string, answer: StoredAnswer) => Promise<boolean>;
 }
 
 type CacheMetrics = Pick<RedisMetrics, 'sharedCacheRead' | 'sharedCacheWrite' | 'sharedCacheConflicts' | 'sentBytes' | 'observeOwed' | 'owedDropped'>;
@@ -37,7 +43,8 @@ type CacheMetrics = Pick<RedisMetrics, 'sharedCacheRead' | 'sharedCacheWrite' | 
  * with it by the status merge and sent again, so a replica holding an older answer never
  * overwrites a newer one, and every writer's change lands. A change that cannot land in time
  * (Redis away, or the same parts rewritten by others throughout) is owed and sent again whole:
- * with the key's next write, every second while Redis answers, and when pub/sub resumes.
+ * with the key's next write, every second while Redis answers, and when pub/sub resumes; once it
+ * lands it is announced to the other replicas, whose status event went out while Redis was away.
  */
 export class SharedCache {
   private readonly writer: EntryWriter;
@@ -49,7 +56,7 @@ export class SharedCache {
   constructor(
     private readonly redis: RedisConnection,
     private readonly codec: EntryCodec,
-    options: SharedCacheOptions,
+    private readonly options: SharedCacheOptions,
     private readonly metrics?: CacheMetrics,
   ) {
     this.writer = new EntryWriter(codec, options.maxParts);
@@ -124,7 +131,11 @@ export class SharedCache {
     const plan = owed || !write.before ? this.writer.whole(write.after, ttlMs) : this.writer.change(write.before, write.after, ttlMs);
     const result = this.wrote(await this.land(key, plan, write));
     if (result === 'written' || result === 'kept') {
-      if (owed) this.owed.paid(key, owed);
+      if (owed) {
+        this.owed.paid(key, owed);
+        // Not announced yet: owed again, so the next repay writes and announces it once more.
+        if (result === 'written' && this.options.announce && !(await this.options.announce(key, write.after))) this.owed.owe(key, write);
+      }
       return true;
     }
     this.owed.owe(key, write);

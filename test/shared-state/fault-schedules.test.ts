@@ -200,12 +200,11 @@ describe('three replicas on their own Redis behind a proxy, D7 a fault server', 
     });
   }, 240_000);
 
-  // Known bug, found by this property (FAULT_RUNS=40) and failing 3/3 when run alone: Redis restarted
-  // (nothing lost, append-only), then DELIVERED posted to replica 0 while Redis stalls 100 ms: answered 503
-  // (not accepted), yet replica 0 applied it; the provider's redelivery is answered 202, but the
-  // subscriber on replica 1 stays at SENT (10 s): the 202 for a change replica 0 already held did not
-  // make sure the other replicas hear of it. Not fixed yet; FAULT_KNOWN_BUGS=1 runs it.
-  it.skipIf(!process.env.FAULT_KNOWN_BUGS)('known bug: a redelivered webhook, answered 503 the first time during a stall after a Redis restart, does not reach the other replicas', async () => {
+  // Found by this property (FAULT_RUNS=40): Redis restarted (nothing lost, append-only), then
+  // DELIVERED posted to replica 0 while its connection is still down: answered 503, applied there,
+  // its status event lost; the redelivery's 202 found nothing new to announce, so replica 1 stayed
+  // at SENT. An owed change is now announced to the other replicas when it lands.
+  it('a change whose status event was lost while Redis was away is announced when its owed write lands', async () => {
     await runSchedule([{ kind: 'redis-restart' }, { kind: 'stall', ms: 100, replica: 0, message: 0, status: 1, offsetMs: 0 }]);
   }, 60_000);
 });
