@@ -24,7 +24,7 @@ export function useBoundedUnreadBody(): Plugin {
       // A parser that gave up on the body (the body cap) may have destroyed the request, which
       // lets go of its socket; the response still holds it.
       const socket = req?.socket ?? res?.socket;
-      if (req?.complete !== false || !res?.once || !socket) return;
+      if (req?.complete !== false || !res?.once || !socket || !hasBody(req)) return;
       linger(req, socket, res);
     },
   };
@@ -41,6 +41,8 @@ function linger(req: IncomingMessage, socket: Socket, res: ServerResponse): void
   req.resume();
   res.once('finish', () => {
     answered = true;
+    // Received to its end meanwhile (an answer made synchronously, before the parser's end).
+    if (req.complete) return;
     if (discarded > LINGER_MAX_BYTES) socket.destroy();
     else if (req.destroyed) {
       // Nothing reads this socket any more: the client's sends stall (TCP flow control) and
@@ -50,4 +52,14 @@ function linger(req: IncomingMessage, socket: Socket, res: ServerResponse): void
       socket.once('close', () => clearTimeout(timer));
     }
   });
+}
+
+/**
+ * Whether the request announced a body. One without (a GET, a probe) has nothing to linger over,
+ * though `complete` may still be false when its answer was made synchronously, before the parser
+ * reached the message's end: lingering then closed every keep-alive connection 2 s after a /health.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

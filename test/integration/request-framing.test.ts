@@ -1,9 +1,10 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyServerLimits, httpServerOptions } from '../../src/http/server-options.js';
+import { LINGER_MAX_MS } from '../../src/http/unread-body.js';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../src/live/webhook-endpoint.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -207,6 +208,31 @@ describe('an answer sent before the body was read closes the connection', () => 
     const agentRes = await send({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', connection: 'keep-alive' }, body: Buffer.from(JSON.stringify({ query: QUERY })) });
     expect(agentRes.status).toBe(200);
     expect(agentRes.headers.connection).not.toBe('close');
+  });
+
+  it('a request with no body (GET /health, answered before the parser reaches its end) keeps its keep-alive connection, and adds nothing to the socket per request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<Socket>();
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => res.resume().on('end', () => resolve(res.statusCode!)));
+        req.on('socket', (socket) => sockets.add(socket)).on('error', reject).end();
+      });
+    const serverSide: Socket[] = [];
+    const onConnection = (socket: Socket) => serverSide.push(socket);
+    server.on('connection', onConnection);
+    try {
+      for (let i = 0; i < 20; i++) expect(await get('/health')).toBe(200);
+      // Past LINGER_MAX_MS: a lingering close would have ended the connection by now.
+      await new Promise((resolve) => setTimeout(resolve, LINGER_MAX_MS + 500));
+      expect(await get('/health')).toBe(200);
+      expect(sockets.size).toBe(1);
+      expect(serverSide).toHaveLength(1);
+      expect(serverSide[0]!.listenerCount('close')).toBeLessThan(5);
+    } finally {
+      server.off('connection', onConnection);
+      agent.destroy();
+    }
   });
 });
 
