@@ -21,7 +21,11 @@ describe('a Redis pub/sub connection lost on its own', () => {
     own = await startOwnRedis();
     proxy = await startRedisProxy(own.port);
     h = await startHarness({ env: { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: uniquePrefix('pubsub'), REDIS_COMMAND_TIMEOUT_MS: '2000' }, deps: { logger } });
-    await until(async () => (await gauges()).pubsub === 1);
+    // Both connections: pub/sub may be subscribed before the command connection is ready.
+    await until(async () => {
+      const { redis, pubsub } = await gauges();
+      return redis === 1 && pubsub === 1;
+    }, 10_000);
   });
   afterAll(async () => {
     await h.close();
@@ -35,7 +39,7 @@ describe('a Redis pub/sub connection lost on its own', () => {
     // Its reconnects are refused, the command connection carries on.
     proxy.refuse();
     proxy.cut('subscribe');
-    await until(() => lines.some((l) => l.pubsub === 'down'));
+    await until(() => lines.some((l) => l.pubsub === 'down'), 10_000);
     expect(await gauges()).toEqual({ redis: 1, pubsub: 0 });
     // Still lost after several reconnect attempts (100 ms backoff, doubling).
     await new Promise((resolve) => setTimeout(resolve, 500));
