@@ -252,6 +252,18 @@ export class StatusService {
     return true;
   }
 
+  /**
+   * Writes what this replica knows of a message to the shared tier whole, merged there with
+   * whatever is stored: for an entry Redis lost (restarted empty) while this replica still holds
+   * the change. Nothing when nothing is known here or there is no tier.
+   */
+  share(provider: string, id: string): void {
+    const key = `${provider}:${id}`;
+    const known = this.cache.known(key);
+    if (!known?.record || !this.options.shared) return;
+    void this.options.shared.write(key, { before: undefined, after: known, merge: this.guarded.get(provider)?.rules?.mergeRecords, lifetimeOf: this.lifetimeOf });
+  }
+
   /** Makes what is known about a message not fresh: the next lookup of it goes upstream (a webhook hint that could not fetch). */
   markStale(provider: string, id: string): void {
     this.cache.markStale(`${provider}:${id}`);

@@ -9,15 +9,19 @@ import type { SharedCache } from './shared-cache.js';
  * on resuming too), so each time pub/sub resumes, every message this replica watches is read
  * again from the shared cache (pipelined HGETALLs, 100 keys a round trip) and offered to the
  * status service: the status merge keeps what is newer, and subscribers hear what they missed.
+ * A watched message Redis no longer holds (it restarted empty) is written back from here.
  * Returns the way to stop.
  */
-export function resyncOnPubSubResume(connection: RedisConnection, cache: SharedCache, service: Pick<StatusService, 'offer'>, watching: () => { provider: string; id: string }[]): () => void {
+export function resyncOnPubSubResume(connection: RedisConnection, cache: SharedCache, service: Pick<StatusService, 'offer' | 'share'>, watching: () => { provider: string; id: string }[]): () => void {
   return connection.onPubSubResumed(() => {
     const watched = watching();
     if (watched.length === 0) return;
     void cache.readMany(watched.map(({ provider, id }) => `${provider}:${id}`)).then((answers) => {
       answers.forEach((answer, i) => {
-        if (answer) service.offer(watched[i]!.provider, watched[i]!.id, answer.record, answer.checkedAt, 'shared');
+        const { provider, id } = watched[i]!;
+        if (answer) service.offer(provider, id, answer.record, answer.checkedAt, 'shared');
+        // Redis lost it (restarted empty) while this replica holds it: written back, whole.
+        else service.share(provider, id);
       });
     });
   });

@@ -31,6 +31,8 @@ describe('three replicas on their own Redis', () => {
   beforeAll(async () => {
     own = await startOwnRedis();
     admin = new Redis(own.url);
+    // Refused while a test restarts Redis; it reconnects.
+    admin.on('error', () => undefined);
     // Watchers poll rarely here: only the shared tier can bring a missed change.
     // A generous command timeout: on a loaded machine slow replies would mark Redis down (three
     // in a row) and turn single flight into local calls; stalls have tests of their own.
@@ -116,6 +118,36 @@ describe('three replicas on their own Redis', () => {
       expect(fresh.data!.d7Report!.messages.find((m) => m.msgId === msgId)?.state).toBe('READ');
     } finally {
       await late.close();
+    }
+  });
+
+  it('Redis restarted empty: the replicas watching a message write back what they hold, so a replica started afterwards answers it', async () => {
+    // DELIVERED, not final: the subscriptions (and so the watchers) stay open across the restart.
+    const id = freshId();
+    const subs = [subscribeSse(replicas[1]!, { refs: [{ provider: 'D7', id }] }, {}, SUBSCRIPTION), subscribeSse(replicas[2]!, { refs: [{ provider: 'D7', id }] }, {}, SUBSCRIPTION)];
+    try {
+      const [first] = await subs[0]!.waitFor(1);
+      const msgId = (first!.data as Change).messageStatusChanged.messages[0]!.msgId;
+      expect((await postWebhook(replicas[0]!, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
+      for (const sub of subs) await until(() => sub.results.some((r) => stateOf(r, msgId) === 'DELIVERED'), 5_000);
+
+      // No persistence here: Redis comes back with nothing in it.
+      await own.stop();
+      await own.start();
+      const stored = async () => ((await replicas[0]!.app.sharedState!.cache.read(`D7:${id}`))?.record?.details as { messages: { msgId: string; state: string }[] } | undefined)?.messages.find((m) => m.msgId === msgId)?.state;
+      await until(async () => (await stored()) === 'DELIVERED', 10_000);
+
+      const late = await startHarness({ env, baseUrls: { D7: replicas[0]!.sandbox.simulators.D7!.url } });
+      try {
+        await until(() => late.app.sharedState?.connection.state === 'up');
+        const answer = await lookup(late, id);
+        // The sandbox moves the message on by itself; never back before what the webhook said.
+        expect(['DELIVERED', 'READ']).toContain(answer.data!.d7Report!.messages.find((m) => m.msgId === msgId)?.state);
+      } finally {
+        await late.close();
+      }
+    } finally {
+      await Promise.all(subs.map((sub) => sub.close()));
     }
   });
 

@@ -19,12 +19,11 @@ import { d7Event, d7Path, postWebhook, sleep, WEBHOOK_ENV } from '../helpers/web
 // have changed a replica (e.g. a webhook during a stall just after a Redis restart, answered 503, left
 // DELIVERED behind), which is harmless only because the provider sends it again.
 //
-// Redis restarts here keep what Redis acknowledged (append-only file, fsync always). A Redis
-// restarted empty is a known gap, not part of the default run: FAULT_EMPTY_RESTART=1 runs the same
-// property without persistence and fails with [webhook delivered on replica 0 (202), Redis restart,
-// replica 0 replaced]: replicas 1 and 2 still hold DELIVERED (their subscribers show it), but on
-// pub/sub resume they only read Redis (empty) and never write back what they know, so the new
-// replica 0 answers the provider's SENT, for its subscriber and its lookups.
+// Redis restarts here keep what Redis acknowledged (append-only file, fsync always).
+// FAULT_EMPTY_RESTART=1 runs the same property without persistence: it used to fail with [webhook
+// delivered on replica 0 (202), Redis restart, replica 0 replaced], since replicas resuming pub/sub
+// only read Redis; they now write back the watched messages Redis lost (converge.test.ts holds
+// that case). Messages nobody watches are still forgotten by a Redis restarted empty.
 
 let counter = 0;
 const freshId = () => `00000000-0000-4000-b024-${String(++counter).padStart(12, '0')}`;
