@@ -3,11 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { gatewayConfig as forwardToken } from '../../examples/gateway/hive-gateway/forward-token/gateway.config.js';
 import { gatewayConfig as routerKey } from '../../examples/gateway/hive-gateway/router-key/gateway.config.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
-import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
-import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { AUDIENCE, ISSUER, startHiveGateway, startIdentityProvider } from './hive-gateway.js';
-import { startOutboundSubgraph, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
+import { D7_IDS, startOutboundSubgraph, TWENTY, type RunningSubgraph } from './outbound-subgraph.js';
 import { startRecordingSubgraph, type SubgraphCall } from './recording-subgraph.js';
 
 /**
@@ -15,15 +13,6 @@ import { startRecordingSubgraph, type SubgraphCall } from './recording-subgraph.
  * over the composed supergraph, with this subgraph in live mode's posture: no anonymous access.
  */
 const ROUTER_KEY = 'hive-example-router-key-0123456789abcdef';
-
-// 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
-const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
-const BT_IDS = ['01KA0000000000000000000001', '01KA0000000000000000000002', BETATEL_SANDBOX.example];
-const TWENTY: OutboundMessage[] = Array.from({ length: 20 }, (_, i) =>
-  i % 7 < 4
-    ? { id: `out-${i}`, provider: 'D7', providerMessageId: D7_IDS[i % 7]! }
-    : { id: `out-${i}`, provider: 'BETATEL', providerMessageId: BT_IDS[(i % 7) - 4]! },
-);
 
 let h: Harness;
 let idp: RunningSubgraph & { token(scope: string): Promise<string> };

@@ -10,20 +10,12 @@ import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { composeSupergraph } from './compose.js';
-import { listen, startOutboundSubgraph, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
+import { BT_IDS, D7_IDS, listen, startOutboundSubgraph, TWENTY, type OutboundMessage, type RunningSubgraph } from './outbound-subgraph.js';
 import { loadRouterExample, ROUTER_YAML } from './router-yaml.js';
 
 // The router authenticates to this subgraph with a key of its own, from its environment (docs/federation.md, "Routers").
 const ROUTER_KEY = 'gateway-test-router-key-0123456789';
 
-// 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
-const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
-const BT_IDS = ['01KA0000000000000000000001', '01KA0000000000000000000002', BETATEL_SANDBOX.example];
-const TWENTY: OutboundMessage[] = Array.from({ length: 20 }, (_, i) =>
-  i % 7 < 4
-    ? { id: `out-${i}`, provider: 'D7', providerMessageId: D7_IDS[i % 7]! }
-    : { id: `out-${i}`, provider: 'BETATEL', providerMessageId: BT_IDS[(i % 7) - 4]! },
-);
 const EDGE_CASES: OutboundMessage[] = [
   { id: 'ok-d7', provider: 'D7', providerMessageId: D7_IDS[0]! },
   { id: 'missing', provider: 'D7', providerMessageId: D7_SANDBOX.notFound },

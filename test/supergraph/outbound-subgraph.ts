@@ -5,6 +5,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
+import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
+import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { OUTBOUND_SDL_FILE } from './compose.js';
 
 export interface OutboundMessage {
@@ -12,6 +14,15 @@ export interface OutboundMessage {
   provider: 'D7' | 'BETATEL';
   providerMessageId: string;
 }
+
+// 7 distinct provider ids (4 D7, 3 Betatel) behind 20 outbound messages.
+export const D7_IDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', D7_SANDBOX.example];
+export const BT_IDS = ['01KA0000000000000000000001', '01KA0000000000000000000002', BETATEL_SANDBOX.example];
+export const TWENTY: OutboundMessage[] = Array.from({ length: 20 }, (_, i) =>
+  i % 7 < 4
+    ? { id: `out-${i}`, provider: 'D7', providerMessageId: D7_IDS[i % 7]! }
+    : { id: `out-${i}`, provider: 'BETATEL', providerMessageId: BT_IDS[(i % 7) - 4]! },
+);
 
 export interface RunningSubgraph {
   url: string;
