@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { MessageStatusRecord } from '../src/domain/message-status.js';
-import { EventStreamReader } from '../src/live/event-stream-reader.js';
+import { EventStreamReader } from '../src/subscriptions/event-stream-reader.js';
 import { BETATEL_SANDBOX } from '../src/providers/betatel/simulator.js';
 import { createLogger } from '../src/logger.js';
 import { startSandbox, withSandboxProviders } from '../src/sandbox/start-sandbox.js';

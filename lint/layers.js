@@ -1,7 +1,7 @@
 // @ts-check
 // The layers of src/, as import-x/no-restricted-paths zones (docs/architecture.md draws them).
-// Bottom to top: domain → providers (contract and implementations) → lookup → graphql, the live
-// path (webhooks, subscriptions) and the Redis tier → app. A zone names what a layer may not
+// Bottom to top: domain → providers (contract and implementations) → lookup → graphql, webhooks,
+// subscriptions and the Redis tier → app. A zone names what a layer may not
 // import; the lower layers say it as an allow-list ("only these"). Type imports count.
 
 /** The app: wiring and features that only the app uses. Nothing in a layer imports them. */
@@ -33,13 +33,13 @@ export const layerZones = [
     message: 'domain/ is the bottom layer: it imports nothing else from src/.',
   },
   {
-    target: ['./src/context.ts', './src/live/subscription-requests.ts'],
+    target: ['./src/context.ts', './src/subscriptions/subscription-requests.ts'],
     from: './src',
     except: [
       './domain',
       './context.ts',
-      './live/subscription-requests.ts',
-      './live/metrics.ts',
+      './subscriptions/subscription-requests.ts',
+      './subscriptions/metrics.ts',
       './security/scopes.ts',
       './security/answer-meter.ts',
       './observability/request-scope.ts',
@@ -73,14 +73,24 @@ export const layerZones = [
   },
   {
     target: './src/graphql',
-    from: './src/live',
+    from: './src/subscriptions',
     except: ['./subscription-requests.ts'],
-    message: 'From the live path, the schema imports only its contract with resolvers (live/subscription-requests.ts).',
+    message: 'From subscriptions/, the schema imports only its contract with resolvers (subscriptions/subscription-requests.ts).',
   },
   {
-    target: './src/live',
-    from: ['./src/graphql', './src/shared-state', ...APP],
-    message: 'The live path (webhooks, subscriptions) imports no GraphQL types, no Redis tier (the app hands it in) and no app file.',
+    target: './src/graphql',
+    from: './src/webhooks',
+    message: 'The schema knows nothing of webhooks: they change records through lookup/, which resolvers read.',
+  },
+  {
+    target: './src/webhooks',
+    from: ['./src/graphql', './src/subscriptions', './src/shared-state', ...APP],
+    message: 'webhooks/ imports no GraphQL types, nothing of subscriptions/ (they meet in the status service), no Redis tier (the app hands it in) and no app file.',
+  },
+  {
+    target: './src/subscriptions',
+    from: ['./src/graphql', './src/webhooks', './src/shared-state', ...APP],
+    message: 'subscriptions/ imports no GraphQL types, nothing of webhooks/ (they meet in the status service), no Redis tier (the app hands it in) and no app file.',
   },
   {
     target: './src/shared-state',

@@ -1,20 +1,21 @@
+import { ROUTES } from './http/routes.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createContext } from './create-context.js';
-import { useCompiledExecution } from './graphql/jit.js';
+import { useCompiledExecution } from './graphql/use-compiled-execution.js';
 import { buildSchema } from './graphql/schema.js';
-import { useStableErrorCodes } from './http/error-codes.js';
-import { usePlainAnswers } from './http/plain-answers.js';
+import { useStableErrorCodes } from './http/use-stable-error-codes.js';
+import { usePlainAnswers } from './http/use-plain-answers.js';
 import { boundedDocumentCaches } from './http/document-cache.js';
-import { useTolerantRequestParsing } from './http/request-parsing.js';
-import { useUnsentStreamsEnd } from './http/unsent-streams.js';
-import { useBoundedUnreadBody } from './http/unread-body.js';
-import { useWebhooks } from './live/index.js';
-import { LiveSubscriptions } from './live/subscriptions.js';
-import { WatcherRegistry } from './live/watchers.js';
+import { useTolerantRequestParsing } from './http/use-tolerant-request-parsing.js';
+import { useUnsentStreamsEnd } from './http/use-unsent-streams-end.js';
+import { useBoundedUnreadBody } from './http/use-bounded-unread-body.js';
+import { useWebhooks } from './webhooks/index.js';
+import { LiveSubscriptions } from './subscriptions/subscriptions.js';
+import { WatcherRegistry } from './subscriptions/watchers.js';
 import { createLogger, type Logger } from './logger.js';
 import { ClientLookupSlots } from './lookup/client-slots.js';
 import { unconfiguredClient } from './lookup/not-configured.js';
@@ -24,7 +25,7 @@ import { createObservability, type ObservabilityDeps } from './observability/ind
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { knownOperationNames } from './persisted/operation-names.js';
-import { usePersistedDocuments } from './persisted/persisted-documents.js';
+import { usePersistedDocuments } from './persisted/use-persisted-documents.js';
 import { exampleTabs } from './playground/examples.js';
 import { offlineGraphiQL, playgroundOptions } from './playground/graphiql.js';
 import { providerDirectory } from './providers/directory.js';
@@ -121,7 +122,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: ROUTES.graphql,
+    healthCheckEndpoint: ROUTES.health,
     landingPage: false,
     logging: logger,
     maskedErrors: security.maskedErrors,

@@ -1,3 +1,4 @@
+import { ROUTES, webhookPath } from './http/routes.js';
 import type { Config } from './config.js';
 import { providers } from './providers/registry.js';
 
@@ -47,14 +48,14 @@ export function startupBanner(config: Config, address: { host: string; port: num
   const sandbox = config.mode === 'sandbox';
   const state = (key: string) => (sandbox ? 'sandbox simulator' : config.providers[key]?.credentials ? 'configured' : 'NOT CONFIGURED');
   const status = Object.fromEntries(providers.map((p) => [p.key, state(p.key)]));
-  const graphiql = config.security.graphiql ? `${base}/graphql` : 'off';
+  const graphiql = config.security.graphiql ? `${base}${ROUTES.graphql}` : 'off';
   const webhooks = Object.fromEntries(
     providers.flatMap((p) => {
       if (!p.webhook) return [];
       const token = config.webhooks.tokens[p.key];
       if (!token) return [[p.key, 'off']];
       const shown = sandbox && token === p.webhook.sandboxToken ? token : `<${p.webhook.tokenVariable}>`;
-      return [[p.key, `${base}/webhooks/${p.key.toLowerCase()}/${shown}`]];
+      return [[p.key, `${base}${webhookPath(p.key, shown)}`]];
     }),
   );
   const redis = config.sharedState ? redisWhere(config.sharedState.url) : 'off';
@@ -67,7 +68,7 @@ export function startupBanner(config: Config, address: { host: string; port: num
     `webhooks: ${Object.entries(webhooks).map(([key, url]) => `${key} ${url}`).join(', ') || 'none'}`,
     `Redis: ${redis}`,
     `auth: ${auth}`,
-    `health ${base}/health, readiness ${base}/ready, metrics ${base}/metrics`,
+    `health ${base}${ROUTES.health}, readiness ${base}${ROUTES.ready}, metrics ${base}${ROUTES.metrics}`,
   ].join(' | ');
   return { fields: { mode: config.mode, providers: status, graphiql, webhooks, redis, auth }, text };
 }

@@ -3,14 +3,14 @@ import { DEFAULT_RECORD_BOUNDS, RECORD_BOUNDS_CEILING, type RecordBounds } from 
 import { int } from './env-values.js';
 import { serverEnv, serverLimitProblems, serverLimits, type ServerLimits } from './http/server-options.js';
 import type { TracingConfig } from './observability/tracing.js';
-import type { PersistedDocumentsConfig } from './persisted/persisted-documents.js';
+import type { PersistedDocumentsConfig } from './persisted/use-persisted-documents.js';
 import type { HttpLimits } from './providers/http.js';
 import type { ProviderSettings } from './providers/provider.js';
-import { webhookEnv, webhookSettings, type WebhookConfig } from './live/webhook-config.js';
-import { graphqlWsEnv, graphqlWsSettings, type GraphQLWsSettings } from './live/graphql-ws-config.js';
+import { webhookEnv, webhookSettings, type WebhookConfig } from './webhooks/settings.js';
+import { graphqlWsEnv, graphqlWsSettings, type GraphQLWsSettings } from './subscriptions/graphql-ws-settings.js';
 import { providers } from './providers/registry.js';
 import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
-import type { LiveSettings } from './live/settings.js';
+import type { LiveSettings } from './subscriptions/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
 import { sharedStateEnv, sharedStateSettings, type SharedStateConfig } from './shared-state/config.js';
 
@@ -112,9 +112,9 @@ export interface Config {
   cache: CacheSettings;
   /** What one stored record may hold: messages, and messages known only from webhooks. */
   records: RecordBounds;
-  /** Subscriptions and the watchers behind them (src/live/). */
+  /** Subscriptions and the watchers behind them (src/subscriptions/). */
   live: LiveSettings;
-  /** Per-client socket cap and idle timeout of graphql-ws (src/live/graphql-ws.ts). */
+  /** Per-client socket cap and idle timeout of graphql-ws (src/subscriptions/graphql-ws.ts). */
   graphqlWs: GraphQLWsSettings;
   /** By provider key. */
   providers: Record<string, ProviderSettings<unknown>>;
@@ -122,7 +122,7 @@ export interface Config {
   security: SecurityConfig;
   /** Redis shared by replicas (src/shared-state/); undefined when REDIS_URL is unset. */
   sharedState: SharedStateConfig | undefined;
-  /** Provider webhook endpoints (src/live/). */
+  /** Provider webhook endpoints (src/subscriptions/). */
   webhooks: WebhookConfig;
   /** Every secret value configured, for redaction. */
   secrets: string[];

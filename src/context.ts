@@ -1,7 +1,7 @@
 // The per-request contract resolvers see: interfaces only, importing nothing but other leaves, so
 // every layer (providers declaring their GraphQL types included) can name it without a circle.
 import type { MessageStatusRecord } from './domain/message-status.js';
-import type { Subscriptions } from './live/subscription-requests.js';
+import type { Subscriptions } from './subscriptions/subscription-requests.js';
 import type { ItemTally } from './observability/request-scope.js';
 import type { AnswerMeter } from './security/answer-meter.js';
 import type { Caller } from './security/scopes.js';
@@ -46,7 +46,7 @@ export interface GraphQLContext {
   items?: ItemTally;
   /** Who is calling (src/security/): scope-auth reads its scopes. */
   caller: Caller;
-  /** Subscriptions: admission and event streams over the shared watchers (src/live/). */
+  /** Subscriptions: admission and event streams over the shared watchers (src/subscriptions/). */
   live: Subscriptions;
   /** The HTTP request (yoga's, or the graphql-ws relay's): a subscription reads its Accept header and its abort signal. */
   request: Request;

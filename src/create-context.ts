@@ -4,7 +4,7 @@ import type { ClientLookupSlots } from './lookup/client-slots.js';
 import { RequestDeadline } from './lookup/deadline.js';
 import { StatusLoader, type LookupGuard } from './lookup/loader.js';
 import type { StatusService } from './lookup/status-service.js';
-import type { Subscriptions } from './live/subscription-requests.js';
+import type { Subscriptions } from './subscriptions/subscription-requests.js';
 import { AnswerMeter } from './security/answer-meter.js';
 import type { Caller } from './security/scopes.js';
 

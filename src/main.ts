@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { startupBanner } from './banner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyServerLimits, httpServerOptions } from './http/server-options.js';
-import { attachGraphQLWs } from './live/graphql-ws.js';
+import { attachGraphQLWs } from './subscriptions/graphql-ws.js';
 import { createLogger } from './logger.js';
 import { listen } from './listen.js';
 import { installProcessGuards } from './process-guards.js';

@@ -1,12 +1,13 @@
+import { ROUTES } from '../http/routes.js';
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { UpstreamObserver } from '../providers/http.js';
-import { useOperationsEndpoints } from './endpoints-plugin.js';
+import { useOperationsEndpoints } from './use-operations-endpoints.js';
 import { operationLabels } from './labels.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Readiness } from './readiness.js';
-import { useRequestObservability } from './request-plugin.js';
+import { useRequestObservability } from './use-request-observability.js';
 import type { RequestScope } from './request-scope.js';
 import { upstreamObserver } from './upstream.js';
 
@@ -34,7 +35,7 @@ export function createObservability(deps: ObservabilityDeps): Observability {
   const metrics = createMetrics();
   const readiness = deps.readiness ?? new Readiness();
   const tracer = deps.tracerProvider?.getTracer('message-status-graph');
-  const requests = useRequestObservability({ logger: deps.logger, metrics, tracer, labels: operationLabels(deps.knownOperationNames ?? []), graphqlEndpoint: '/graphql' });
+  const requests = useRequestObservability({ logger: deps.logger, metrics, tracer, labels: operationLabels(deps.knownOperationNames ?? []), graphqlEndpoint: ROUTES.graphql });
   return {
     metrics,
     readiness,

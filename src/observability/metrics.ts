@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LiveMetrics, WsMetrics } from '../live/metrics.js';
+import type { LiveMetrics, WsMetrics } from '../subscriptions/metrics.js';
 import type { BulkheadLoad, LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 import { errorCodeLabel } from './labels.js';

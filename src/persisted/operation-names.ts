@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
-import { DEFAULT_MANIFEST, loadManifest, type PersistedDocumentsConfig } from './persisted-documents.js';
+import { DEFAULT_MANIFEST, loadManifest, type PersistedDocumentsConfig } from './use-persisted-documents.js';
 
 /**
  * The operation names of the project's own operations (the default manifest, which codegen

@@ -1,7 +1,7 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { CSRF_HEADER } from '../security/csrf.js';
 import { compressedPage, type CompressedPage } from './compressed-page.js';
-import { useCachedPage } from './cached-page-plugin.js';
+import { useCachedPage } from './use-cached-page.js';
 
 /**
  * What the headers editor holds at first: how to authenticate (docs/security.md), commented

@@ -60,8 +60,8 @@ export interface SimulatorWebhookOptions {
 }
 
 /**
- * What one webhook body means for what is known, in provider-neutral terms (src/live/ applies it
- * through the status merge). `id` is the message id as the body names it; src/live/ passes it
+ * What one webhook body means for what is known, in provider-neutral terms (src/webhooks/ applies it
+ * through the status merge). `id` is the message id as the body names it; src/webhooks/ passes it
  * through the provider's `parseId`. `eventAt` is the provider's event time (epoch ms) when the
  * body has one; it is clamped to the time of receipt.
  */
@@ -178,7 +178,7 @@ export interface ProviderModule<Credentials = Record<string, string>> {
    * message, so a change costs the messages it touched (D7). None: a record is kept whole.
    */
   storedParts?: RecordParts;
-  /** Status pushes from the provider (src/live/ serves them); none: the provider has no webhook. */
+  /** Status pushes from the provider (src/webhooks/ serves them); none: the provider has no webhook. */
   webhook?: ProviderWebhook;
   /** Declares this provider's GraphQL type (implementing MessageStatus), its entity keys and root fields. */
   graphql(kit: GraphQLKit): ProviderTypeRef;

@@ -1,3 +1,4 @@
+import { webhookPath } from '../http/routes.js';
 import type { Config } from '../config.js';
 import type { AnyProviderModule, SimulatorOptions, SimulatorWebhookOptions } from '../providers/provider.js';
 import { providers as defaultProviders } from '../providers/registry.js';
@@ -28,7 +29,7 @@ export async function startSandbox(options: SandboxOptions = {}, providers: read
   const webhookOptions = (key: string): SimulatorWebhookOptions | undefined => {
     const token = webhooks?.tokens[key];
     if (!webhooks || !token) return undefined;
-    const path = `/webhooks/${key.toLowerCase()}/${token}`;
+    const path = webhookPath(key, token);
     return { tickMs: webhooks.tickMs, maxTracked: webhooks.maxTracked, url: () => origin && `${origin}${path}` };
   };
   const running = await Promise.all(providers.map((p) => serveSimulator(p.sandbox.createSimulator({ ...simulatorOptions, webhooks: webhookOptions(p.key) }))));

@@ -3,7 +3,7 @@ import type { ProviderMode } from '../config.js';
 import type { LookupGuard } from '../lookup/loader.js';
 import type { SecurityConfig } from './config.js';
 import { corsFor } from './csrf.js';
-import { lookupGuard, securityPlugins } from './plugin.js';
+import { lookupGuard, securityPlugins } from './security-plugins.js';
 import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
 import type { Caller } from './scopes.js';
 

@@ -7,7 +7,7 @@ import type { SharedStateConfig } from './config.js';
 import { connectRedis, type RedisConnection } from './connection.js';
 import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
 import { RedisKeptJournal } from './kept-journal.js';
-import { useRedisHealth } from './health-plugin.js';
+import { useRedisHealth } from './use-redis-health.js';
 import { Leases } from './lease.js';
 import { createRedisMetrics } from './metrics.js';
 import { RedisBuckets } from './rate-limit.js';
@@ -34,7 +34,7 @@ export interface SharedState {
   leases: Leases;
   /** Rate-limit buckets shared by replicas (wired into the security layer). */
   buckets: RedisBuckets;
-  /** What webhooks said that the providers have not shown yet, for every replica to finish (src/live/kept-completer.ts). */
+  /** What webhooks said that the providers have not shown yet, for every replica to finish (src/webhooks/kept-completer.ts). */
   keptJournal: RedisKeptJournal;
   /** Yoga plugin: the Redis state in /health. */
   healthPlugin: ReturnType<typeof useRedisHealth>;

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EventStreamReader } from '../../src/live/event-stream-reader.js';
-import { attachGraphQLWs, type GraphQLWsOptions, type GraphQLWsServer } from '../../src/live/graphql-ws.js';
+import { EventStreamReader } from '../../src/subscriptions/event-stream-reader.js';
+import { attachGraphQLWs, type GraphQLWsOptions, type GraphQLWsServer } from '../../src/subscriptions/graphql-ws.js';
 import type { Harness } from './harness.js';
 
 /** The subscription every live test uses, selecting the fields that scopes and masking guard. */

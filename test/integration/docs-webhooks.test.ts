@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFUSAL_STATUS } from '../../src/live/webhook-endpoint.js';
-import { WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/live/webhook-metrics.js';
+import { REFUSAL_STATUS } from '../../src/webhooks/use-webhook-endpoints.js';
+import { WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/webhooks/metrics.js';
 import { providers } from '../../src/providers/registry.js';
 import { readDoc, section } from '../helpers/docs.js';
 

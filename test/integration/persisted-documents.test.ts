@@ -6,7 +6,7 @@ import { D7ReportDocument, MessageStatusesDocument } from '../../operations/gene
 import { createApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { DEFAULT_MANIFEST, isRouterOperation } from '../../src/persisted/persisted-documents.js';
+import { DEFAULT_MANIFEST, isRouterOperation } from '../../src/persisted/use-persisted-documents.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createShutdown } from '../../src/shutdown.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { serveOnLoopback, subscribeWs, wsClient, type LoopbackServer } from '../helpers/live.js';
-import { EventStreamReader } from '../../src/live/event-stream-reader.js';
+import { EventStreamReader } from '../../src/subscriptions/event-stream-reader.js';
 
 let h: Harness;
 let server: LoopbackServer;

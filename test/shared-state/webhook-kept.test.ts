@@ -1,6 +1,6 @@
 import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventStreamReader } from '../../src/live/event-stream-reader.js';
+import { EventStreamReader } from '../../src/subscriptions/event-stream-reader.js';
 import { BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../helpers/auth.js';
 import { freshD7Id, startFaultServer, type Fault, type FaultServer } from '../helpers/fault-server.js';

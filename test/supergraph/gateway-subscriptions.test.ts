@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { gatewayConfig as forwardToken } from '../../examples/gateway/hive-gateway/forward-token/gateway.config.js';
 import { gatewayConfig as routerKey } from '../../examples/gateway/hive-gateway/router-key/gateway.config.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
-import { EventStreamReader } from '../../src/live/event-stream-reader.js';
+import { EventStreamReader } from '../../src/subscriptions/event-stream-reader.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { eventually, serveOnLoopback, STATUS_CHANGED, subscribeWs, type LoopbackServer } from '../helpers/live.js';
 import { AUDIENCE, ISSUER, startHiveGateway, startIdentityProvider } from './hive-gateway.js';

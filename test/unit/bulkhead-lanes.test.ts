@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { WatcherRegistry } from '../../src/live/watchers.js';
+import { WatcherRegistry } from '../../src/subscriptions/watchers.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import { deadlineTimeout, ProviderFailure } from '../../src/domain/provider-failure.js';
 import { CircuitBreaker } from '../../src/lookup/policy/breaker.js';

@@ -95,8 +95,12 @@ describe('the layer zones of eslint.config.js (lint/layers.js)', () => {
     ['src/providers/example/graphql.ts', "import { builder } from '../../graphql/builder.js';\nexport const x = builder;\n"],
     ['src/lookup/example.ts', "import { providers } from '../providers/registry.js';\nexport const x = providers;\n"],
     ['src/graphql/example.ts', "import type { StatusService } from '../lookup/status-service.js';\nexport type X = StatusService;\n"],
-    ['src/graphql/example.ts', "import type { WatcherRegistry } from '../live/watchers.js';\nexport type X = WatcherRegistry;\n"],
-    ['src/live/example.ts', "import { builder } from '../graphql/builder.js';\nexport const x = builder;\n"],
+    ['src/graphql/example.ts', "import type { WatcherRegistry } from '../subscriptions/watchers.js';\nexport type X = WatcherRegistry;\n"],
+    ['src/graphql/example.ts', "import { MAX_WEBHOOK_BODY_BYTES } from '../webhooks/index.js';\nexport const x = MAX_WEBHOOK_BODY_BYTES;\n"],
+    ['src/webhooks/example.ts', "import { builder } from '../graphql/builder.js';\nexport const x = builder;\n"],
+    ['src/subscriptions/example.ts', "import { builder } from '../graphql/builder.js';\nexport const x = builder;\n"],
+    ['src/webhooks/example.ts', "import type { WatcherRegistry } from '../subscriptions/watchers.js';\nexport type X = WatcherRegistry;\n"],
+    ['src/subscriptions/example.ts', "import type { StatusEvents } from '../webhooks/status-events.js';\nexport type X = StatusEvents;\n"],
     ['src/shared-state/example.ts', "import type { Config } from '../config.js';\nexport type X = Config;\n"],
     ['src/context.ts', "import type { StatusService } from './lookup/status-service.js';\nexport type X = StatusService;\n"],
   ])('refuses %s importing upwards (type imports count)', async (file, code) => {
@@ -106,8 +110,9 @@ describe('the layer zones of eslint.config.js (lint/layers.js)', () => {
   it.each([
     ['src/providers/example/graphql.ts', "import type { GraphQLKit } from '../graphql-kit.js';\nimport type { MessageStatusRecord } from '../../domain/message-status.js';\nexport type X = [GraphQLKit, MessageStatusRecord];\n"],
     ['src/lookup/example.ts', "import type { ProviderClient } from '../providers/provider.js';\nexport type X = ProviderClient;\n"],
-    ['src/graphql/example.ts', "import { SubscriptionRefused } from '../live/subscription-requests.js';\nimport type { GraphQLContext } from '../context.js';\nexport type X = [SubscriptionRefused, GraphQLContext];\n"],
-    ['src/live/example.ts', "import type { StatusService } from '../lookup/status-service.js';\nexport type X = StatusService;\n"],
+    ['src/graphql/example.ts', "import { SubscriptionRefused } from '../subscriptions/subscription-requests.js';\nimport type { GraphQLContext } from '../context.js';\nexport type X = [SubscriptionRefused, GraphQLContext];\n"],
+    ['src/webhooks/example.ts', "import type { StatusService } from '../lookup/status-service.js';\nexport type X = StatusService;\n"],
+    ['src/subscriptions/example.ts', "import type { StatusService } from '../lookup/status-service.js';\nexport type X = StatusService;\n"],
   ])('lets %s import downwards', async (file, code) => {
     expect(await zoneErrors(file, code)).toEqual([]);
   });

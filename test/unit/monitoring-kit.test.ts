@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_ERROR_CODES } from '../../src/domain/provider-failure.js';
-import type { SubscriptionRefusal, WsSocketLimit } from '../../src/live/metrics.js';
-import { KEPT_RESULTS, WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/live/webhook-metrics.js';
+import type { SubscriptionRefusal, WsSocketLimit } from '../../src/subscriptions/metrics.js';
+import { KEPT_RESULTS, WEBHOOK_APPLIED, WEBHOOK_OUTCOMES } from '../../src/webhooks/metrics.js';
 import { LANE_NAMES } from '../../src/lookup/policy/bulkhead.js';
 import { ERROR_CODES } from '../../src/observability/labels.js';
 import type { BreakerState } from '../../src/observability/metrics.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
-import { StatusStream } from '../../src/live/status-stream.js';
-import type { StreamRef } from '../../src/live/subscription-requests.js';
+import { StatusStream } from '../../src/subscriptions/status-stream.js';
+import type { StreamRef } from '../../src/subscriptions/subscription-requests.js';
 
 type Problem = { kind: string };
 const record = (id: string, state: MessageStatusRecord['state'], isFinal = false): MessageStatusRecord => ({ provider: 'BETATEL', providerMessageId: id, state, isFinal, fetchedAt: new Date(), details: {} });

@@ -1,7 +1,7 @@
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { acceptsEventStream } from '../../src/http/accept.js';
-import { useUnsentStreamsEnd } from '../../src/http/unsent-streams.js';
+import { useUnsentStreamsEnd } from '../../src/http/use-unsent-streams-end.js';
 
 describe('acceptsEventStream: whether yoga could send a subscription for this Accept header', () => {
   it.each([

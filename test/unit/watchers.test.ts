@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryState } from '../../src/domain/delivery-state.js';
 import type { MessageStatusRecord } from '../../src/domain/message-status.js';
 import type { StatusChange } from '../../src/lookup/status-service.js';
-import type { LiveMetrics } from '../../src/live/metrics.js';
-import { WatcherRegistry, type WatchedService, type WatcherLeases } from '../../src/live/watchers.js';
+import type { LiveMetrics } from '../../src/subscriptions/metrics.js';
+import { WatcherRegistry, type WatchedService, type WatcherLeases } from '../../src/subscriptions/watchers.js';
 
 const SETTINGS = { maxWatchers: 3, pollMinMs: 2_000, pollMaxMs: 60_000 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig } from '../../src/config.js';
-import { tokenMatcher } from '../../src/live/webhook-token.js';
+import { tokenMatcher } from '../../src/webhooks/token.js';
 
 const GOOD = 'a-webhook-token-of-32-characters';
 

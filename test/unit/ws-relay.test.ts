@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { EventStreamReader } from '../../src/live/event-stream-reader.js';
-import { clientError, resultsOf } from '../../src/live/ws-relay.js';
+import { EventStreamReader } from '../../src/subscriptions/event-stream-reader.js';
+import { clientError, resultsOf } from '../../src/subscriptions/ws-relay.js';
 
 /** A text/event-stream body that sends `chunks`, then stays open; `cancelled` once the reader cancels it. */
 function body(chunks: string[]) {

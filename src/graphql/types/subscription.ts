@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { acceptsEventStream } from '../../http/accept.js';
-import { SubscriptionRefused, type StreamRef } from '../../live/subscription-requests.js';
+import { SubscriptionRefused, type StreamRef } from '../../subscriptions/subscription-requests.js';
 import type { Builder } from '../../providers/graphql-kit.js';
 import type { MessageStatusResultRef } from './message-status-result.js';
 import type { LookupProblem } from '../lookup-problem.js';

@@ -1,8 +1,9 @@
+import { ROUTES } from './routes.js';
 import type { Plugin } from 'graphql-yoga';
 
 /** The stable code of each status yoga answers without a GraphQL body. */
 const CODES: Record<number, { code: string; message: string }> = {
-  404: { code: 'NOT_FOUND', message: 'Not found: GraphQL is served at /graphql; /health, /ready and /metrics are the other paths.' },
+  404: { code: 'NOT_FOUND', message: `Not found: GraphQL is served at ${ROUTES.graphql}; ${ROUTES.health}, ${ROUTES.ready} and ${ROUTES.metrics} are the other paths.` },
   406: { code: 'NOT_ACCEPTABLE', message: 'Not acceptable: accept application/graphql-response+json, application/json or text/event-stream.' },
   415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported media type: send content-type application/json (or a GET with query parameters).' },
 };

@@ -1,13 +1,14 @@
+import { ROUTES } from '../http/routes.js';
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { codeForStatus } from '../http/plain-answers.js';
+import { codeForStatus } from '../http/use-plain-answers.js';
 import { addressIdentity } from '../security/client-address.js';
 import { webSocketOriginAllowed } from '../security/csrf.js';
 import { EventStreamReader } from './event-stream-reader.js';
-import type { GraphQLWsSettings } from './graphql-ws-config.js';
+import type { GraphQLWsSettings } from './graphql-ws-settings.js';
 import type { WsMetrics } from './metrics.js';
 import { clientError, resultsOf } from './ws-relay.js';
 import { WsSockets } from './ws-sockets.js';
@@ -113,7 +114,7 @@ function errorCodes(body: unknown): string[] {
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const wss = new WebSocketServer({
     server,
-    path: options.path ?? '/graphql',
+    path: options.path ?? ROUTES.graphql,
     maxPayload: options.maxPayloadBytes,
     // Another site's page is refused at the handshake (csrf.ts webSocketOriginAllowed), before connection_init.
     verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) =>

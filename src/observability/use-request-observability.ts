@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api
 import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { codeForStatus } from '../http/plain-answers.js';
+import { codeForStatus } from '../http/use-plain-answers.js';
 import type { OperationLabels } from './labels.js';
 import type { Metrics } from './metrics.js';
 import { LogBudget, REQUEST_REFUSALS } from './log-budget.js';

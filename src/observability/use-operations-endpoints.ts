@@ -1,3 +1,4 @@
+import { ROUTES } from '../http/routes.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -6,10 +7,10 @@ import type { Readiness } from './readiness.js';
 export function useOperationsEndpoints({ metrics, readiness }: { metrics: Metrics; readiness: Readiness }): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/metrics') {
+      if (url.pathname === ROUTES.metrics) {
         const body = await metrics.registry.metrics();
         endResponse(new fetchAPI.Response(body, { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
-      } else if (url.pathname === '/ready') {
+      } else if (url.pathname === ROUTES.ready) {
         const ready = readiness.isReady;
         endResponse(
           new fetchAPI.Response(JSON.stringify({ ready, state: readiness.state }), {

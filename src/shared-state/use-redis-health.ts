@@ -1,3 +1,4 @@
+import { ROUTES } from '../http/routes.js';
 import type { Plugin } from 'graphql-yoga';
 import type { RedisState } from './metrics.js';
 
@@ -9,7 +10,7 @@ import type { RedisState } from './metrics.js';
 export function useRedisHealth(state: () => RedisState): Plugin {
   return {
     onResponse({ request, response, setResponse, fetchAPI }) {
-      if (response.status !== 200 || new URL(request.url).pathname !== '/health') return;
+      if (response.status !== 200 || new URL(request.url).pathname !== ROUTES.health) return;
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-type', 'application/json');
       setResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok', redis: state() }), { status: 200, headers }));

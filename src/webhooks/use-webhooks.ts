@@ -10,9 +10,9 @@ import type { AnyProviderModule } from '../providers/registry.js';
 import { RateLimiter } from '../security/rate-limit.js';
 import { FIRST_RETRY_MS, KeptCompleter } from './kept-completer.js';
 import { StatusEvents } from './status-events.js';
-import type { WebhookConfig } from './webhook-config.js';
-import { useWebhookEndpoints } from './webhook-endpoint.js';
-import { createWebhookMetrics } from './webhook-metrics.js';
+import type { WebhookConfig } from './settings.js';
+import { useWebhookEndpoints } from './use-webhook-endpoints.js';
+import { createWebhookMetrics } from './metrics.js';
 
 /** Longest wait between two GETs of a record with kept parts: never under the first retry, never over this. */
 const MAX_RETRY_CAP_MS = 30_000;

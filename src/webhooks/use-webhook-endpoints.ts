@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { ROUTES, webhookRoute } from '../http/routes.js';
 import type { RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
 import { isEncoded } from '../http/media-type.js';
@@ -6,18 +7,16 @@ import { LogBudget, WEBHOOK_REFUSALS } from '../observability/log-budget.js';
 import type { AnyProviderModule } from '../providers/registry.js';
 import type { ProviderWebhook } from '../providers/provider.js';
 import { RateLimiter } from '../security/rate-limit.js';
-import { clientAddress } from '../security/plugin.js';
+import { clientAddress } from '../security/security-plugins.js';
 import { parseJson, readCapped } from './read-body.js';
 import { RecentEvents } from './recent-events.js';
 import type { StatusEvents } from './status-events.js';
-import type { WebhookConfig } from './webhook-config.js';
-import type { WebhookMetrics, WebhookOutcome } from './webhook-metrics.js';
-import { tokenMatcher } from './webhook-token.js';
+import type { WebhookConfig } from './settings.js';
+import type { WebhookMetrics, WebhookOutcome } from './metrics.js';
+import { tokenMatcher } from './token.js';
 
 /** Largest webhook body read; larger is 413. A delivery event is well under 2 KiB. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
-
-const PATH = /^\/webhooks\/([^/]*)\/([^/]*)$/;
 
 export interface WebhookEndpointOptions {
   config: WebhookConfig;
@@ -88,12 +87,12 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       // Every GraphQL request passes here: it pays one prefix check.
-      if (!url.pathname.startsWith('/webhooks/')) return;
+      if (!url.pathname.startsWith(ROUTES.webhooks)) return;
       const answer = (status: number, body: object, headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } }));
       const address = clientAddress(serverContext);
-      const route = PATH.exec(url.pathname);
-      const endpoint = route ? endpoints.get(route[1]!) : undefined;
+      const route = webhookRoute(url.pathname);
+      const endpoint = route ? endpoints.get(route.provider) : undefined;
       const providerLabel = endpoint?.provider.key ?? 'unknown';
       const refuse = (outcome: Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, message: string, headers: Record<string, string> = {}) => {
         metrics.received(providerLabel, outcome);
@@ -107,7 +106,7 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       const verdict = limiter?.take(`webhook:${address}`);
       if (verdict && !verdict.ok) return refuse('rate_limited', 'too many webhook requests', { 'retry-after': String(verdict.retryAfterSeconds) });
       if (!route || !endpoint) return refuse('not_found', 'no such webhook endpoint');
-      if (!endpoint.matches(route[2]!)) return refuse('unauthorized', 'wrong webhook token');
+      if (!endpoint.matches(route.token)) return refuse('unauthorized', 'wrong webhook token');
       if (request.method !== 'POST') return refuse('method_not_allowed', 'webhooks are POST only', { allow: 'POST' });
 
       // Nothing here inflates a body: a compressed one is refused before a byte of it is read.

@@ -5,7 +5,7 @@ import type { KeptEntry, KeptJournal, KeptPart } from '../lookup/kept-part.js';
 import type { StatusService } from '../lookup/status-service.js';
 import type { WebhookUpdate } from '../providers/provider.js';
 import type { RateLimiter } from '../security/rate-limit.js';
-import type { WebhookApplied } from './webhook-metrics.js';
+import type { WebhookApplied } from './metrics.js';
 
 /** What applying events needs of the status service. */
 export type KnownStatuses = Pick<StatusService, 'lookup' | 'offerStored' | 'known' | 'markStale'>;

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { GraphQLWsSettings } from './graphql-ws-config.js';
+import type { GraphQLWsSettings } from './graphql-ws-settings.js';
 import type { WsMetrics } from './metrics.js';
 import { KeyCounts } from '../key-counts.js';
 
