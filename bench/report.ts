@@ -92,28 +92,35 @@ interface Target {
 function targets(rows: Row[], settings: Settings): Target[] {
   const out: Target[] = [];
   const cpu = (w: string) => ratio(find(rows, w, 'S')?.cpuMsPerRequest, find(rows, w, 'B0')?.cpuMsPerRequest);
-  const rps = (w: string, v: string) => ratio(find(rows, w, 'S')?.rps, find(rows, w, v)?.rps);
   const atMost = (target: string, r: number | undefined, max: number) => out.push({ target, measured: `${f(r, 2)}×`, met: r === undefined ? undefined : r <= max });
   const atLeast = (target: string, r: number | undefined, min: number) => out.push({ target, measured: `${f(r, 2)}×`, met: r === undefined ? undefined : r >= min });
-  atMost('CPU per request of S ≤ 2.0× B0 at 10 ids', cpu('fresh-10'), 2);
-  atMost('CPU per request of S ≤ 1.5× B0 at 100 ids', cpu('fresh-100'), 1.5);
-  atLeast('throughput of S ≥ 1.5× P at 10 ids', rps('fresh-10', 'P'), 1.5);
-  atLeast('throughput of S ≥ 2× P at 100 ids', rps('fresh-100', 'P'), 2);
+  // Issue 25's targets: CPU per request against each peer, cached answers, memory.
+  const cpuOf = (w: string, v: string) => find(rows, w, v)?.cpuMsPerRequest;
+  atLeast('CPU per request: P/S ≥ 1.5 at 10 ids', ratio(cpuOf('fresh-10', 'P'), cpuOf('fresh-10', 'S')), 1.5);
+  atLeast('CPU per request: P/S ≥ 2 at 100 ids', ratio(cpuOf('fresh-100', 'P'), cpuOf('fresh-100', 'S')), 2);
+  atMost('CPU per request: S/B0 ≤ 2.0 at 10 ids', cpu('fresh-10'), 2);
+  atMost('CPU per request: S/B0 ≤ 1.5 at 100 ids', cpu('fresh-100'), 1.5);
   const sizes = ['fresh-1', 'fresh-10', 'fresh-100'];
-  const vsN = sizes.map((w) => rps(w, 'N'));
+  const vsN = sizes.map((w) => ratio(cpuOf(w, 'S'), cpuOf(w, 'N')));
   out.push({
-    target: "throughput of S ≥ N's at 1, 10 and 100 ids",
+    target: "CPU per request: S ≤ N's at 1, 10 and 100 ids (S/N)",
     measured: vsN.map((r, i) => `${sizes[i]!.split('-')[1]}: ${f(r, 2)}×`).join(', '),
-    met: vsN.some((r) => r === undefined) ? undefined : vsN.every((r) => r! >= 1),
+    met: vsN.some((r) => r === undefined) ? undefined : vsN.every((r) => r! <= 1),
   });
   atMost('cached answers, repeat50-10: CPU per request of S ≤ 2× B0', cpu('repeat50-10'), 2);
   atMost('cached answers, hot-1: CPU per request of S ≤ 2× B0', cpu('hot-1'), 2);
-  atMost('fresh-100 p50 latency of S ≤ 1.5× B0', ratio(find(rows, 'fresh-100', 'S')?.p50, find(rows, 'fresh-100', 'B0')?.p50), 1.5);
+  const rss = [...new Set(rows.map((r) => r.workload))].map((w) => ({ w, s: find(rows, w, 'S')?.peakRssMb, p: find(rows, w, 'P')?.peakRssMb }));
+  const rssPairs = rss.filter((r) => r.s !== undefined && r.p !== undefined);
+  out.push({
+    target: "peak RSS of S ≤ P's in every workload (S/P MB)",
+    measured: rssPairs.map((r) => `${r.w} ${f(r.s)}/${f(r.p)}`).join('; ') || '–',
+    met: rssPairs.length === 0 ? undefined : rssPairs.every((r) => r.s! <= r.p!),
+  });
   const c500 = find(rows, 'c500-1', 'S');
   out.push({
-    target: 'peak RSS of S < 250 MB at 500 concurrent connections (idle RSS of S in live mode beside it)',
+    target: 'peak RSS of S < 200 MB at 500 concurrent connections (idle RSS of S beside it)',
     measured: c500 ? `${f(c500.peakRssMb)} MB (idle ${f(c500.idleRssMb)} MB)` : '–',
-    met: c500 ? c500.peakRssMb < 250 : undefined,
+    met: c500 ? c500.peakRssMb < 200 : undefined,
   });
   const sRows = rows.filter((r) => r.variant === 'S' && !r.workload.startsWith('hot'));
   const exact = sRows.filter((r) => r.callsPerRequestAll.every((c) => c === r.expectedCallsPerRequest));
