@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** How a webhook request was answered (a bounded set: it is a metrics label). */
-export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'not_found', 'unauthorized', 'method_not_allowed', 'rate_limited', 'unsupported_media_type', 'too_large', 'malformed', 'invalid', 'too_long', 'unconfirmed_full', 'kept_full', 'not_stored'] as const;
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'cross_site', 'not_found', 'unauthorized', 'method_not_allowed', 'rate_limited', 'unsupported_media_type', 'too_large', 'malformed', 'invalid', 'too_long', 'unconfirmed_full', 'kept_full', 'not_stored'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**

@@ -36,6 +36,7 @@ interface Endpoint {
 
 /** The answer of each refusal (docs/subscriptions-and-webhooks.md lists them). */
 export const REFUSAL_STATUS: Record<Exclude<WebhookOutcome, 'accepted' | 'duplicate'>, number> = {
+  cross_site: 403,
   not_found: 404,
   unauthorized: 401,
   method_not_allowed: 405,
@@ -58,7 +59,8 @@ const NOT_STORED_RETRY_AFTER_SECONDS = 10;
 /**
  * `POST /webhooks/{provider}/{token}` beside /graphql, answered before GraphQL sees the request.
  * In order: the source address's rate limit (429; every /webhooks/ request counts, so guessing
- * paths or tokens is throttled), an endpoint exists only for a provider with a token configured
+ * paths or tokens is throttled), no browser page (403: a request with `Origin` or
+ * `Sec-Fetch-Site`, which browsers add and servers calling webhooks do not), an endpoint exists only for a provider with a token configured
  * (else 404), the token in constant time (401), POST only (405), no Content-Encoding (415, the
  * body unread), the body cap (413), JSON and the provider's schema and id format (400), each
  * field's length cap (422), room for one more unconfirmed message in the known record (429).
@@ -105,6 +107,9 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       // First, so a flood of any /webhooks/ path (scanners, token guessing) costs a bucket lookup.
       const verdict = limiter?.take(`webhook:${address}`);
       if (verdict && !verdict.ok) return refuse('rate_limited', 'too many webhook requests', { 'retry-after': String(verdict.retryAfterSeconds) });
+      // A page on another site can POST a form or text/plain body here without a preflight; with the
+      // sandbox's public tokens that would forge events. Providers call from servers, which send neither header.
+      if (fromBrowser(request.headers)) return refuse('cross_site', 'webhooks are called by providers, not from a browser page');
       if (!route || !endpoint) return refuse('not_found', 'no such webhook endpoint');
       if (!endpoint.matches(route.token)) return refuse('unauthorized', 'wrong webhook token');
       if (request.method !== 'POST') return refuse('method_not_allowed', 'webhooks are POST only', { allow: 'POST' });
@@ -173,4 +178,10 @@ export function useWebhookEndpoints(options: WebhookEndpointOptions): Plugin {
       });
     },
   };
+}
+
+/** Browsers add `Origin` to every cross-origin POST and `Sec-Fetch-Site` to every request; Node's fetch, curl and provider SDKs add neither. */
+function fromBrowser(headers: Headers): boolean {
+  const site = headers.get('sec-fetch-site');
+  return headers.has('origin') || (site !== null && site !== 'none');
 }
