@@ -10,7 +10,7 @@ import { useAnswerLimits } from './use-answer-limits.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import { addressIdentity } from './client-address.js';
 import type { SecurityConfig } from './config.js';
-import { useCsrfPrevention } from './csrf.js';
+import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
 import type { Limiter } from './rate-limit.js';
