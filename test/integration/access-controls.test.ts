@@ -23,7 +23,7 @@ describe('rate limit per client (RATE_LIMIT_PER_MINUTE=3)', () => {
     const body = (await limited.json()) as { errors: { message: string; extensions: { code: string; retryAfterSeconds: number } }[] };
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: Number(limited.headers.get('retry-after')) });
     expect(body.errors[0]!.message).toMatch(/rate limit of 3 requests per minute/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
     expect((await h.post(JSON.stringify({ query: LOOKUP }), { 'x-api-key': keyOf('b') })).status).toBe(200);
   });
 

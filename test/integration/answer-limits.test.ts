@@ -35,7 +35,7 @@ describe('MAX_RESULT_ITEMS (default 1000): items counting repeats, aliases and D
     expect(codes(res.errors)).toEqual(['RESULT_TOO_LARGE']);
     expect(res.errors![0]!.extensions).toMatchObject({ limit: 1000, counted: 2000 });
     expect(res.errors![0]!.message).toMatch(/MAX_RESULT_ITEMS/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
     await stillServes(h);
   });
 
@@ -63,7 +63,7 @@ describe('MAX_RESULT_ITEMS (default 1000): items counting repeats, aliases and D
       expect(codes(body.errors)).toEqual(['RESULT_TOO_LARGE']);
       expect(body.errors![0]!.extensions!.counted as number).toBeGreaterThan(1000);
     }
-    expect(h.d7.requests).toEqual([bulk(500)]);
+    expect(h.simulator('D7').requests).toEqual([bulk(500)]);
     // One report of 2,000 recipients alone is past the limit too: the record keeps the first
     // MAX_MESSAGES_PER_RECORD (1000) of them, and with the report itself that is 1001 items.
     const single = await h.query(`{ d7Report(requestId: "${bulk(2000)}") { messages { msgId } } }`);
@@ -97,7 +97,7 @@ describe('MAX_ENTITY_REPRESENTATIONS (default 1000)', () => {
     expect(codes(res.errors)).toEqual(['BATCH_TOO_LARGE']);
     expect(res.errors![0]!.extensions).toMatchObject({ maxEntityRepresentations: 1000 });
     expect(res.errors![0]!.message).toMatch(/MAX_ENTITY_REPRESENTATIONS/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
     await stillServes(h);
   });
 
@@ -108,7 +108,7 @@ describe('MAX_ENTITY_REPRESENTATIONS (default 1000)', () => {
     h.resetCounts();
     const twice = await h.query('query ($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }', { r: reps(600) });
     expect(codes(twice.errors)).toEqual(['RESULT_TOO_LARGE']);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 

@@ -79,7 +79,7 @@ async function expectRefused(headers: Record<string, string>, message: RegExp) {
   expect(code).toBe('UNAUTHENTICATED');
   expect(body.data).toBeUndefined();
   expect(body.errors![0]!.message).toMatch(message);
-  expect(h.d7.requests).toEqual([]);
+  expect(h.simulator('D7').requests).toEqual([]);
 }
 
 describe('API keys', () => {
@@ -119,7 +119,7 @@ describe('JWT (JWKS on loopback)', () => {
     const noStatus = await ask({ authorization: `Bearer ${await token({ scope: ['pii:read'] })}` });
     expect(noStatus.res.status).toBe(200);
     expect(noStatus.code).toBe('FORBIDDEN');
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
     expect(jwksRequests).toBeGreaterThan(0);
   });
 
@@ -180,7 +180,7 @@ describe('JWKS unavailable', () => {
       expect(res.headers.get('retry-after')).toBe('5');
       const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
       expect(body.errors[0]!.extensions.code).toBe('AUTHENTICATION_UNAVAILABLE');
-      expect(dead.d7.requests).toEqual([]);
+      expect(dead.simulator('D7').requests).toEqual([]);
     } finally {
       await dead.close();
     }

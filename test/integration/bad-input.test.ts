@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.resetCounts());
 
-const nothingSent = () => expect(h.d7.requests.length + h.betatel.requests.length).toBe(0);
+const nothingSent = () => expect(h.simulator('D7').requests.length + h.simulator('BETATEL').requests.length).toBe(0);
 
 describe('bad input gets a clear error and sends nothing upstream', () => {
   const hostile = ['../etc/passwd', 'a%2Fb', 'id?x=1', 'id#frag', 'with space', 'ünïcödé', 'nul\u0000byte', 'x'.repeat(10_000)];

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.resetCounts());
 
-const upstreamCalls = () => h.d7.requests.length + h.betatel.requests.length;
+const upstreamCalls = () => h.simulator('D7').requests.length + h.simulator('BETATEL').requests.length;
 
 describe('messageStatuses', () => {
   it('makes exactly one GET per distinct id: 10 refs naming 4 ids make 4 requests', async () => {
@@ -41,8 +41,8 @@ describe('messageStatuses', () => {
     const items = res.data!.messageStatuses;
     expect(items).toHaveLength(10);
     expect(items.map((i) => i.__typename)).toEqual(refs.map((r) => (r.provider === 'D7' ? 'D7Report' : 'BetatelWdr')));
-    expect([...h.d7.requests].sort()).toEqual([D7_A, D7_B]);
-    expect([...h.betatel.requests].sort()).toEqual([BT_A, BT_B]);
+    expect([...h.simulator('D7').requests].sort()).toEqual([D7_A, D7_B]);
+    expect([...h.simulator('BETATEL').requests].sort()).toEqual([BT_A, BT_B]);
     expect(upstreamCalls()).toBe(4);
   });
 
@@ -101,7 +101,7 @@ describe('messageStatuses', () => {
       { a: D7_A, b: D7_A },
     );
     expect(res.errors).toBeUndefined();
-    expect(h.d7.requests).toEqual([D7_A]);
+    expect(h.simulator('D7').requests).toEqual([D7_A]);
   });
 });
 
@@ -158,7 +158,7 @@ describe('federation _entities', () => {
       { path: ['_entities', 2], code: 'NOT_FOUND' },
       { path: ['_entities', 4], code: 'BAD_USER_INPUT' },
     ]);
-    expect([...h.d7.requests].sort()).toEqual([D7_SANDBOX.example, D7_SANDBOX.notFound, D7_SANDBOX.serverError].sort());
+    expect([...h.simulator('D7').requests].sort()).toEqual([D7_SANDBOX.example, D7_SANDBOX.notFound, D7_SANDBOX.serverError].sort());
   });
 
   it('answers a representation without its key with an error for it alone', async () => {

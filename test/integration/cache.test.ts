@@ -42,7 +42,7 @@ describe('status cache', () => {
     await sleep(MOVING_TTL_MS + 50); // longer than a moving state lives
     const second = await status(D7_SANDBOX.example);
     expect(second.fetchedAt).toBe(first.fetchedAt);
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
   });
 
   it('maxAge: 0 forces a fresh call, with a newer fetchedAt; a generous maxAge uses the cache', async () => {
@@ -50,19 +50,19 @@ describe('status cache', () => {
     await sleep(5);
     const fresh = await status(D7_SANDBOX.example, 0);
     expect(Date.parse(fresh.fetchedAt!)).toBeGreaterThan(Date.parse(first.fetchedAt!));
-    expect(h.d7.requests).toHaveLength(2);
+    expect(h.simulator('D7').requests).toHaveLength(2);
     const cached = await status(D7_SANDBOX.example, 3600);
     expect(cached.fetchedAt).toBe(fresh.fetchedAt);
-    expect(h.d7.requests).toHaveLength(2);
+    expect(h.simulator('D7').requests).toHaveLength(2);
   });
 
   it('maxAge counts back from the request start: an entry a moment old satisfies maxAge 5, not maxAge 0', async () => {
     await status(D7_SANDBOX.example, 0);
     await sleep(50);
     await status(D7_SANDBOX.example, 5);
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
     await status(D7_SANDBOX.example, 0);
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example, D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example, D7_SANDBOX.example]);
   });
 
   it('keeps a moving state only briefly', async () => {
@@ -70,25 +70,25 @@ describe('status cache', () => {
     const first = await status(id);
     expect(first).toMatchObject({ state: 'PENDING', isFinal: false });
     await status(id);
-    expect(h.d7.requests).toEqual([id]);
+    expect(h.simulator('D7').requests).toEqual([id]);
     await sleep(MOVING_TTL_MS + 50);
     await status(id);
-    expect(h.d7.requests).toEqual([id, id]);
+    expect(h.simulator('D7').requests).toEqual([id, id]);
   });
 
   it('keeps not-found very briefly', async () => {
     expect(await status(D7_SANDBOX.notFound)).toMatchObject({ __typename: 'MessageNotFound' });
     expect(await status(D7_SANDBOX.notFound)).toMatchObject({ __typename: 'MessageNotFound' });
-    expect(h.d7.requests).toEqual([D7_SANDBOX.notFound]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.notFound]);
     await sleep(NOT_FOUND_TTL_MS + 50);
     await status(D7_SANDBOX.notFound);
-    expect(h.d7.requests).toHaveLength(2);
+    expect(h.simulator('D7').requests).toHaveLength(2);
   });
 
   it('never keeps a provider failure', async () => {
     expect(await status(D7_SANDBOX.serverError)).toMatchObject({ __typename: 'ProviderError', code: 'UNAVAILABLE' });
     expect(await status(D7_SANDBOX.serverError)).toMatchObject({ __typename: 'ProviderError', code: 'UNAVAILABLE' });
-    expect(h.d7.requests).toEqual([D7_SANDBOX.serverError, D7_SANDBOX.serverError]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.serverError, D7_SANDBOX.serverError]);
   });
 
   it('serves d7Report and messageStatus from the same entry, and maxAge works on d7Report too', async () => {
@@ -101,12 +101,12 @@ describe('status cache', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: { requestId: id }, b: { requestId: id } });
     // `a` came from the cache; `b` demanded data newer than the request's start.
-    expect(h.d7.requests).toEqual([id, id]);
+    expect(h.simulator('D7').requests).toEqual([id, id]);
   });
 
   it('refuses a negative maxAge as BAD_USER_INPUT without calling upstream', async () => {
     const res = await h.query(`{ betatelWdr(uuid: "01KA0000000000000000000003", maxAge: -1) { uuid } }`);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'maxAge' });
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ describe('refused: what another site could make a visitor’s browser send', () 
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors.map((e) => e.extensions.code)).toEqual(['CSRF_HEADER_MISSING']);
     expect(body.errors[0]!.message).toMatch(/x-graphql-yoga-csrf or apollo-require-preflight, or a credential \(x-api-key or authorization: Bearer <token>\)/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('a subscription GET without either is refused before it watches anything', async () => {
@@ -71,7 +71,7 @@ describe('refused: what another site could make a visitor’s browser send', () 
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('CSRF_HEADER_MISSING');
     expect(h.app.watchers.size).toBe(0);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('a GET with HTTP Basic credentials is refused: a browser attaches those by itself, cross-site too', async () => {
@@ -85,7 +85,7 @@ describe('refused: what another site could make a visitor’s browser send', () 
     expect(form.status).toBe(403);
     const plain = await h.post(JSON.stringify({ query: QUERY }), { 'content-type': 'text/plain' });
     expect(plain.status).toBe(403);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 
@@ -100,7 +100,7 @@ describe('served: what only a preflighted or credentialed client sends', () => {
     const res = await getQuery({ 'x-api-key': ROUTER_KEY });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ data: { d7Report: { state: expect.any(String) } } });
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
   });
 
   it('a GET with authorization: Bearer <jwt> and no CSRF header runs: a router forwarding the user token needs nothing more', async () => {
@@ -122,7 +122,7 @@ describe('served: what only a preflighted or credentialed client sends', () => {
       expect(res.status).toBe(401);
       expect(await codesOf(res)).toEqual(['UNAUTHENTICATED']);
     }
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('a subscription GET over SSE with only the router key streams the record (what Hive Gateway sends)', async () => {

@@ -104,7 +104,7 @@ describe('one bad argument does not wipe its siblings', () => {
     }`);
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ ok: { state: 'UNKNOWN' }, bad: { __typename: 'InvalidArgument', argumentName: 'maxAge', providerMessageId: D7_SANDBOX.example } });
-    expect(h.d7.requests).toEqual([D7_SANDBOX.mixed]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.mixed]);
   });
 
   it('messageStatuses with a negative maxAge answers every ref with InvalidArgument; d7Report gives BAD_USER_INPUT for itself alone', async () => {
@@ -116,7 +116,7 @@ describe('one bad argument does not wipe its siblings', () => {
     }`);
     expect(res.data).toEqual({ many: [{ __typename: 'InvalidArgument' }, { __typename: 'InvalidArgument' }], one: null, ok: { state: 'DELIVERED' } });
     expect(res.errors).toEqual([expect.objectContaining({ path: ['one'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'maxAge' }) })]);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 

@@ -71,7 +71,7 @@ describe('errors a client can cause carry a stable extensions.code', () => {
     expect(codes(a)).toEqual(['QUERY_LIMIT_EXCEEDED']);
     expect(a.errors[0]!.message).toMatch(/repeats selections too often/);
     expect(a.errors[0]!.extensions?.limit).toBe('overlapping selections');
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 

@@ -56,7 +56,7 @@ describe('graphql-ws handshakes by origin (anonymous access on)', () => {
     h.resetCounts();
     const outcome = await tryQuery({ origin: 'https://evil.example' });
     expect(outcome).toEqual({ refused: 403, body: expect.stringMatching(/origin may not open a WebSocket here.*CORS_ORIGINS/) });
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
     expect(await h.app.metrics.registry.metrics()).not.toMatch(/^graphql_operations_total/m);
   });
 

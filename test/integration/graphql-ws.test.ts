@@ -40,7 +40,7 @@ describe('graphql-ws on /graphql, in live mode (no anonymous access)', () => {
     expect(await closed).toMatchObject({ code: 4401 });
     await sub.ended;
     expect(h.app.live.open).toBe(0);
-    expect(h.betatel.requests).not.toContain('01KC0000000000000000000A02');
+    expect(h.simulator('BETATEL').requests).not.toContain('01KC0000000000000000000A02');
   });
 
   it('closes a connection with a wrong key with 4401, and one with an unusable header value with 4400', async () => {
@@ -112,7 +112,7 @@ describe('live mode with ALLOW_ANONYMOUS=true', () => {
     await ws.ended;
     expect(ws.results[0]!.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(ws.results[0]!.errors?.[0]?.message).toMatch(/subscriptions need an API key or a bearer token in live mode/);
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
     await client.dispose();
   });
 });

@@ -49,8 +49,8 @@ describe('hostile ids are InvalidMessageId and nothing goes upstream', () => {
       // The id comes back as sent; the message quotes at most 80 characters of it.
       expect(res.data!.messageStatuses.map((r) => r.providerMessageId)).toEqual(ids);
       for (const r of res.data!.messageStatuses) expect(r.message.length).toBeLessThan(300);
-      expect(h.d7.requests).toEqual([]);
-      expect(h.betatel.requests).toEqual([]);
+      expect(h.simulator('D7').requests).toEqual([]);
+      expect(h.simulator('BETATEL').requests).toEqual([]);
     });
   }
 
@@ -59,7 +59,7 @@ describe('hostile ids are InvalidMessageId and nothing goes upstream', () => {
       const res = await h.query('query ($id: ID!) { d7Report(requestId: $id) { state } }', { id });
       expect(res.errors?.map((e) => e.extensions?.code), JSON.stringify(id.slice(0, 40))).toEqual(['BAD_USER_INPUT']);
     }
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 

@@ -24,8 +24,8 @@ describe('per-operation upstream budget (MAX_UPSTREAM_LOOKUPS_PER_OPERATION=10)'
     expect(res.errors!.find((e) => e.extensions?.code === 'LOOKUP_BUDGET_EXCEEDED')!.extensions).toMatchObject({ limit: 10 });
     // Lookups within the budget may still be in flight when the error answers; let them land.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.d7.requests.length).toBeLessThanOrEqual(10);
-    expect(new Set(h.d7.requests).size).toBe(h.d7.requests.length);
+    expect(h.simulator('D7').requests.length).toBeLessThanOrEqual(10);
+    expect(new Set(h.simulator('D7').requests).size).toBe(h.simulator('D7').requests.length);
   });
 
   it('repeating the same ids under several aliases is free: one lookup each', async () => {
@@ -37,7 +37,7 @@ describe('per-operation upstream budget (MAX_UPSTREAM_LOOKUPS_PER_OPERATION=10)'
     expect(res.errors).toBeUndefined();
     // Only this test's ids: late lookups of the previous test may still land under load.
     const ours = new Set(Array.from({ length: 8 }, (_, i) => d7Id(100 + i)));
-    expect(h.d7.requests.filter((id) => ours.has(id)).sort()).toEqual([...ours].sort());
+    expect(h.simulator('D7').requests.filter((id) => ours.has(id)).sort()).toEqual([...ours].sort());
   });
 });
 
@@ -54,19 +54,19 @@ describe('graphql-armor limits are checked before execution (nothing upstream)',
     expect(res.data ?? undefined).toBeUndefined();
     expect(res.errors!.map((e) => e.message).join('\n')).toMatch(message);
     expect(res.errors!.map((e) => e.extensions?.code)).toContain('QUERY_LIMIT_EXCEEDED');
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('cost', async () => {
     const res = await h.query(`{ ${Array.from({ length: 5 }, (_, i) => `r${i}: d7Report(requestId: "${d7Id(i)}") { messages { msgId originator recipient status state reason reference { customerRef messageTag1 messageTag2 conversationId } } }`).join(' ')} }`);
     expect(res.errors!.map((e) => e.message).join('\n')).toMatch(/Query Cost limit of 100 exceeded/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('MAX_BATCH_SIZE still applies per list: BATCH_TOO_LARGE, nothing upstream', async () => {
     const res = await h.query(`{ messageStatuses(refs: [${refs(0, 9)}]) { __typename } }`);
     expect(res.errors!.map((e) => e.extensions?.code)).toEqual(['BATCH_TOO_LARGE']);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 
@@ -75,13 +75,13 @@ describe('request body', () => {
     const res = await h.post(JSON.stringify({ query: `{ messageStatuses(refs: [${refs(0, 8)}]) { __typename } }`, variables: { pad: 'x'.repeat(5000) } }));
     expect(res.status).toBe(413);
     expect(await res.text()).toMatch(/too large|size/i);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('a huge variable list is refused by the same limit', async () => {
     const res = await h.post(JSON.stringify({ query: 'query ($refs: [MessageRef!]!) { messageStatuses(refs: $refs) { __typename } }', variables: { refs: Array.from({ length: 10_000 }, (_, i) => ({ provider: 'D7', id: d7Id(i) })) } }));
     expect(res.status).toBe(413);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('malformed JSON: 400 with a message saying so', async () => {

@@ -26,7 +26,7 @@ async function send(h: Harness, body: Record<string, unknown>): Promise<{ status
   const res = await h.post(JSON.stringify(body));
   return { status: res.status, body: (await res.json()) as Body };
 }
-const upstreamCalls = (h: Harness) => h.d7.requests.length + h.betatel.requests.length;
+const upstreamCalls = (h: Harness) => h.simulator('D7').requests.length + h.simulator('BETATEL').requests.length;
 
 describe('the manifest codegen writes', () => {
   it('holds every operation in operations/, keyed by the sha256 the typed documents carry', () => {
@@ -139,8 +139,8 @@ describe('PERSISTED_DOCUMENTS=require (live mode)', () => {
         ],
       },
     });
-    expect(h.d7.requests).toEqual([D7_SANDBOX.mixed]);
-    expect(h.betatel.requests).toEqual([BETATEL_SANDBOX.unknownStatus]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.mixed]);
+    expect(h.simulator('BETATEL').requests).toEqual([BETATEL_SANDBOX.unknownStatus]);
   });
 
   it('refuses router fields mixed with any other root field, or reached through a root fragment', async () => {

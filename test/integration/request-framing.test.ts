@@ -131,7 +131,7 @@ describe('a compressed body is 415 UNSUPPORTED_MEDIA_TYPE, unread', () => {
     const hook = await send({ method: 'POST', path: d7Path(), headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body });
     expect(hook.status, hook.text).toBe(415);
     expect(codeOf(hook.text)).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('Content-Encoding: identity is an ordinary body', async () => {

@@ -20,7 +20,7 @@ it('feeds cache hits and misses, shared in-flight calls, breaker state and bulkh
   await Promise.all([lookup('D7', D7_ID), lookup('D7', D7_ID)]);
   // A third request is answered by the cache.
   await lookup('D7', D7_ID);
-  expect(h.d7.requests).toEqual([D7_ID]);
+  expect(h.simulator('D7').requests).toEqual([D7_ID]);
 
   let text = await scrape();
   expect(sample(text, 'status_cache_lookups_total', { provider: 'D7', result: 'miss' })).toBe(2);

@@ -52,13 +52,13 @@ describe('d7Report', () => {
         reason: 'Read by the user',
       },
     ]);
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
   });
 
   it('accepts an upper-case UUID and looks up its canonical form', async () => {
     const res = await h.run(D7ReportDocument, { requestId: D7_SANDBOX.example.toUpperCase() });
     expect(res.data!.d7Report!.requestId).toBe(D7_SANDBOX.example);
-    expect(h.d7.requests).toEqual([D7_SANDBOX.example]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.example]);
   });
 
   it('is null when D7 does not know the id', async () => {
@@ -72,7 +72,7 @@ describe('d7Report', () => {
     expect(res.data?.d7Report ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'requestId' });
     expect(res.errors?.[0]?.message).toMatch(/not a valid D7 Networks message id: expected a UUID/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it.each([
@@ -110,7 +110,7 @@ describe('betatelWdr', () => {
       deliveryTimeMs: 2143,
       webhookDelivered: true,
     });
-    expect(h.betatel.requests).toEqual([BETATEL_SANDBOX.example]);
+    expect(h.simulator('BETATEL').requests).toEqual([BETATEL_SANDBOX.example]);
   });
 
   it('accepts a lower-case ULID', async () => {
@@ -125,7 +125,7 @@ describe('betatelWdr', () => {
 
     const invalid = await h.run(BetatelWdrDocument, { uuid: 'ILOU0000000000000000000000' });
     expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'uuid' });
-    expect(h.betatel.requests).toEqual([BETATEL_SANDBOX.notFound]);
+    expect(h.simulator('BETATEL').requests).toEqual([BETATEL_SANDBOX.notFound]);
   });
 
   it.each([
@@ -183,7 +183,7 @@ describe('messageStatus', () => {
       const body = (await res.json()) as { data: { messageStatus: { __typename: string; code: string; retryable: boolean; message: string } } };
       expect(body.data.messageStatus).toMatchObject({ __typename: 'ProviderError', code: 'NOT_CONFIGURED', retryable: false });
       expect(body.data.messageStatus.message).toMatch(/D7_API_TOKEN/);
-      expect(live.d7.requests).toEqual([]);
+      expect(live.simulator('D7').requests).toEqual([]);
     } finally {
       await app.close();
       await live.close();
@@ -207,6 +207,6 @@ describe('node', () => {
       const res = await h.run(NodeDocument, { id });
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    expect(h.d7.requests).toEqual([D7_SANDBOX.notFound]);
+    expect(h.simulator('D7').requests).toEqual([D7_SANDBOX.notFound]);
   });
 });

@@ -44,8 +44,8 @@ describe('sandbox ids keep the documented promises', () => {
   it('every fresh id moves forward only and is final within the documented 15 s (property)', async () => {
     await fc.assert(
       fc.asyncProperty(freshRefs, async (refs) => {
-        h.d7.reset();
-        h.betatel.reset();
+        h.simulator('D7').reset();
+        h.simulator('BETATEL').reset();
         const base = clock;
         const seen = new Map<string, string[]>();
         for (const t of [0, 1_000, 2_500, 5_500, 8_500, 12_500, DOCUMENTED_MS]) {
@@ -72,8 +72,8 @@ describe('sandbox ids keep the documented promises', () => {
   it('a subscription to fresh ids ends, never repeats an event with no visible change, and its fetchedAt never goes back (property)', async () => {
     await fc.assert(
       fc.asyncProperty(freshRefs, async (refs) => {
-        h.d7.reset();
-        h.betatel.reset();
+        h.simulator('D7').reset();
+        h.simulator('BETATEL').reset();
         const base = clock;
         const stream = subscribeSse(h, { refs }, {}, `subscription ($refs: [MessageRef!]!) { messageStatusChanged(refs: $refs) { ${FIELDS} } }`);
         let ended = false;

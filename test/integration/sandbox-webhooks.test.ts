@@ -39,7 +39,7 @@ describe('sandbox simulators post webhooks as their records advance', () => {
     // Message i starts i seconds after the first: 20 s later every message is settled.
     clock += 20_000;
     await until(() => messages().every((m) => m.status !== 'processed' && m.status !== 'sent'), 3_000, 'the final webhooks');
-    expect(h.d7.requests).toEqual([id]);
+    expect(h.simulator('D7').requests).toEqual([id]);
 
     const accepted = await receivedCount(h, { provider: 'D7', outcome: 'accepted' });
     // One post per change seen at a tick: message 0's sent, then every message's last status.
@@ -56,7 +56,7 @@ describe('sandbox simulators post webhooks as their records advance', () => {
     expect(first.data?.betatelWdr.state).toBe('PENDING');
     clock += 6_000;
     await until(() => h.app.service.known('BETATEL', uuid)?.state !== 'PENDING' && h.app.service.known('BETATEL', uuid)?.state !== 'SENT', 3_000, 'the Betatel webhook');
-    expect(h.betatel.requests).toEqual([uuid]);
+    expect(h.simulator('BETATEL').requests).toEqual([uuid]);
     // What the simulator itself answers now is what the webhook brought.
     const direct = await fetch(`${h.sandbox.simulators.BETATEL!.url}/api/v1/connect-hub/whatsapp/${uuid}/wdr`, {
       headers: { 'x-api-key': BETATEL_SANDBOX_CREDENTIALS.apiKey, 'x-account-id': BETATEL_SANDBOX_CREDENTIALS.accountId },

@@ -125,8 +125,8 @@ describe('scopes: without status:read', () => {
     expect(res.data).toEqual({ d7Report: null, betatelWdr: null });
     expect(res.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     expect(res.errors![0]!.extensions).toMatchObject({ requiredScopes: ['status:read'] });
-    expect(h.d7.requests).toEqual([]);
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 
   it.each([
@@ -137,7 +137,7 @@ describe('scopes: without status:read', () => {
     const res = await ask({ 'x-api-key': key('nostatus') }, query, variables);
     // `_entities` answers per representation: the error is pathed to entity 0.
     expect(res.errors!.map((e) => [e.path![0], e.extensions?.code])).toEqual([[field, 'FORBIDDEN']]);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('_service and __typename stay readable (the router composes with them)', async () => {

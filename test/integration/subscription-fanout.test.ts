@@ -30,7 +30,7 @@ async function follow(id: string, subscribers: number): Promise<{ upstream: numb
   await Promise.all(sessions.map((s) => s.close()));
   await eventually(() => h.app.watchers.size === 0, 'the watcher to stop');
   await new Promise((resolve) => setTimeout(resolve, 100));
-  return { upstream: h.betatel.requests.filter((r) => r === id).length, polls: (await watcherPolls()) - pollsBefore, sessions };
+  return { upstream: h.simulator('BETATEL').requests.filter((r) => r === id).length, polls: (await watcherPolls()) - pollsBefore, sessions };
 }
 
 async function watcherPolls(): Promise<number> {

@@ -60,7 +60,7 @@ describe('a subscription starts only once its response can carry it and its scop
     expect(get.status).toBe(406);
     expect(codes((await get.json()) as { errors?: unknown[] })).toEqual(['NOT_ACCEPTABLE']);
     expect(await gauges()).toMatchObject({ open: 0, watchers: 0 });
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 
   it('refuses a key without status:read at subscribe with FORBIDDEN, as a query is refused, before any watcher or upstream call', async () => {
@@ -74,7 +74,7 @@ describe('a subscription starts only once its response can carry it and its scop
     expect(queryCodes).toEqual(['FORBIDDEN']);
     expect(h.app.live.open).toBe(0);
     expect(h.app.watchers.size).toBe(0);
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 });
 
@@ -247,7 +247,7 @@ describe('MAX_WATCHERS_PER_CLIENT', () => {
     await refused.ended;
     expect(refused.results.map((r) => (r.errors ?? []).map((e) => [e.extensions?.code, e.extensions?.maxWatchersPerClient]))).toEqual([[['CLIENT_WATCHER_LIMIT', 3]]]);
     expect(refused.results[0]!.errors?.[0]?.message).toMatch(/at most 3 messages together \(MAX_WATCHERS_PER_CLIENT\)/);
-    expect(h.betatel.requests.filter((id) => id === BT(12))).toEqual([]);
+    expect(h.simulator('BETATEL').requests.filter((id) => id === BT(12))).toEqual([]);
     const other = subscribeSse(h, refs(BT(12), BT(13), BT(14)), { 'x-api-key': OTHER_KEY });
     await other.waitFor(3);
     const fits = subscribeSse(h, refs(BT(11)), KEY);

@@ -71,7 +71,7 @@ describe('subscriptions under the CSRF and document limits', () => {
     await sub.ended;
     expect(sub.results[0]!.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_LIMIT_EXCEEDED']);
     expect(h.app.watchers.size).toBe(0);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('still answers the shallow one', async () => {

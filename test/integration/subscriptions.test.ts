@@ -62,7 +62,7 @@ describe('Subscription.messageStatusChanged over SSE', () => {
     // Every upstream call for the message but the first answer was a watcher's poll.
     const polls = sample(metrics, 'status_watcher_polls_total', { provider: 'BETATEL' });
     expect(polls).toBeGreaterThanOrEqual(1);
-    expect(h.betatel.requests.filter((id) => id === BT_A).length).toBe(polls + 1);
+    expect(h.simulator('BETATEL').requests.filter((id) => id === BT_A).length).toBe(polls + 1);
   });
 
   it('completes at once when every ref is final from the start', async () => {
@@ -75,16 +75,16 @@ describe('Subscription.messageStatusChanged over SSE', () => {
   it('frees the watcher when the client goes away: no more polls for that message', async () => {
     const sub = subscribeSse(h, { refs: [ref('BETATEL', BT_B)] });
     await sub.waitFor(1);
-    await eventually(() => h.betatel.requests.filter((id) => id === BT_B).length >= 3, 'watcher polls');
+    await eventually(() => h.simulator('BETATEL').requests.filter((id) => id === BT_B).length >= 3, 'watcher polls');
     expect(h.app.watchers.subscribers('BETATEL', BT_B)).toBe(1);
     await sub.close();
     await eventually(() => h.app.watchers.size === 0 && h.app.live.open === 0, 'the watcher to stop');
     // A poll already on its way when the client left may still land; none starts after it.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const polls = h.betatel.requests.filter((id) => id === BT_B).length;
+    const polls = h.simulator('BETATEL').requests.filter((id) => id === BT_B).length;
     clock += 2_500;
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.betatel.requests.filter((id) => id === BT_B).length).toBe(polls);
+    expect(h.simulator('BETATEL').requests.filter((id) => id === BT_B).length).toBe(polls);
   });
 
   it('refuses more refs than MAX_BATCH_SIZE with BATCH_TOO_LARGE, before any upstream call', async () => {
@@ -94,7 +94,7 @@ describe('Subscription.messageStatusChanged over SSE', () => {
     expect(sub.results).toHaveLength(1);
     expect(sub.results[0]!.errors?.map((e) => [e.extensions?.code, e.extensions?.maxBatchSize])).toEqual([['BATCH_TOO_LARGE', 5]]);
     expect(sub.results[0]!.errors?.[0]?.message).toBe('messageStatusChanged accepts at most 5 refs per subscription; got 6');
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
     expect(h.app.watchers.size).toBe(0);
   });
 

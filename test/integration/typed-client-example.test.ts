@@ -61,8 +61,8 @@ describe.each([
     ]);
     // Each valid id went upstream once; the invalid one never did. (Under require this
     // passes only because the example sends persisted document ids, not query text.)
-    expect([...h.d7.requests].sort()).toEqual(['00000000-0000-4000-8000-000000000429', 'f44e3f43-6d4e-4e46-becd-21993f3dcb8e']);
-    expect([...h.betatel.requests].sort()).toEqual(['00000000000000000000000404', '01JV5V54KPYK9GB29265EQRZ2P']);
+    expect([...h.simulator('D7').requests].sort()).toEqual(['00000000-0000-4000-8000-000000000429', 'f44e3f43-6d4e-4e46-becd-21993f3dcb8e']);
+    expect([...h.simulator('BETATEL').requests].sort()).toEqual(['00000000000000000000000404', '01JV5V54KPYK9GB29265EQRZ2P']);
   });
 });
 

@@ -80,7 +80,7 @@ describe('a webhook sender cannot grow a report without limit', () => {
     expect(await wdr.json()).toEqual({ error: 'text is longer than 4096 characters', code: 'TOO_LONG' });
     await sleep(20);
     expect(h.app.service.known('D7', id)).toBe(known);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });
 
@@ -99,7 +99,7 @@ describe('a held message the provider confirms is kept', () => {
     const spend = freshD7Id();
     expect((await postWebhook(h, d7Path(), d7Event(spend, generatedMsgId(spend, 0), 'sent', Date.now()))).status).toBe(202);
     // Its GET spends the one fetch of the minute.
-    await until(() => h.d7.requests.includes(spend));
+    await until(() => h.simulator('D7').requests.includes(spend));
     const skipped = async () => sample(await metricsText(h), 'webhook_fetches_skipped_total', { provider: 'D7' });
     const skippedBefore = await skipped();
     const keptBefore = await appliedCount(h, { provider: 'D7', result: 'kept' });
@@ -109,7 +109,7 @@ describe('a held message the provider confirms is kept', () => {
     expect((await postWebhook(h, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
     expect(await appliedCount(h, { provider: 'D7', result: 'kept' })).toBe(keptBefore + 1);
     await until(async () => (await skipped()) > skippedBefore);
-    expect(h.d7.requests).not.toContain(id);
+    expect(h.simulator('D7').requests).not.toContain(id);
     expect((h.app.service.known('D7', id) as D7Record).details.messages).toMatchObject([{ msgId, state: 'DELIVERED' }]);
 
     // A query: the GET lists the message (the sandbox generates it), which is then confirmed.
@@ -141,8 +141,8 @@ describe('upstream calls caused by webhooks are budgeted', () => {
     // Their GETs are tried after the answers: until the budget is spent.
     await until(async () => sample(await metricsText(h), 'webhook_fetches_skipped_total', { provider: 'D7' }) > 0, 5_000, 'a GET past the budget');
     // The budget refills at BUDGET a minute: a few more may come due while the test runs.
-    expect(h.d7.requests.length).toBeLessThanOrEqual(BUDGET + 3);
-    expect(new Set(h.d7.requests).size).toBe(h.d7.requests.length);
+    expect(h.simulator('D7').requests.length).toBeLessThanOrEqual(BUDGET + 3);
+    expect(new Set(h.simulator('D7').requests).size).toBe(h.simulator('D7').requests.length);
     expect(sample(await metricsText(h), 'webhook_fetches_skipped_total', { provider: 'D7' })).toBeGreaterThan(0);
     // Nothing lost: every report holds its three events' messages.
     for (const id of ids) {
@@ -157,7 +157,7 @@ describe('upstream calls caused by webhooks are budgeted', () => {
     const statuses = await Promise.all(Array.from({ length: 300 }, () => postWebhook(h, betatelPath(), { uuid: freshUlid() }).then((r) => r.status)));
     expect(statuses.every((s) => s === 202)).toBe(true);
     await settled(h, before + 300);
-    expect(h.betatel.requests.length).toBeLessThanOrEqual(BUDGET + 3);
+    expect(h.simulator('BETATEL').requests.length).toBeLessThanOrEqual(BUDGET + 3);
     expect(await appliedCount(h, { provider: 'BETATEL', result: 'deferred' })).toBeGreaterThan(0);
   });
 });

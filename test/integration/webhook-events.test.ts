@@ -76,7 +76,7 @@ describe('webhook events update what the service knows', () => {
     // The untouched messages keep what GET said; the patched one drops GET's reason for the old status.
     expect(after.messages[2]!.reason).toBeNull();
     expect(after.messages[0]!.reference?.customerRef).toBe(before.messages[0]!.reference?.customerRef);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
     expect(changes.map((c) => c.record.state)).toEqual(['DELIVERED']);
   });
 
@@ -152,10 +152,10 @@ describe('webhook events update what the service knows', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(202));
     expect((h.app.service.known('D7', id) as D7Record).details.messages).toMatchObject([{ msgId, status: 'delivered', state: 'DELIVERED' }]);
     await until(() => (h.app.service.known('D7', id) as D7Record).details.requestStage !== null, 3_000, 'the GET that completes the record');
-    expect(h.d7.requests).toEqual([id]);
+    expect(h.simulator('D7').requests).toEqual([id]);
 
     const known = await report(h, id);
-    expect(h.d7.requests).toEqual([id]);
+    expect(h.simulator('D7').requests).toEqual([id]);
     expect(known.messages[0]).toMatchObject({ msgId, status: 'delivered', state: 'DELIVERED' });
     // Completed by the fetched record: the fields only GET has are there.
     expect(known.messages[0]!.reference?.customerRef).toBe(`sandbox-${id.slice(0, 8)}`);
@@ -171,7 +171,7 @@ describe('webhook events update what the service knows', () => {
       expect(Date.now() - started).toBeLessThan(800);
       expect((slow.app.service.known('D7', id) as D7Record).details).toMatchObject({ requestStage: null, messages: [{ status: 'delivered', state: 'DELIVERED' }] });
       await until(() => (slow.app.service.known('D7', id) as D7Record).details.requestStage !== null, 3_000, 'the GET that completes the record');
-      expect(slow.d7.requests).toEqual([id]);
+      expect(slow.simulator('D7').requests).toEqual([id]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(800);
       expect((await report(slow, id)).messages[0]).toMatchObject({ status: 'delivered', state: 'DELIVERED' });
     } finally {
@@ -188,7 +188,7 @@ describe('webhook events update what the service knows', () => {
     expect((await postWebhook(h, d7Path(), d7Event(id, msgId, 'delivered', Date.now()))).status).toBe(202);
     expect(await appliedCount(h, { provider: 'D7', result: 'kept' })).toBe(before + 1);
     // Other tests' kept events may be retried meanwhile: this id's GETs only.
-    const gets = () => h.d7.requests.filter((r) => r === id);
+    const gets = () => h.simulator('D7').requests.filter((r) => r === id);
     await until(() => gets().length === 2, 3_000, 'the GET of the report');
     expect(gets()).toEqual([id, id]);
     const held = h.app.service.known('D7', id) as D7Record;
@@ -216,7 +216,7 @@ describe('webhook events update what the service knows', () => {
     await until(() => h.app.service.known('BETATEL', uuid) !== undefined);
     const answer = await h.query<{ betatelWdr: { state: string; status: string } }>(WDR, { uuid });
     expect(answer.data?.betatelWdr).toEqual({ state: 'DELIVERED', status: 'DELIVERED' });
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 
   it('takes a Betatel body that is not a whole record as a hint: one GET of the record', async () => {
@@ -225,10 +225,10 @@ describe('webhook events update what the service knows', () => {
     const res = await postWebhook(h, betatelPath(), { uuid: BETATEL_SANDBOX.example.toLowerCase(), event: 'status_changed' });
     expect(res.status).toBe(202);
     await until(async () => (await appliedCount(h, { provider: 'BETATEL', result: 'fetched' })) === before + 1);
-    expect(h.betatel.requests).toEqual([BETATEL_SANDBOX.example]);
+    expect(h.simulator('BETATEL').requests).toEqual([BETATEL_SANDBOX.example]);
     const answer = await h.query<{ betatelWdr: { state: string } }>(WDR, { uuid: BETATEL_SANDBOX.example });
     expect(answer.data?.betatelWdr.state).toBe('DELIVERED');
-    expect(h.betatel.requests).toHaveLength(1);
+    expect(h.simulator('BETATEL').requests).toHaveLength(1);
   });
 
   it('refuses a Betatel body naming no ULID with 400, fetching nothing', async () => {
@@ -237,7 +237,7 @@ describe('webhook events update what the service knows', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: `the message id is not ${'a ULID (26 characters of Crockford base32) such as 01JV5V54KPYK9GB29265EQRZ2P'}`, code: 'INVALID' });
     await sleep(20);
-    expect(h.betatel.requests).toEqual([]);
+    expect(h.simulator('BETATEL').requests).toEqual([]);
   });
 });
 
@@ -261,7 +261,7 @@ describe('a webhook is fresher than a lagging GET', () => {
     h.resetCounts();
     const after = await report(h, id);
     // The query did ask D7 (and D7 still said sent), and the answer is the webhook's.
-    expect(h.d7.requests).toEqual([id]);
+    expect(h.simulator('D7').requests).toEqual([id]);
     expect(after.messages[0]).toMatchObject({ status: 'delivered', state: 'DELIVERED' });
   });
 });

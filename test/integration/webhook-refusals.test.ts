@@ -61,7 +61,7 @@ async function refused(status: number, outcome: string, send: () => Promise<Resp
   expect(text).not.toContain(D7_TOKEN);
   await sleep(20);
   expect(h.app.service.known('D7', D7_SANDBOX.mixed)).toBe(known);
-  expect(h.d7.requests).toEqual([]);
+  expect(h.simulator('D7').requests).toEqual([]);
   expect(await appliedCount(h)).toBe(appliedBefore);
   expect(await receivedCount(h, { provider, outcome })).toBe(countBefore + 1);
   // Refusal lines are bounded (one per provider and outcome a minute): the first refusal of its

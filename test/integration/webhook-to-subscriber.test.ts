@@ -25,7 +25,7 @@ describe('a webhook reaches a subscriber', () => {
     const [first] = await sub.waitFor(1);
     const initial = (first!.data as Change).messageStatusChanged;
     expect(initial).toMatchObject({ __typename: 'D7Report', state: 'PENDING' });
-    const callsBefore = h.d7.requests.length;
+    const callsBefore = h.simulator('D7').requests.length;
     const msgId = initial.messages![0]!.msgId;
 
     const posted = Date.now();
@@ -36,7 +36,7 @@ describe('a webhook reaches a subscriber', () => {
     const changed = (second!.data as Change).messageStatusChanged;
     expect(changed.messages!.find((m) => m.msgId === msgId)?.state).toBe('DELIVERED');
     // The event was applied onto the known report: no upstream call for it.
-    expect(h.d7.requests.length).toBe(callsBefore);
+    expect(h.simulator('D7').requests.length).toBe(callsBefore);
     await sub.close();
   });
 });
