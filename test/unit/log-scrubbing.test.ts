@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createLogger, scrubLogLine } from '../../src/logger.js';
+import { createLogger, scrubLogLine, scrubSecrets } from '../../src/logger.js';
 
 function capture(secrets: string[]) {
   const lines: string[] = [];
@@ -42,5 +42,16 @@ describe('secrets have a minimum length', () => {
     );
     expect(() => loadConfig({ D7_API_TOKEN: 'x' })).not.toThrow(/"x"|: x\b/);
     expect(loadConfig({ D7_API_TOKEN: '12345678' }).secrets).toEqual(['12345678']);
+  });
+});
+
+describe('scrubSecrets (the logger’s last pass over each line)', () => {
+  it('replaces secrets as written and JSON-escaped', () => {
+    const secret = 'abc"def\\ghi';
+    const line = JSON.stringify({ msg: `x ${secret} y`, err: { message: secret } });
+    expect(line).not.toContain(secret);
+    const scrubbed = scrubSecrets(`${line} ${secret}`, [secret]);
+    expect(scrubbed).not.toContain('abc');
+    expect(scrubbed.match(/\[redacted\]/g)).toHaveLength(3);
   });
 });
