@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -9,10 +9,39 @@ beforeAll(async () => {
   h = await startHarness({ deps: { logger: createLogger({ level: 'info', pretty: false, destination: { write: (s: string) => void lines.push(s) } as never }) } });
 });
 afterAll(() => h.close());
+beforeEach(() => h.resetCounts());
 
 const fetchApp = (path: string, init: RequestInit = {}) => Promise.resolve(h.app.yoga.fetch(`http://test.local${path}`, init));
 const csrf = { 'x-graphql-yoga-csrf': '1' };
 const errorsOf = async (res: Response) => ((await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] }).errors ?? [];
+
+const nothingUpstream = () => expect(Object.values(h.simulators).flatMap((s) => s.requests)).toEqual([]);
+
+describe('a malformed POST body is a 400 with a clear message, and nothing goes upstream', () => {
+  it.each([
+    ['truncated JSON', '{"query": "{ __typename }"', /JSON/i],
+    ['JSON that is not an object', '[1, 2', /./],
+    ['a number', '42', /./],
+    ['a query that is not a string', '{"query": 42}', /./],
+    ['variables that are not an object', '{"query": "{ __typename }", "variables": "x"}', /./],
+    ['an empty body', '', /./],
+    ['no query', '{"variables": {}}', /query/i],
+  ])('%s', async (_name, body, says) => {
+    const res = await h.post(body);
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toMatch(/"message":"[^"]{5,}/);
+    expect(text).toMatch(says);
+    expect(text).not.toMatch(/at .+\.(js|ts):\d+/);
+    nothingUpstream();
+  });
+
+  it.each(['application/graphql-response+json', 'application/json'])('truncated JSON is 400 BAD_REQUEST whatever the accept (%s)', async (accept) => {
+    const res = await h.post('{"query"', { accept });
+    expect(res.status).toBe(400);
+    expect((await errorsOf(res)).map((e) => e.extensions?.code)).toEqual(['BAD_REQUEST']);
+  });
+});
 
 describe('malformed JSON in GET parameters is a 400 BAD_REQUEST, not a crash', () => {
   it.each([

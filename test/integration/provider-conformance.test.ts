@@ -58,6 +58,35 @@ const LOOKUP = /* GraphQL */ `
   }
 `;
 
+/** Ids no provider may send upstream: paths, encodings, query and fragment marks, spaces, unicode and null bytes around a valid id, and on their own. */
+const hostile = (valid: string) => [
+  `../${valid}`,
+  `${valid}/../../admin`,
+  `${valid.slice(0, 8)}%2F${valid.slice(8)}`,
+  `${valid}%2F..`,
+  `${valid}?x=1`,
+  `${valid}#frag`,
+  ` ${valid}`,
+  `${valid} `,
+  `${valid.slice(0, 10)} ${valid.slice(11)}`,
+  `${valid.slice(0, -1)}é`,
+  `${valid.slice(0, -1)}\u0661`,
+  `${valid}\u0000`,
+  `${valid.slice(0, -1)}\u0000`,
+  '\u202e' + valid,
+  valid.repeat(400),
+  '',
+  '../etc/passwd',
+  'a%2Fb',
+  'id?x=1',
+  'id#frag',
+  'with space',
+  'ünïcödé',
+  'nul\u0000byte',
+  'x'.repeat(10_000),
+];
+const nothingUpstream = () => expect(Object.values(h.simulators).flatMap((s) => s.requests)).toEqual([]);
+
 type Item = { __typename: string; id?: string; provider?: string; providerMessageId?: string; state?: string; code?: string };
 
 let h: Harness;
@@ -93,7 +122,32 @@ describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key
     expect(c.module.parseId(c.invalidId)).toBeUndefined();
     expect(c.module.parseId(c.found.id)).toBe(c.found.id);
     expect(await lookup(c, c.invalidId)).toMatchObject({ __typename: 'InvalidMessageId', provider: c.module.key, providerMessageId: c.invalidId });
-    expect(h.simulators[c.module.key]!.requests).toEqual([]);
+    nothingUpstream();
+  });
+
+  it('answers hostile ids (../, %2F, ?, #, spaces, unicode, null bytes, 10 000 characters) InvalidMessageId, quoting them in part, nothing upstream', async () => {
+    h.resetCounts();
+    const ids = hostile(c.found.id);
+    const res = await h.query<{ messageStatuses: { __typename: string; providerMessageId: string; message: string; retryable: boolean }[] }>(
+      'query ($refs: [MessageRef!]!) { messageStatuses(refs: $refs) { __typename ... on LookupError { providerMessageId message retryable } } }',
+      { refs: ids.map((id) => ({ provider: c.module.key, id })) },
+    );
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.messageStatuses.map((r) => r.__typename)).toEqual(ids.map(() => 'InvalidMessageId'));
+    // The id comes back as sent; the message quotes at most 80 characters of it.
+    expect(res.data!.messageStatuses.map((r) => r.providerMessageId)).toEqual(ids);
+    for (const r of res.data!.messageStatuses) expect(r).toMatchObject({ retryable: false, message: expect.stringMatching(/^.{5,299}$/s) });
+    nothingUpstream();
+  });
+
+  it('answers BAD_USER_INPUT on its own root field for the same ids', async () => {
+    h.resetCounts();
+    for (const id of hostile(c.found.id)) {
+      const res = await h.query(`query ($id: ID!) { ${c.rootField}(${c.keyField}: $id) { state } }`, { id });
+      expect(res.errors?.map((e) => e.extensions?.code), JSON.stringify(id.slice(0, 40))).toEqual(['BAD_USER_INPUT']);
+    }
+    nothingUpstream();
   });
 
   it('looks a record up through its simulator, with its own type and root field', async () => {

@@ -98,6 +98,18 @@ describe('a body over the limit is 413 whatever its framing or the spelling of i
   );
 
   it.each([
+    ['padded variables', { variables: { pad: 'x'.repeat(LIMIT) } }],
+    ['a list of 10 000 refs', { variables: { refs: Array.from({ length: 10_000 }, () => ({ provider: 'D7', id: D7_SANDBOX.example })) } }],
+  ])('over the limit by %s: 413 REQUEST_ENTITY_TOO_LARGE saying so, nothing upstream', async (_name, extra) => {
+    const res = await h.post(JSON.stringify({ query: 'query ($refs: [MessageRef!]) { messageStatuses(refs: $refs) { __typename } }', ...extra }));
+    expect(res.status).toBe(413);
+    const text = await res.text();
+    expect(codeOf(text)).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(text).toMatch(/too large|size/i);
+    expect(Object.values(h.simulators).flatMap((s) => s.requests)).toEqual([]);
+  });
+
+  it.each([
     ['content-length', 0],
     ['chunked', 1000],
   ])('GET /graphql with a body (%s): ignored under the limit, 413 over it', async (_framing, chunkSize) => {
