@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BETATEL_DOCS_EXAMPLE, BETATEL_SANDBOX } from '../../src/providers/betatel/simulator.js';
 import { betatel } from '../../src/providers/betatel/index.js';
+import { STATUS_TABLE as BETATEL_STATUSES } from '../../src/providers/betatel/normalize.js';
 import { D7_DOCS_EXAMPLE, D7_SANDBOX } from '../../src/providers/d7/simulator.js';
 import { d7 } from '../../src/providers/d7/index.js';
+import { STATUS_TABLE as D7_STATUSES } from '../../src/providers/d7/normalize.js';
+import { providers as shipped } from '../../src/providers/registry.js';
 import type { ErrorScenario } from '../../src/sandbox/scenarios.js';
+import { readDoc, section } from '../helpers/docs.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { subscribeSse } from '../helpers/live.js';
 import { appliedCount, d7Event, postWebhook, until } from '../helpers/webhooks.js';
@@ -18,6 +22,7 @@ const cases: ConformanceCase[] = [
     rootField: 'd7Report',
     keyField: 'requestId',
     found: { id: D7_SANDBOX.example, state: 'READ' },
+    statuses: new Map(D7_STATUSES),
     states: { READ: D7_SANDBOX.example, UNKNOWN: D7_SANDBOX.mixed },
     invalidId: 'not-a-uuid',
     scenarios: D7_SANDBOX,
@@ -29,6 +34,7 @@ const cases: ConformanceCase[] = [
     rootField: 'betatelWdr',
     keyField: 'uuid',
     found: { id: BETATEL_SANDBOX.example, state: 'DELIVERED' },
+    statuses: new Map(BETATEL_STATUSES),
     states: { DELIVERED: BETATEL_SANDBOX.example, UNKNOWN: BETATEL_SANDBOX.unknownStatus },
     invalidId: 'not-a-ulid',
     scenarios: BETATEL_SANDBOX,
@@ -87,6 +93,24 @@ const hostile = (valid: string) => [
 ];
 const nothingUpstream = () => expect(Object.values(h.simulators).flatMap((s) => s.requests)).toEqual([]);
 
+/**
+ * The states table of docs/states.md, by column: the provider a column's heading names (its
+ * first word, e.g. "D7 `status`"), and each row's statuses and "anything else".
+ */
+function statesColumns() {
+  const lines = readDoc('docs/states.md').split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| DeliveryState |'));
+  expect(start, 'docs/states.md has the states table').toBeGreaterThan(-1);
+  const headings = lines[start]!.split('|').slice(2, -1).map((c) => c.trim().split(' ')[0]!.toUpperCase());
+  const rows = lines.slice(start + 2, lines.findIndex((l, i) => i > start && !l.startsWith('|'))).map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
+  return new Map(
+    headings.map((heading, i) => [
+      heading,
+      rows.map((cells) => ({ state: cells[0]!.replaceAll('`', ''), statuses: [...cells[i + 1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!), anythingElse: cells[i + 1]!.includes('anything else') })),
+    ]),
+  );
+}
+
 type Item = { __typename: string; id?: string; provider?: string; providerMessageId?: string; state?: string; code?: string };
 
 let h: Harness;
@@ -115,6 +139,10 @@ async function pushWebhook(c: ConformanceCase, body: unknown): Promise<void> {
   expect(res.status).toBeLessThan(300);
   await until(async () => (await appliedCount(h, { provider: c.module.key })) > before, 3_000, `a ${c.module.key} webhook applied`);
 }
+
+it('covers every provider the service ships', () => {
+  expect(shipped.map((p) => p.key).filter((key) => !cases.some((c) => c.module.key === key))).toEqual([]);
+});
 
 describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key, c) => {
   it('refuses an id out of its format before any upstream call', async () => {
@@ -204,5 +232,39 @@ describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key
     } finally {
       await stream.close();
     }
+  });
+
+  // The docs describe the service as shipped: a provider of src/providers/registry.ts has its rows
+  // in every table, generated from its module; a provider served only by a test has none.
+  describe('the docs tables', () => {
+    const documented = shipped.some((p) => p.key === c.module.key);
+    const presence = documented ? 'in' : 'absent from';
+
+    it(`has its documented sandbox ids (valid, distinct, described) ${documented ? 'in' : 'nowhere in'} docs/getting-started.md "Sandbox ids"`, () => {
+      const table = section('docs/getting-started.md', '## Sandbox ids');
+      const ids = c.module.sandbox.ids.map((s) => s.id);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const { id, behaviour } of c.module.sandbox.ids) {
+        expect(c.module.parseId(id), id).toBeDefined();
+        expect(behaviour.length).toBeGreaterThan(5);
+        expect(table.includes(`\`${id}\``), `${id} ${presence} the Sandbox ids table`).toBe(documented);
+      }
+    });
+
+    it(`has every variable its module reads ${documented ? 'in' : 'nowhere in'} docs/configuration.md`, () => {
+      const page = readDoc('docs/configuration.md');
+      const variables = [...Object.keys(c.module.env), ...(c.module.webhook ? [c.module.webhook.tokenVariable] : [])];
+      expect(variables.length).toBeGreaterThan(0);
+      for (const variable of variables) expect(page.includes(`\`${variable}\``), `${variable} ${presence} docs/configuration.md`).toBe(documented);
+    });
+
+    it(`has ${documented ? 'a' : 'no'} column in the docs/states.md states table${documented ? ': every status its normalizer knows in its row, nothing more, anything else UNKNOWN' : ''}`, () => {
+      const column = statesColumns().get(c.module.key);
+      if (!documented) return expect(column).toBeUndefined();
+      expect(column, `docs/states.md has a ${c.module.key} column`).toBeDefined();
+      expect(new Map(column!.flatMap((row) => row.statuses.map((status) => [status, row.state] as const)))).toEqual(c.statuses);
+      expect(column!.filter((row) => row.anythingElse).map((row) => row.state)).toEqual(['UNKNOWN']);
+    });
   });
 });

@@ -10,6 +10,8 @@ export interface ConformanceCase {
   keyField: string;
   /** An id its simulator answers with a record, and that record's state. */
   found: { id: string; state: DeliveryState };
+  /** Every provider status its normalizer knows, with its state (anything else is UNKNOWN): the docs' states column. */
+  statuses: ReadonlyMap<string, DeliveryState>;
   /** Ids the simulator answers a record in each listed state for. */
   states: Partial<Record<DeliveryState, string>>;
   /** Not in the provider's id format. */
