@@ -2,7 +2,7 @@ import type { DeliveryState } from '../../src/domain/delivery-state.js';
 import type { AnyProviderModule } from '../../src/providers/provider.js';
 import type { ErrorScenario } from '../../src/sandbox/scenarios.js';
 
-/** What the conformance suite (test/integration/provider-conformance.test.ts) needs to know of one provider. */
+/** What the conformance suite (test/integration/providers/provider-conformance.test.ts) needs to know of one provider. */
 export interface ConformanceCase {
   module: AnyProviderModule;
   /** The provider's root field and its id argument (also its own entity key). */
