@@ -80,11 +80,14 @@ describe('refused: what another site could make a visitor’s browser send', () 
     expect(await codesOf(res)).toEqual(['CSRF_HEADER_MISSING']);
   });
 
-  it('a form POST and a text/plain POST without either are refused', async () => {
+  it('a form POST and a text/plain POST (in any case) without either are refused', async () => {
     const form = await h.post(`query=${encodeURIComponent(QUERY)}`, { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(403);
-    const plain = await h.post(JSON.stringify({ query: QUERY }), { 'content-type': 'text/plain' });
-    expect(plain.status).toBe(403);
+    for (const type of ['text/plain', 'TEXT/PLAIN']) {
+      const plain = await h.post(JSON.stringify({ query: QUERY }), { 'content-type': type });
+      expect(plain.status, type).toBe(403);
+      expect(await codesOf(plain)).toEqual(['CSRF_HEADER_MISSING']);
+    }
     expect(h.simulator('D7').requests).toEqual([]);
   });
 });
