@@ -1,4 +1,6 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { standardIntrospectionDepth } from '../../../src/security/introspection-depth.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const d7Id = (n: number) => `00000000-0000-4000-8000-${(0x100000 + n).toString(16).padStart(12, '0')}`;
@@ -67,5 +69,42 @@ describe('graphql-armor limits are checked before execution (nothing upstream)',
     const res = await h.query(`{ messageStatuses(refs: [${refs(0, 9)}]) { __typename } }`);
     expect(res.errors!.map((e) => e.extensions?.code)).toEqual(['BATCH_TOO_LARGE']);
     expect(h.simulator('D7').requests).toEqual([]);
+  });
+});
+
+describe('document limits at MAX_ALIASES=20 and MAX_DEPTH=12 (the defaults)', () => {
+  let d: Harness;
+  beforeAll(async () => {
+    d = await startHarness({ env: { MAX_ALIASES: '20', MAX_DEPTH: '12' } });
+  });
+  afterAll(() => d.close());
+  const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+  async function ask(query: string) {
+    const res = await d.post(JSON.stringify({ query }), { accept: 'application/graphql-response+json' });
+    const json = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    return { status: res.status, errors: json.errors ?? [] };
+  }
+  const codes = (a: { errors: { extensions?: { code?: string } }[] }) => a.errors.map((e) => e.extensions?.code);
+
+  it('MAX_ALIASES counts __typename aliases: 21 are refused, 20 pass', async () => {
+    const over = await ask(aliases(21));
+    expect(over.status).toBe(400);
+    expect(codes(over)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+    expect(over.errors[0]!.message).toBe('Aliases limit of 20 exceeded, found 21.');
+    expect((await ask(aliases(20))).status).toBe(200);
+  });
+
+  it('MAX_DEPTH covers introspection (at least the standard introspection query, which GraphiQL sends, passes)', async () => {
+    const limit = Math.max(12, standardIntrospectionDepth());
+    expect(limit).toBeLessThan(20);
+    // Depth 4 down to `type`, then 20 nested `ofType`s and a leaf: 25.
+    const deep = `{ __schema { types { fields { type ${'{ ofType '.repeat(20)}{ name }${' }'.repeat(20)} } } } }`;
+    const a = await ask(deep);
+    expect(a.status).toBe(400);
+    expect(codes(a)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+    expect(a.errors[0]!.message).toBe(`Query depth limit of ${limit} exceeded in introspection, found 25.`);
+    const standard = await ask(getIntrospectionQuery());
+    expect(standard.status).toBe(200);
+    expect(standard.errors).toEqual([]);
   });
 });
