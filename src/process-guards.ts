@@ -2,7 +2,7 @@ import type { Logger } from './logger.js';
 
 /**
  * What the process does with a failure nothing handled. No request may cause one: every
- * lookup outcome is handled where it arises (test/integration/entities-robustness.test.ts
+ * lookup outcome is handled where it arises (test/integration/lookups/entities-robustness.test.ts
  * drives the paths that once did). Should one still happen, it is a bug of ours:
  * - an unhandled promise rejection is logged at error level and counted
  *   (`unhandled_rejections_total` in /metrics); the process keeps serving, since the

@@ -187,7 +187,7 @@ export interface ProviderModule<Credentials = Record<string, string>> {
     createSimulator(options?: SimulatorOptions): ProviderSimulator;
     /** What the GraphiQL tabs show in sandbox mode. */
     examples: PlaygroundExamples;
-    /** Ids with documented behaviour; test/unit/sandbox-ids.test.ts holds the documented table (docs/getting-started.md) to them. */
+    /** Ids with documented behaviour; test/integration/providers/provider-conformance.test.ts holds the documented table (docs/getting-started.md) to them. */
     ids: readonly SandboxId[];
   };
 }

@@ -21,9 +21,8 @@ export interface Harness {
   sandbox: Sandbox;
   /** Each provider's simulator, by provider key. */
   simulators: Readonly<Record<string, ProviderSimulator>>;
-  /** Shorthands kept for the many tests written before `providers` (they throw when the provider is not in the list). */
-  d7: ProviderSimulator;
-  betatel: ProviderSimulator;
+  /** One provider's simulator by key; throws when the provider is not in this harness's list. */
+  simulator(key: string): ProviderSimulator;
   /** Runs a typed operation through yoga.fetch (no network between test and server). */
   run<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
   /** Runs a raw query string. */
@@ -90,12 +89,7 @@ export async function startHarness(
     config,
     sandbox,
     simulators,
-    get d7() {
-      return simulator('D7');
-    },
-    get betatel() {
-      return simulator('BETATEL');
-    },
+    simulator,
     run: (document, variables) => query(print(document), variables as Record<string, unknown>),
     query,
     post,

@@ -26,7 +26,7 @@ describe('three replicas on their own Redis', () => {
   let replicas: Harness[];
   let env: Record<string, string>;
   const logs = [capturingLogger(), capturingLogger(), capturingLogger()];
-  const upstream = (id: string) => replicas[0]!.d7.requests.filter((r) => r === id).length;
+  const upstream = (id: string) => replicas[0]!.simulator('D7').requests.filter((r) => r === id).length;
 
   beforeAll(async () => {
     own = await startOwnRedis();

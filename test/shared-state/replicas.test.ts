@@ -56,7 +56,7 @@ describe('three replicas on one Redis', () => {
   });
   const query1 = (id: string) => query(replicas[0]!, id);
 
-  const upstream = (id: string) => replicas[0]!.d7.requests.filter((r) => r === id).length;
+  const upstream = (id: string) => replicas[0]!.simulator('D7').requests.filter((r) => r === id).length;
 
   it('300 concurrent lookups of one id spread over 3 replicas make 1 upstream call', async () => {
     const id = freshId();
@@ -114,13 +114,13 @@ describe('Redis stopped mid-run', () => {
     const answers = await Promise.all(replicas.map((h) => query(h, during)));
     expect(answers.map((a) => a.data?.d7Report?.requestId)).toEqual([during, during, during]);
     // Sharing is only local now: each replica calls for itself.
-    expect(replicas[0]!.d7.requests.filter((r) => r === during).length).toBe(3);
+    expect(replicas[0]!.simulator('D7').requests.filter((r) => r === during).length).toBe(3);
     expect((await replicas[1]!.get('/health')).status).toBe(200);
 
     await own.start();
     await until(() => replicas.every((h) => h.app.sharedState?.connection.state === 'up'), 15_000);
     const after = freshId();
     await Promise.all(Array.from({ length: 30 }, (_, i) => query(replicas[i % 3]!, after)));
-    expect(replicas[0]!.d7.requests.filter((r) => r === after).length).toBe(1);
+    expect(replicas[0]!.simulator('D7').requests.filter((r) => r === after).length).toBe(1);
   }, 40_000);
 });

@@ -32,7 +32,7 @@ afterAll(async () => {
   await redis.close();
 });
 
-const upstream = (id: string) => replicas[0]!.betatel.requests.filter((r) => r === id).length;
+const upstream = (id: string) => replicas[0]!.simulator('BETATEL').requests.filter((r) => r === id).length;
 const polls = async (h: Harness) => sample(await (await h.get('/metrics')).text(), 'status_watcher_polls_total', { provider: 'BETATEL' });
 const pollsByReplica = () => Promise.all(replicas.map(polls));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

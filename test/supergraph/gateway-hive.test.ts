@@ -108,7 +108,7 @@ describe('the router-key example (examples/gateway/hive-gateway/router-key/gatew
     expect(ours.calls[0]!.representations).toBe(7);
     expect(ours.calls[0]!.headers['x-api-key']).toBe(ROUTER_KEY);
     expect(ours.calls[0]!.headers.authorization).toBeUndefined();
-    expect(h.d7.requests.length + h.betatel.requests.length).toBe(7);
+    expect(h.simulator('D7').requests.length + h.simulator('BETATEL').requests.length).toBe(7);
   });
 
   it('every user sees what the key allows, whatever token they send: numbers masked (the key has no pii:read)', async () => {
@@ -146,7 +146,7 @@ describe('the forward-token example (examples/gateway/hive-gateway/forward-token
     // Hive Gateway leaves the reference null and, for a request-level subgraph error on an
     // entity fetch, reports no error to the client (it has no path to pin it to).
     expect(res.data?.outboundMessages[0]?.deliveryStatus ?? null).toBeNull();
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 
   it('a caller without a token, anonymous access on: served as anonymous (numbers masked), no error', async () => {

@@ -87,6 +87,6 @@ describe('a gateway forwarding the user token', () => {
     expect(res.data?.outboundMessages[0]?.deliveryStatus ?? null).toBeNull();
     // Apollo's gateway reports the 401 and carries our answer's body in extensions.response.
     expect(JSON.stringify(res.errors)).toMatch(/authentication required: send x-api-key or authorization: Bearer <token>/);
-    expect(h.d7.requests).toEqual([]);
+    expect(h.simulator('D7').requests).toEqual([]);
   });
 });

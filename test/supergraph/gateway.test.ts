@@ -164,9 +164,9 @@ describe('through a gateway over the composed supergraph', () => {
     expect(representations).toHaveLength(20);
     expect(new Set(representations.map((r) => r.id)).size).toBe(7);
 
-    expect([...h.d7.requests].sort()).toEqual([...D7_IDS].sort());
-    expect([...h.betatel.requests].sort()).toEqual([...BT_IDS].sort());
-    expect(h.d7.requests.length + h.betatel.requests.length).toBe(7);
+    expect([...h.simulator('D7').requests].sort()).toEqual([...D7_IDS].sort());
+    expect([...h.simulator('BETATEL').requests].sort()).toEqual([...BT_IDS].sort());
+    expect(h.simulator('D7').requests.length + h.simulator('BETATEL').requests.length).toBe(7);
   });
 
   it('resolves the entity interface MessageStatus by its global id to the concrete type', async () => {
@@ -186,8 +186,8 @@ describe('through a gateway over the composed supergraph', () => {
     // The concrete type and its own fields come in the same single fetch.
     expect(ourRequests).toHaveLength(1);
     expect(entityRequests()).toHaveLength(1);
-    expect(h.d7.requests).toEqual([D7_IDS[0]]);
-    expect(h.betatel.requests).toEqual([BT_IDS[0]]);
+    expect(h.simulator('D7').requests).toEqual([D7_IDS[0]]);
+    expect(h.simulator('BETATEL').requests).toEqual([BT_IDS[0]]);
   });
 
   it('a missing or failing entity is null with an error for it alone; its neighbours resolve', async () => {
@@ -212,8 +212,8 @@ describe('through a gateway over the composed supergraph', () => {
     ]);
     expect(entityRequests()).toHaveLength(1);
     // The malformed id never left the service.
-    expect([...h.d7.requests].sort()).toEqual([D7_SANDBOX.notFound, D7_IDS[0]].sort());
-    expect(h.betatel.requests).toEqual(expect.arrayContaining([BETATEL_SANDBOX.serverError, BT_IDS[0]]));
+    expect([...h.simulator('D7').requests].sort()).toEqual([D7_SANDBOX.notFound, D7_IDS[0]].sort());
+    expect(h.simulator('BETATEL').requests).toEqual(expect.arrayContaining([BETATEL_SANDBOX.serverError, BT_IDS[0]]));
   });
 
   it('sends inline traces (ftv1) when the gateway asks, and only then', async () => {

@@ -10,6 +10,7 @@ export const acmeCase: ConformanceCase = {
   rootField: 'acmeMessage',
   keyField: 'acmeId',
   found: { id: ACME_SANDBOX.example, state: 'DELIVERED' },
+  statuses: ACME_STATES,
   states: Object.fromEntries([...ACME_STATES].map(([name, state]) => [state, acmeIdInState(name)])) as Record<DeliveryState, string>,
   invalidId: 'acme-12',
   scenarios: ACME_SANDBOX,
