@@ -1,7 +1,7 @@
 /**
  * Every path the service answers, declared once. The plugins that serve them, the 404 text, the
  * banner and the sandbox's webhook URLs read them from here; docs/api.md lists them
- * (test/integration/errors-and-input/routes.test.ts asks each one).
+ * (test/integration/operations/routes.test.ts asks each one).
  */
 export const ROUTES = {
   /** GraphQL over POST, GET, SSE and graphql-ws; GraphiQL in a browser. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SRC = new URL('../../src/', import.meta.url);
+const SRC = new URL('../../../src/', import.meta.url);
 
 function sourceFiles(dir = SRC.pathname): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

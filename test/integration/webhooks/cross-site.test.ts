@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { sample } from '../helpers/prometheus.js';
-import { d7Path, postWebhook, WEBHOOK_ENV } from '../helpers/webhooks.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { sample } from '../../helpers/prometheus.js';
+import { d7Path, postWebhook, WEBHOOK_ENV } from '../../helpers/webhooks.js';
 
 const ID = '2f4a6a5e-1c1e-4a64-8d61-6c5f0a4c2b10';
 let h: Harness;
