@@ -4,6 +4,7 @@ import { scopesFromClaim } from '../../src/security/authenticate.js';
 import { lookupBudget } from '../../src/security/lookup-budget.js';
 import { maskPhoneNumber } from '../../src/security/mask.js';
 import { RateLimiter } from '../../src/security/rate-limit.js';
+import { providers } from '../../src/providers/registry.js';
 
 describe('maskPhoneNumber', () => {
   it.each([
@@ -130,15 +131,15 @@ describe('accessSummary (the start-up line)', () => {
   it('says what anonymous callers see, loudly', async () => {
     const { accessSummary } = await import('../../src/security/summary.js');
     const { loadConfig } = await import('../../src/config.js');
-    const sandbox = accessSummary(loadConfig({}).security);
+    const sandbox = accessSummary(loadConfig({}, providers).security);
     expect(sandbox.level).toBe('warn');
     expect(sandbox.text).toMatch(/ANONYMOUS ACCESS ALLOWED \(scopes: status:read\).*phone numbers masked, no message text/);
-    const wide = accessSummary(loadConfig({ ANONYMOUS_SCOPES: 'status:read pii:read content:read' }).security);
+    const wide = accessSummary(loadConfig({ ANONYMOUS_SCOPES: 'status:read pii:read content:read' }, providers).security);
     expect(wide.text).toMatch(/phone numbers IN CLEAR, message text \(OTP codes\) IN CLEAR/);
-    const locked = accessSummary(loadConfig({ PROVIDER_MODE: 'live' }).security);
+    const locked = accessSummary(loadConfig({ PROVIDER_MODE: 'live' }, providers).security);
     expect(locked).toMatchObject({ level: 'warn', fields: { anonymous: false } });
     expect(locked.text).toMatch(/every GraphQL request will be refused/);
-    const keyed = accessSummary(loadConfig({ PROVIDER_MODE: 'live', API_KEYS: 'router:router-key-0123456789abcdefghij:status:read' }).security);
+    const keyed = accessSummary(loadConfig({ PROVIDER_MODE: 'live', API_KEYS: 'router:router-key-0123456789abcdefghij:status:read' }, providers).security);
     expect(keyed).toMatchObject({ level: 'info', fields: { apiKeys: ['router'] } });
     expect(keyed.text).not.toContain('router-key-0123');
   });
@@ -147,20 +148,20 @@ describe('accessSummary (the start-up line)', () => {
 describe('security configuration', () => {
   it('defaults differ by mode: sandbox open for tooling, live closed', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    const sandbox = loadConfig({}).security;
+    const sandbox = loadConfig({}, providers).security;
     expect(sandbox).toMatchObject({ introspection: true, graphiql: true, blockFieldSuggestions: false, corsOrigins: [], maxBodyBytes: 102_400, rateLimitPerMinute: 600, maxUpstreamLookups: 100 });
     expect(sandbox.armor).toEqual({ maxDepth: 12, maxAliases: 20, maxTokens: 4_000, maxCost: 10_000, maxDirectives: 20 });
-    const live = loadConfig({ PROVIDER_MODE: 'live' }).security;
+    const live = loadConfig({ PROVIDER_MODE: 'live' }, providers).security;
     expect(live).toMatchObject({ introspection: false, graphiql: false, blockFieldSuggestions: true, anonymousScopes: undefined });
-    expect(loadConfig({ PROVIDER_MODE: 'live', INTROSPECTION: 'TRUE', GRAPHIQL: 'true' }).security).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ PROVIDER_MODE: 'live', INTROSPECTION: 'TRUE', GRAPHIQL: 'true' }, providers).security).toMatchObject({ introspection: true, graphiql: true });
   });
 
   it('reads lists and numbers, and reports bad values together', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    const security = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', MAX_BODY_BYTES: '2048', RATE_LIMIT_PER_MINUTE: '0', MAX_ALIASES: '0' }).security;
+    const security = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', MAX_BODY_BYTES: '2048', RATE_LIMIT_PER_MINUTE: '0', MAX_ALIASES: '0' }, providers).security;
     expect(security).toMatchObject({ corsOrigins: ['https://a.example', 'https://b.example'], maxBodyBytes: 2048, rateLimitPerMinute: 0 });
     expect(security.armor.maxAliases).toBe(0);
-    expect(() => loadConfig({ MAX_BODY_BYTES: '10', MAX_DEPTH: 'deep', JWT_JWKS_URL: 'ftp://x', INTROSPECTION: 'yes' })).toThrow(
+    expect(() => loadConfig({ MAX_BODY_BYTES: '10', MAX_DEPTH: 'deep', JWT_JWKS_URL: 'ftp://x', INTROSPECTION: 'yes' }, providers)).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([
           expect.stringMatching(/^MAX_BODY_BYTES:/),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int } from '../env-values.js';
+import { int, type AreaSettings } from '../env-values.js';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import { isScope, type Scope } from './scopes.js';
 
@@ -51,7 +51,7 @@ export interface JwtSettings {
   clockToleranceS: number;
 }
 
-export interface SecurityConfig {
+export interface SecuritySettings {
   apiKeys: ApiKey[];
   jwt: JwtSettings | undefined;
   /** Undefined: anonymous requests are refused (401). */
@@ -81,7 +81,7 @@ type SecurityValues = Partial<Record<keyof typeof securityEnv, unknown>> & Recor
 export function securitySettings(
   values: SecurityValues,
   mode: 'sandbox' | 'live',
-): { settings: SecurityConfig; secrets: string[]; problems: string[] } {
+): AreaSettings<SecuritySettings> {
   const problems: string[] = [];
   const keys = parseApiKeys(typeof values.API_KEYS === 'string' ? values.API_KEYS : undefined);
   problems.push(...keys.problems);
