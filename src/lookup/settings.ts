@@ -1,6 +1,6 @@
 import { int, type AreaSettings, type EnvValues } from '../env-values.js';
 
-/** Variables of the lookup path: batching, concurrency, the resilience layer and the cache (merged into the config schema). */
+/** Variables of the lookup path: batching, concurrency, the resilience layer and the cache (collected by src/config.ts). */
 export const lookupEnv = {
   MAX_BATCH_SIZE: int(1, 1000).default(100),
   LOOKUP_CONCURRENCY: int(1, 1000).default(100),

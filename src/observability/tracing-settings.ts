@@ -3,7 +3,7 @@ import type { AreaSettings, EnvValues } from '../env-values.js';
 
 // Apart from tracing.ts: main.ts imports that one (and the OpenTelemetry SDK) only when an endpoint is set.
 
-/** Variables of tracing (merged into the config schema); the names are OpenTelemetry's. */
+/** Variables of tracing (collected by src/config.ts); the names are OpenTelemetry's. */
 export const tracingEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('message-status-graph'),

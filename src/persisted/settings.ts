@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AreaSettings } from '../env-values.js';
 
-/** Variables of persisted documents (merged into the config schema). */
+/** Variables of persisted documents (collected by src/config.ts). */
 export const persistedEnv = {
   PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
   PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
@@ -21,10 +21,10 @@ export interface PersistedDocumentsSettings {
   manifestPath: string | undefined;
 }
 
-// Loose on purpose: when another variable failed to parse, these are the raw strings (checked all the same).
+// Loose on purpose: when one of these variables failed to parse, they are raw strings (checked all the same).
 type PersistedValues = Partial<Record<keyof typeof persistedEnv, unknown>>;
 
-/** From the variables, parsed or (when another failed) raw; the sandbox is for exploring (GraphiQL sends query text), so it never refuses query text. */
+/** From the variables, parsed or (when one failed) raw; the sandbox is for exploring (GraphiQL sends query text), so it never refuses query text. */
 export function persistedSettings(values: PersistedValues, mode: 'sandbox' | 'live'): AreaSettings<PersistedDocumentsSettings> {
   const problems = values.PERSISTED_DOCUMENTS === 'require' && mode === 'sandbox' ? ['PERSISTED_DOCUMENTS: "require" needs live mode; the sandbox accepts any operation'] : [];
   return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { int, type AreaSettings } from '../env-values.js';
 
-/** Variables of the optional Redis tier (merged into the config schema). */
+/** Variables of the optional Redis tier (collected by src/config.ts). */
 export const sharedStateEnv = {
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('msg:'),
@@ -29,7 +29,7 @@ type SharedStateValues = Partial<Record<keyof typeof sharedStateEnv, unknown>> &
 
 /**
  * Turns parsed variables into the Redis settings (undefined when REDIS_URL is unset). `values`
- * may be raw strings when another variable failed to parse, so only re-checked values are read.
+ * are raw strings when one of its variables failed to parse, so only re-checked values are read.
  */
 export function sharedStateSettings(values: SharedStateValues): AreaSettings<SharedStateSettings | undefined> {
   if (typeof values.REDIS_URL !== 'string') return { settings: undefined, secrets: [], problems: [] };

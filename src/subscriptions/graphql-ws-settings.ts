@@ -1,6 +1,6 @@
 import { int, type AreaSettings, type EnvValues } from '../env-values.js';
 
-/** Variables of the graphql-ws transport (merged into the config schema). */
+/** Variables of the graphql-ws transport (collected by src/config.ts). */
 export const graphqlWsEnv = {
   // A browser tab or a router needs a few; 20 leaves room for tabs and reconnects, not for hoarding.
   MAX_WS_SOCKETS_PER_CLIENT: int(1, 100_000).default(20),

@@ -1,6 +1,6 @@
 import { int, type AreaSettings, type EnvValues } from '../env-values.js';
 
-/** Variables of subscriptions and the watchers behind them (merged into the config schema). */
+/** Variables of subscriptions and the watchers behind them (collected by src/config.ts). */
 export const liveEnv = {
   SUBSCRIPTION_MAX_LIFETIME_MS: int(1_000, 86_400_000).default(3_600_000),
   MAX_SUBSCRIPTIONS_PER_CLIENT: int(1, 1_000_000).default(100),

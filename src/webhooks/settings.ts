@@ -30,7 +30,7 @@ export interface WebhookSettings {
   maxKept: number;
 }
 
-/** From the parsed variables (raw strings when another variable failed; problems are reported by zod then). */
+/** From the parsed variables (raw strings when one of them failed; zod reports that problem). */
 export function webhookSettings(values: Record<string, unknown>, providers: readonly AnyProviderModule[]): AreaSettings<WebhookSettings> {
   const tokens: Record<string, string> = {};
   for (const p of providers) {
