@@ -18,6 +18,7 @@ export const providerSharedEnv = {
 };
 
 export interface ProviderSharedSettings {
+  /** Sockets, timeouts and body cap of every provider's HTTP calls. */
   upstream: HttpLimits;
   /** What one stored record may hold: messages, and messages known only from webhooks. */
   records: RecordBounds;
