@@ -61,7 +61,7 @@ const sandbox = {
   simulators: Object.fromEntries(providers.map((p, i) => [p.key, running[i]!])),
   close: async () => void (await Promise.all(running.map((r) => r.close()))),
 };
-const config = withSandboxProviders(loadConfig(env), sandbox);
+const config = withSandboxProviders(loadConfig(env, providers), sandbox);
 const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
 
 // Ids: 40 generated per provider (their states advance during the run) and every documented one.

@@ -25,6 +25,7 @@ import { EventStreamReader } from '../src/subscriptions/event-stream-reader.js';
 import { BETATEL_SANDBOX } from '../src/providers/betatel/simulator.js';
 import { createLogger } from '../src/logger.js';
 import { startSandbox, withSandboxProviders } from '../src/sandbox/start-sandbox.js';
+import { providers } from '../src/providers/registry.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ const ulid = (n: number, prefix: string) => `01${prefix}${n.toString(32).toUpper
 async function start() {
   const sandbox = await startSandbox();
   const config = withSandboxProviders(
-    loadConfig({ LOG_LEVEL: 'silent', MAX_SUBSCRIPTIONS_PER_CLIENT: String(SUBSCRIBERS * 2), RATE_LIMIT_PER_MINUTE: '0', SUBSCRIPTION_MAX_WATCHERS: '100000' }),
+    loadConfig({ LOG_LEVEL: 'silent', MAX_SUBSCRIPTIONS_PER_CLIENT: String(SUBSCRIBERS * 2), RATE_LIMIT_PER_MINUTE: '0', SUBSCRIPTION_MAX_WATCHERS: '100000' }, providers),
     sandbox,
   );
   const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });

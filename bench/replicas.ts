@@ -24,6 +24,7 @@ import { renderBlock, renderReplicas, type HotRow, type LookupRow, type Replicas
 import { renderSummary, summarize } from './profile-summary.js';
 import { machineFacts } from './report.js';
 import { asBlock, withBlock } from './results-block.js';
+import { providers } from '../src/providers/registry.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,7 +45,7 @@ const { values: args } = parseArgs({
 const profile = args.profile;
 const profileRoot = join(BENCH_DIR, 'profiles', `replicas-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 const quick = args.quick;
-const DEFAULT_MOVING_TTL_MS = loadConfig({}).cache.movingTtlMs;
+const DEFAULT_MOVING_TTL_MS = loadConfig({}, providers).cache.movingTtlMs;
 const settings: Omit<ReplicasSettings, 'redis' | 'redisVersion' | 'durationS'> = {
   quick,
   seconds: Number(args.seconds ?? (quick ? 2 : 5)),

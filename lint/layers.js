@@ -63,8 +63,8 @@ export const layerZones = [
   {
     target: './src/lookup',
     from: './src',
-    except: ['./domain', './lookup', './providers/provider.ts', './providers/http.ts'],
-    message: 'lookup/ imports domain/ and the provider contract only (not a provider implementation, nor any layer above it).',
+    except: ['./domain', './lookup', './providers/provider.ts', './providers/http.ts', './env-values.ts'],
+    message: 'lookup/ imports domain/, the provider contract and the parsers of its variables (env-values.ts) only (not a provider implementation, nor any layer above it).',
   },
   {
     target: './src/graphql',

@@ -1,6 +1,6 @@
 import { ROUTES, webhookPath } from './http/routes.js';
 import type { Config } from './config.js';
-import { providers } from './providers/registry.js';
+import type { AnyProviderModule } from './providers/provider.js';
 
 export interface Banner {
   fields: {
@@ -38,11 +38,11 @@ function authMode(security: Config['security']): string {
 }
 
 /**
- * The one startup message: mode, what each provider points at, and what is on: GraphiQL, each
- * webhook endpoint, Redis, authentication. Sandbox webhook tokens are printed (they are public,
+ * The one startup message: mode, what each provider served points at, and what is on: GraphiQL,
+ * each webhook endpoint, Redis, authentication. Sandbox webhook tokens are printed (they are public,
  * in the source); a token set in the environment never is: the URL names its variable instead.
  */
-export function startupBanner(config: Config, address: { host: string; port: number }): Banner {
+export function startupBanner(config: Config, address: { host: string; port: number }, providers: readonly AnyProviderModule[]): Banner {
   const host = address.host === '0.0.0.0' || address.host === '::' ? 'localhost' : address.host.includes(':') ? `[${address.host}]` : address.host;
   const base = `http://${host}:${address.port}`;
   const sandbox = config.mode === 'sandbox';

@@ -19,3 +19,16 @@ export const int = (min: number, max: number) =>
 export const MIN_SECRET_LENGTH = 8;
 
 export const secret = () => z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (a secret this short is guessable, and scrubbing it would mangle the logs)`);
+
+/** An area's variables as its schemas parsed them (defaults filled in). */
+export type EnvValues<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
+
+/**
+ * What an area makes of its variables: its settings, the problems found between them (loadConfig
+ * reports every area's together) and the secret values among them (scrubbed from every log line).
+ */
+export interface AreaSettings<Settings> {
+  settings: Settings;
+  problems: string[];
+  secrets?: string[];
+}

@@ -8,13 +8,14 @@ import { attachGraphQLWs } from './subscriptions/graphql-ws.js';
 import { createLogger } from './logger.js';
 import { listen } from './listen.js';
 import { installProcessGuards } from './process-guards.js';
+import { providers } from './providers/registry.js';
 import { loopbackOrigin, sandboxWebhookTokens, startSandbox, withSandboxProviders, type Sandbox } from './sandbox/start-sandbox.js';
 import { accessSummary } from './security/summary.js';
 import { createShutdown } from './shutdown.js';
 
 function configOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env, providers);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -33,13 +34,13 @@ const logger = createLogger({
 
 let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
-  sandbox = await startSandbox({ slowMs: config.sandboxSlowMs, webhooks: { tokens: sandboxWebhookTokens(config) } });
-  config = withSandboxProviders(config, sandbox);
+  sandbox = await startSandbox({ slowMs: config.sandboxSlowMs, webhooks: { tokens: sandboxWebhookTokens(config, providers) } }, providers);
+  config = withSandboxProviders(config, sandbox, providers);
 }
 
 // The OpenTelemetry SDK and exporter load only when tracing is configured.
 const tracerProvider = config.tracing.otlpEndpoint ? (await import('./observability/tracing.js')).createOtlpTracerProvider(config.tracing) : undefined;
-const app = createApp(config, { logger, tracerProvider });
+const app = createApp(config, { logger, tracerProvider, providers });
 installProcessGuards(logger, () => app.metrics.unhandledRejection());
 // Timeouts and a connection cap, so slow or silent clients cannot hold sockets (docs/configuration.md).
 const server = createServer(httpServerOptions(config.server), app.yoga);
@@ -96,7 +97,7 @@ if (sandbox) {
   const urls = Object.fromEntries(Object.entries(sandbox.simulators).map(([key, s]) => [key, s.url]));
   logger.warn({ simulators: urls }, 'SANDBOX MODE: answering from local simulators of every provider, not the real APIs (set provider credentials for live mode)');
 }
-const banner = startupBanner(config, { host: config.host, port });
+const banner = startupBanner(config, { host: config.host, port }, providers);
 logger.info(banner.fields, banner.text);
 const access = accessSummary(config.security);
 logger[access.level](access.fields, access.text);

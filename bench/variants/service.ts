@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { BENCH_API_KEYS } from '../credentials.js';
 import { serveOnLoopback, type Running } from './serve.js';
 import type { Upstream } from './common.js';
+import { providers } from '../../src/providers/registry.js';
 
 export async function startService(up: Upstream, options: { port?: number; sockets?: number; env?: Record<string, string> } = {}): Promise<Running> {
   const config = loadConfig({
@@ -26,7 +27,7 @@ export async function startService(up: Upstream, options: { port?: number; socke
     RATE_LIMIT_PER_MINUTE: '0',
     ...(options.sockets ? { UPSTREAM_CONNECTIONS: String(options.sockets), BULKHEAD_CONCURRENCY: String(options.sockets) } : {}),
     ...options.env,
-  });
+  }, providers);
   const app = createApp(config);
   const server = createServer(app.yoga);
   return serveOnLoopback(server, options.port, () => app.close());

@@ -1,6 +1,6 @@
 /**
  * How much one stored record may hold (docs/subscriptions-and-webhooks.md, docs/configuration.md); read from the
- * environment in src/config.ts. A provider whose records hold several messages (D7) applies
+ * environment in src/providers/settings.ts. A provider whose records hold several messages (D7) applies
  * them in its normalizer and its status merge.
  */
 export interface RecordBounds {

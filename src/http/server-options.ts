@@ -1,7 +1,6 @@
 import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import type { z } from 'zod';
-import { int } from '../env-values.js';
+import { int, type AreaSettings, type EnvValues } from '../env-values.js';
 import { addressIdentity } from '../security/client-address.js';
 import { KeyCounts } from '../key-counts.js';
 
@@ -34,20 +33,18 @@ export interface ServerLimits {
   maxConnectionsPerAddress: number;
 }
 
-export function serverLimits(values: z.infer<z.ZodObject<typeof serverEnv>>): ServerLimits {
+/** From the parsed variables; Node refuses a headersTimeout above requestTimeout (the request timer already covers headers). */
+export function serverSettings(values: EnvValues<typeof serverEnv>): AreaSettings<ServerLimits> {
   return {
-    headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
-    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
-    keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
-    maxConnections: values.MAX_CONNECTIONS,
-    maxConnectionsPerAddress: values.MAX_CONNECTIONS_PER_ADDRESS,
+    settings: {
+      headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: values.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: values.MAX_CONNECTIONS_PER_ADDRESS,
+    },
+    problems: values.HEADERS_TIMEOUT_MS > values.REQUEST_TIMEOUT_MS ? ['HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS'] : [],
   };
-}
-
-/** Problems between the variables (reported with every other configuration problem). */
-export function serverLimitProblems(limits: ServerLimits): string[] {
-  // Node refuses a headersTimeout above requestTimeout (the request timer already covers headers).
-  return limits.headersTimeoutMs > limits.requestTimeoutMs ? ['HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS'] : [];
 }
 
 /** Options for http.createServer. */

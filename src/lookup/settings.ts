@@ -1,4 +1,42 @@
-/** Every figure of the resilience layer; read from the environment in src/config.ts. */
+import { int, type AreaSettings, type EnvValues } from '../env-values.js';
+
+/** Variables of the lookup path: batching, concurrency, the resilience layer and the cache (collected by src/config.ts). */
+export const lookupEnv = {
+  MAX_BATCH_SIZE: int(1, 1000).default(100),
+  LOOKUP_CONCURRENCY: int(1, 1000).default(100),
+  // Upstream lookups one client has in flight at once, across its requests: a share of the bulkhead queue (BULKHEAD_QUEUE, 2048).
+  LOOKUPS_IN_FLIGHT_PER_CLIENT: int(1, 100_000).default(200),
+  REQUEST_DEADLINE_MS: int(100, 120_000).default(8_000),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: int(50, 120_000).default(5_000),
+  BULKHEAD_CONCURRENCY: int(1, 10_000).default(32),
+  BULKHEAD_QUEUE: int(0, 100_000).default(2_048),
+  WATCHER_POLL_CONCURRENCY: int(1, 10_000).default(8),
+  BREAKER_THRESHOLD: int(1, 1000).default(5),
+  BREAKER_HALF_OPEN_MS: int(10, 3_600_000).default(10_000),
+  RETRY_MAX: int(0, 10).default(2),
+  RETRY_BASE_MS: int(1, 60_000).default(100),
+  RETRY_MAX_DELAY_MS: int(1, 60_000).default(1_000),
+  RETRY_AFTER_CAP_MS: int(0, 60_000).default(2_000),
+  CACHE_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
+  CACHE_MAX_BYTES: int(65_536, 2 ** 40).default(64 * 1024 * 1024),
+  CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
+  CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
+  CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
+};
+
+/** Every figure of the lookup path. */
+export interface LookupSettings {
+  /** Most refs in one `messageStatuses`. */
+  maxBatchSize: number;
+  /** Lookups of one request in flight at once, per provider. */
+  lookupConcurrency: number;
+  /** Upstream lookups one client (API key, JWT subject, address) has in flight at once; past it they wait their turn. */
+  lookupsInFlightPerClient: number;
+  resilience: ResilienceSettings;
+  cache: CacheSettings;
+}
+
+/** Every figure of the resilience layer. */
 export interface ResilienceSettings {
   /** Overall deadline of one GraphQL request; no retry runs past it. */
   requestDeadlineMs: number;
@@ -35,4 +73,36 @@ export interface CacheSettings {
   movingTtlMs: number;
   /** Time to live of a "not found" answer. */
   notFoundTtlMs: number;
+}
+
+/** From the parsed variables; no two of them conflict. */
+export function lookupSettings(values: EnvValues<typeof lookupEnv>): AreaSettings<LookupSettings> {
+  return {
+    settings: {
+      maxBatchSize: values.MAX_BATCH_SIZE,
+      lookupConcurrency: values.LOOKUP_CONCURRENCY,
+      lookupsInFlightPerClient: values.LOOKUPS_IN_FLIGHT_PER_CLIENT,
+      resilience: {
+        requestDeadlineMs: values.REQUEST_DEADLINE_MS,
+        attemptTimeoutMs: values.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+        bulkheadConcurrency: values.BULKHEAD_CONCURRENCY,
+        bulkheadQueue: values.BULKHEAD_QUEUE,
+        pollConcurrency: values.WATCHER_POLL_CONCURRENCY,
+        breakerThreshold: values.BREAKER_THRESHOLD,
+        breakerHalfOpenMs: values.BREAKER_HALF_OPEN_MS,
+        retryMax: values.RETRY_MAX,
+        retryBaseMs: values.RETRY_BASE_MS,
+        retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
+        retryAfterCapMs: values.RETRY_AFTER_CAP_MS,
+      },
+      cache: {
+        maxEntries: values.CACHE_MAX_ENTRIES,
+        maxBytes: values.CACHE_MAX_BYTES,
+        finalTtlMs: values.CACHE_TTL_FINAL_MS,
+        movingTtlMs: values.CACHE_TTL_MOVING_MS,
+        notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
+      },
+    },
+    problems: [],
+  };
 }

@@ -2,18 +2,13 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-
-export interface TracingConfig {
-  /** OTLP/HTTP base URL; tracing is off when undefined. */
-  otlpEndpoint: string | undefined;
-  serviceName: string;
-}
+import type { TracingSettings } from './tracing-settings.js';
 
 /**
  * A provider exporting over OTLP/HTTP, or undefined when tracing is not configured. main.ts
  * imports this module only when an endpoint is set, so a server without tracing loads no SDK.
  */
-export function createOtlpTracerProvider(config: TracingConfig): BasicTracerProvider | undefined {
+export function createOtlpTracerProvider(config: TracingSettings): BasicTracerProvider | undefined {
   if (!config.otlpEndpoint) return undefined;
   // As OTEL_EXPORTER_OTLP_ENDPOINT is specified: a base URL, traces under /v1/traces.
   const url = `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
-import { DEFAULT_MANIFEST, loadManifest, type PersistedDocumentsConfig } from './use-persisted-documents.js';
+import type { PersistedDocumentsSettings } from './settings.js';
+import { DEFAULT_MANIFEST, loadManifest } from './use-persisted-documents.js';
 
 /**
  * The operation names of the project's own operations (the default manifest, which codegen
  * writes from operations/) and of the configured manifest: names that are metric labels from
  * the start, whatever clients send.
  */
-export function knownOperationNames(config: PersistedDocumentsConfig): string[] {
+export function knownOperationNames(config: PersistedDocumentsSettings): string[] {
   const paths = new Set<string>();
   if (existsSync(DEFAULT_MANIFEST)) paths.add(DEFAULT_MANIFEST);
   // A configured manifest is read (and checked) only when persisted documents are on, as usePersistedDocuments does.

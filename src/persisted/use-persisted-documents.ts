@@ -5,20 +5,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { z } from 'zod';
-
-/**
- * off: no persisted documents; only query text.
- * allow: a persisted document id or any query text.
- * require: a persisted document id; query text only for the federation router's own
- * operations (see isRouterOperation).
- */
-export type PersistedDocumentsMode = 'off' | 'allow' | 'require';
-
-export interface PersistedDocumentsConfig {
-  mode: PersistedDocumentsMode;
-  /** Path of the manifest (id → document); undefined: the project's own, written by `npm run codegen`. */
-  manifestPath: string | undefined;
-}
+import type { PersistedDocumentsSettings } from './settings.js';
 
 /**
  * The manifest `npm run codegen` writes beside the project's operations. Same depth from
@@ -85,7 +72,7 @@ function documentId(params: GraphQLParams & { documentId?: unknown }): string | 
 }
 
 /** The yoga plugins for a mode; none for `off`. */
-export function usePersistedDocuments(config: PersistedDocumentsConfig): Plugin[] {
+export function usePersistedDocuments(config: PersistedDocumentsSettings): Plugin[] {
   if (config.mode === 'off') return [];
   const manifest = loadManifest(config.manifestPath ?? DEFAULT_MANIFEST);
   const gate: Plugin = {

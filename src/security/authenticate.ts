@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { findApiKey, indexApiKeys } from './api-keys.js';
-import type { JwtSettings, SecurityConfig } from './config.js';
+import type { JwtSettings, SecuritySettings } from './settings.js';
 import { isScope, type Caller, type Scope } from './scopes.js';
 
 /** Asymmetric algorithms only: a JWKS holds public keys, and this rules out `none` and HS* confusion. */
@@ -72,7 +72,7 @@ function claimProblem(claim: string, reason: string): string {
  * none when anonymous access is allowed. A credential that is sent but wrong is always refused,
  * never downgraded to anonymous.
  */
-export function createAuthenticator(security: SecurityConfig): Authenticate {
+export function createAuthenticator(security: SecuritySettings): Authenticate {
   const verifyJwt = security.jwt && jwtVerifier(security.jwt);
   const keys = indexApiKeys(security.apiKeys);
   return async (headers, clientAddress) => {

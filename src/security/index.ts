@@ -1,7 +1,7 @@
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { ProviderMode } from '../config.js';
 import type { LookupGuard } from '../lookup/loader.js';
-import type { SecurityConfig } from './config.js';
+import type { SecuritySettings } from './settings.js';
 import { corsFor } from './csrf.js';
 import { lookupGuard, securityPlugins } from './security-plugins.js';
 import { FallbackLimiter, RateLimiter, type RemoteBuckets } from './rate-limit.js';
@@ -24,7 +24,7 @@ export interface SecurityLayer {
  * Everything createApp needs from the security layer, as yoga options. With `remoteBuckets`
  * (Redis), rate limits are shared by replicas, and local whenever those cannot answer.
  */
-export function createSecurity(security: SecurityConfig, mode: ProviderMode, remoteBuckets?: RemoteBuckets): SecurityLayer {
+export function createSecurity(security: SecuritySettings, mode: ProviderMode, remoteBuckets?: RemoteBuckets): SecurityLayer {
   const isDev = mode === 'sandbox' && process.env.NODE_ENV === 'development';
   const perMinute = security.rateLimitPerMinute;
   const local = perMinute > 0 ? new RateLimiter(perMinute) : undefined;

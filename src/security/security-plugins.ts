@@ -9,7 +9,7 @@ import type { LookupGuard } from '../lookup/loader.js';
 import { useAnswerLimits } from './use-answer-limits.js';
 import { AuthenticationError, AuthenticationUnavailableError, createAuthenticator } from './authenticate.js';
 import { addressIdentity } from './client-address.js';
-import type { SecurityConfig } from './config.js';
+import type { SecuritySettings } from './settings.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
@@ -64,7 +64,7 @@ export interface SecurityPlugins {
   callerOf(request: Request): Caller | undefined;
 }
 
-export function securityPlugins(security: SecurityConfig, options: { exposeErrorDetails: boolean; limiter: Limiter | undefined }): SecurityPlugins {
+export function securityPlugins(security: SecuritySettings, options: { exposeErrorDetails: boolean; limiter: Limiter | undefined }): SecurityPlugins {
   const authenticate = createAuthenticator(security);
   const { limiter } = options;
   const callers = new WeakMap<Request, Caller>();

@@ -1,4 +1,4 @@
-import type { SecurityConfig } from './config.js';
+import type { SecuritySettings } from './settings.js';
 import type { Scope } from './scopes.js';
 
 export interface AccessSummary {
@@ -16,7 +16,7 @@ function anonymousCanSee(scopes: ReadonlySet<Scope>): string {
 }
 
 /** The start-up line about who may call: loud (warn) when anonymous access is on or nobody can authenticate. */
-export function accessSummary(security: SecurityConfig): AccessSummary {
+export function accessSummary(security: SecuritySettings): AccessSummary {
   const fields = {
     anonymous: security.anonymousScopes ? [...security.anonymousScopes] : (false as const),
     apiKeys: security.apiKeys.map((k) => k.name),

@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { SharedStateConfig } from './config.js';
+import type { SharedStateSettings } from './settings.js';
 import type { RedisMetrics, RedisState } from './metrics.js';
 
 export type { RedisState };
@@ -63,7 +63,7 @@ export const STALLED_AFTER_TIMEOUTS = 3;
 // Reconnect after 100 ms, doubling up to 2 s: quick after a blip, cheap during an outage.
 const backoff = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
 
-export function connectRedis(config: SharedStateConfig, deps: ConnectionDeps): RedisConnection {
+export function connectRedis(config: SharedStateSettings, deps: ConnectionDeps): RedisConnection {
   const { logger, metrics } = deps;
   const replicaId = deps.replicaId ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const options: RedisOptions = {

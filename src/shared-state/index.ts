@@ -3,7 +3,7 @@ import { DEFAULT_RECORD_BOUNDS, type RecordBounds } from '../domain/record-bound
 import type { Logger } from '../logger.js';
 import type { AnyProviderModule } from '../providers/provider.js';
 import { providers as defaultProviders } from '../providers/registry.js';
-import type { SharedStateConfig } from './config.js';
+import type { SharedStateSettings } from './settings.js';
 import { connectRedis, type RedisConnection } from './connection.js';
 import { EventBus, statusChangeSchema, type StatusChange } from './event-bus.js';
 import { RedisKeptJournal } from './kept-journal.js';
@@ -47,7 +47,7 @@ export interface SharedState {
  * MAX_KEPT_WEBHOOK_MESSAGES (its default when absent).
  */
 export function createSharedState(
-  config: SharedStateConfig,
+  config: SharedStateSettings,
   deps: { logger: Logger; registry: Registry; replicaId?: string; records?: RecordBounds; maxKeptParts?: number; providers?: readonly AnyProviderModule[] },
 ): SharedState {
   // Records of any provider not in the list are refused when read back.

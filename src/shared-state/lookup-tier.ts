@@ -1,10 +1,10 @@
 import type { SharedTier } from '../lookup/shared-tier.js';
-import type { SharedStateConfig } from './config.js';
+import type { SharedStateSettings } from './settings.js';
 import type { SharedCache } from './shared-cache.js';
 import type { SharedSingleFlight } from './single-flight.js';
 
 /** The lookup path's shared tier over Redis: the cache tier and single flight, with the configured lock figures. */
-export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateConfig, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
+export function redisLookupTier(cache: SharedCache, flights: SharedSingleFlight, config: Pick<SharedStateSettings, 'lockTtlMs' | 'lockWaitMs'>): SharedTier {
   return {
     look: (key) => flights.lookOrAcquire(key, config.lockTtlMs),
     write: (key, change) => cache.store(key, change),

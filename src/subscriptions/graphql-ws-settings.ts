@@ -1,6 +1,6 @@
-import { int } from '../env-values.js';
+import { int, type AreaSettings, type EnvValues } from '../env-values.js';
 
-/** Variables of the graphql-ws transport (merged into the config schema). */
+/** Variables of the graphql-ws transport (collected by src/config.ts). */
 export const graphqlWsEnv = {
   // A browser tab or a router needs a few; 20 leaves room for tabs and reconnects, not for hoarding.
   MAX_WS_SOCKETS_PER_CLIENT: int(1, 100_000).default(20),
@@ -16,8 +16,7 @@ export interface GraphQLWsSettings {
   idleTimeoutMs: number;
 }
 
-/** From the parsed variables (raw strings when another variable failed; zod reports those problems). */
-export function graphqlWsSettings(values: Record<string, unknown>): GraphQLWsSettings {
-  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-  return { maxSocketsPerClient: num(values.MAX_WS_SOCKETS_PER_CLIENT, 20), idleTimeoutMs: num(values.WS_IDLE_TIMEOUT_MS, 60_000) };
+/** From the parsed variables; no two of them conflict. */
+export function graphqlWsSettings(values: EnvValues<typeof graphqlWsEnv>): AreaSettings<GraphQLWsSettings> {
+  return { settings: { maxSocketsPerClient: values.MAX_WS_SOCKETS_PER_CLIENT, idleTimeoutMs: values.WS_IDLE_TIMEOUT_MS }, problems: [] };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { int } from '../env-values.js';
-import { providers } from '../providers/registry.js';
+import { int, type AreaSettings } from '../env-values.js';
+import type { AnyProviderModule } from '../providers/provider.js';
 
 // The token is a path segment: URL-safe characters only, so it needs no encoding and no decoding.
 const token = z
@@ -9,15 +9,17 @@ const token = z
   .min(24, 'at least 24 characters')
   .max(256, 'at most 256 characters');
 
-/** Variables of the webhook endpoints: each provider's token variable, and the rate limit. */
-export const webhookEnv: z.ZodRawShape = {
-  WEBHOOK_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6_000),
-  WEBHOOK_FETCHES_PER_MINUTE: int(1, 1_000_000).default(600),
-  MAX_KEPT_WEBHOOK_MESSAGES: int(1, 1_000_000).default(10_000),
-  ...Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.webhook.tokenVariable, token.optional()]] : []))),
-};
+/** Variables of the webhook endpoints: the token variable of each provider served that has a webhook, and the limits. */
+export function webhookEnv(providers: readonly AnyProviderModule[]): z.ZodRawShape {
+  return {
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6_000),
+    WEBHOOK_FETCHES_PER_MINUTE: int(1, 1_000_000).default(600),
+    MAX_KEPT_WEBHOOK_MESSAGES: int(1, 1_000_000).default(10_000),
+    ...Object.fromEntries(providers.flatMap((p) => (p.webhook ? [[p.webhook.tokenVariable, token.optional()]] : []))),
+  };
+}
 
-export interface WebhookConfig {
+export interface WebhookSettings {
   /** By provider key; a provider without a token has no endpoint (404). */
   tokens: Readonly<Record<string, string>>;
   /** Webhook requests per minute per source address; 0 turns the limit off. */
@@ -28,8 +30,8 @@ export interface WebhookConfig {
   maxKept: number;
 }
 
-/** From the parsed variables (raw strings when another variable failed; problems are reported by zod then). */
-export function webhookSettings(values: Record<string, unknown>): { settings: WebhookConfig; secrets: string[] } {
+/** From the parsed variables (raw strings when one of them failed; zod reports that problem). */
+export function webhookSettings(values: Record<string, unknown>, providers: readonly AnyProviderModule[]): AreaSettings<WebhookSettings> {
   const tokens: Record<string, string> = {};
   for (const p of providers) {
     const value = p.webhook && values[p.webhook.tokenVariable];
@@ -45,6 +47,7 @@ export function webhookSettings(values: Record<string, unknown>): { settings: We
       fetchesPerMinute: typeof fetches === 'number' ? fetches : 600,
       maxKept: typeof kept === 'number' ? kept : 10_000,
     },
+    problems: [],
     secrets: Object.values(tokens),
   };
 }

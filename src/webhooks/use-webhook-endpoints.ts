@@ -4,14 +4,14 @@ import type { RecordBounds } from '../domain/record-bounds.js';
 import type { Logger } from '../logger.js';
 import { isEncoded } from '../http/media-type.js';
 import { LogBudget, WEBHOOK_REFUSALS } from '../observability/log-budget.js';
-import type { AnyProviderModule } from '../providers/registry.js';
+import type { AnyProviderModule } from '../providers/provider.js';
 import type { ProviderWebhook } from '../providers/provider.js';
 import { RateLimiter } from '../security/rate-limit.js';
 import { clientAddress } from '../security/security-plugins.js';
 import { parseJson, readCapped } from './read-body.js';
 import { RecentEvents } from './recent-events.js';
 import type { StatusEvents } from './status-events.js';
-import type { WebhookConfig } from './settings.js';
+import type { WebhookSettings } from './settings.js';
 import type { WebhookMetrics, WebhookOutcome } from './metrics.js';
 import { tokenMatcher } from './token.js';
 
@@ -19,7 +19,7 @@ import { tokenMatcher } from './token.js';
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
 export interface WebhookEndpointOptions {
-  config: WebhookConfig;
+  config: WebhookSettings;
   /** What one record may hold (an event naming a message past its unconfirmed cap is refused), and how many parts webhooks may keep. */
   records: Pick<RecordBounds, 'maxUnconfirmed' | 'unconfirmedTtlMs'> & { maxKept: number };
   providers: readonly AnyProviderModule[];

@@ -6,11 +6,11 @@ import type { Logger } from '../logger.js';
 import type { KeptAnswers } from '../lookup/kept-answers.js';
 import type { KeptJournal } from '../lookup/kept-part.js';
 import type { StatusService } from '../lookup/status-service.js';
-import type { AnyProviderModule } from '../providers/registry.js';
+import type { AnyProviderModule } from '../providers/provider.js';
 import { RateLimiter } from '../security/rate-limit.js';
 import { FIRST_RETRY_MS, KeptCompleter } from './kept-completer.js';
 import { StatusEvents } from './status-events.js';
-import type { WebhookConfig } from './settings.js';
+import type { WebhookSettings } from './settings.js';
 import { useWebhookEndpoints } from './use-webhook-endpoints.js';
 import { createWebhookMetrics } from './metrics.js';
 
@@ -25,7 +25,7 @@ export interface Webhooks {
 
 /** The webhook endpoints of one app, with their counters on the app's registry, and the retries of what they keep. */
 export function useWebhooks(deps: {
-  config: WebhookConfig;
+  config: WebhookSettings;
   records: RecordBounds;
   providers: readonly AnyProviderModule[];
   service: Pick<StatusService, 'lookup' | 'offer' | 'offerStored' | 'known' | 'markStale' | 'fetchUpstream'>;

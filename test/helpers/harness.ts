@@ -47,18 +47,15 @@ export async function startHarness(
     /** Points a provider (by key) at another server, e.g. a fault-injecting one; its sandbox credentials stay. */
     baseUrls?: Record<string, string>;
     deps?: AppDeps;
-    /** The providers served, each with its simulator (default: the real ones). A test adds a provider here. */
+    /** The providers served, each with its simulator and its variables read from `env` (default: the real ones). A test adds a provider here. */
     providers?: readonly AnyProviderModule[];
-    /** Webhook tokens by provider key, for providers whose token variable the configuration does not read (a test's own). */
-    webhookTokens?: Record<string, string>;
   } = {},
 ): Promise<Harness> {
   const providers = options.providers ?? defaultProviders;
   const sandbox = await startSandbox(options.simulator, providers);
-  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ANONYMOUS_SCOPES: ALL_SCOPES, ...options.env }), sandbox, providers);
+  const sandboxed = withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent', ANONYMOUS_SCOPES: ALL_SCOPES, ...options.env }, providers), sandbox, providers);
   const config = {
     ...sandboxed,
-    webhooks: { ...sandboxed.webhooks, tokens: { ...sandboxed.webhooks.tokens, ...options.webhookTokens } },
     providers: Object.fromEntries(
       Object.entries(sandboxed.providers).map(([key, settings]) => [key, { ...settings, baseUrl: options.baseUrls?.[key] ?? settings.baseUrl }]),
     ),

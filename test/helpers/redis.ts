@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/logger.js';
-import type { SharedStateConfig } from '../../src/shared-state/config.js';
+import type { SharedStateSettings } from '../../src/shared-state/settings.js';
 import type { RedisConnection } from '../../src/shared-state/connection.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
@@ -91,7 +91,7 @@ export async function testRedis(): Promise<{ url: string; close(): Promise<void>
 /** A key prefix no other test run uses, so runs and files never see each other's keys. */
 export const uniquePrefix = (name: string) => `test:${name}:${crypto.randomUUID().slice(0, 8)}:`;
 
-export function redisSettings(url: string, overrides: Partial<SharedStateConfig> = {}): SharedStateConfig {
+export function redisSettings(url: string, overrides: Partial<SharedStateSettings> = {}): SharedStateSettings {
   return { url, keyPrefix: uniquePrefix('redis'), commandTimeoutMs: 150, lockTtlMs: 5_000, lockWaitMs: 3_000, ...overrides };
 }
 

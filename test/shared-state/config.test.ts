@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { providers } from '../../src/providers/registry.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, providers);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -15,7 +16,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('Redis configuration', () => {
   it('unset REDIS_URL: no Redis settings, and an app without a Redis tier (nothing connects)', async () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, providers);
     expect(config.sharedState).toBeUndefined();
     const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
     expect(app.sharedState).toBeUndefined();
@@ -27,7 +28,7 @@ describe('Redis configuration', () => {
   });
 
   it('REDIS_URL with defaults for the rest', () => {
-    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).sharedState).toStrictEqual({
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0' }, providers).sharedState).toStrictEqual({
       url: 'redis://127.0.0.1:6379/0',
       keyPrefix: 'msg:',
       commandTimeoutMs: 150,
@@ -37,7 +38,7 @@ describe('Redis configuration', () => {
   });
 
   it('rediss:// with a password: the password (as written and decoded) is a secret for redaction', () => {
-    const config = loadConfig({ REDIS_URL: 'rediss://app:s3cr%40t@redis.internal:6380/2', REDIS_KEY_PREFIX: 'staging:', REDIS_COMMAND_TIMEOUT_MS: '80' });
+    const config = loadConfig({ REDIS_URL: 'rediss://app:s3cr%40t@redis.internal:6380/2', REDIS_KEY_PREFIX: 'staging:', REDIS_COMMAND_TIMEOUT_MS: '80' }, providers);
     expect(config.sharedState).toMatchObject({ url: 'rediss://app:s3cr%40t@redis.internal:6380/2', keyPrefix: 'staging:', commandTimeoutMs: 80 });
     expect(config.secrets).toEqual(expect.arrayContaining(['s3cr%40t', 's3cr@t']));
   });

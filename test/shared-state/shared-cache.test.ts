@@ -22,6 +22,7 @@ import { sample } from '../helpers/prometheus.js';
 import { capturingLogger, redisSettings, testRedis, until } from '../helpers/redis.js';
 import { change, entries, sharedCacheOn } from '../helpers/shared-entries.js';
 import { d7Event } from '../helpers/webhooks.js';
+import { providers } from '../../src/providers/registry.js';
 
 const FETCHED_AT = new Date('2025-05-01T12:00:00.123Z');
 
@@ -157,7 +158,7 @@ describe('shared cache: a change costs what changed', () => {
   });
 
   it('the bound is MAX_MESSAGES_PER_RECORD + MAX_UNCONFIRMED_MESSAGES_PER_REPORT, across replicas: their unconfirmed messages together do not grow the entry past it', async () => {
-    const { records } = loadConfig({ MAX_MESSAGES_PER_RECORD: '3', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '1' });
+    const { records } = loadConfig({ MAX_MESSAGES_PER_RECORD: '3', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '1' }, providers);
     const settings = redisSettings(server.url);
     const [a, b] = [0, 1].map(() => createSharedState(settings, { logger: capturingLogger().logger, registry: new Registry(), records })) as [SharedState, SharedState];
     try {

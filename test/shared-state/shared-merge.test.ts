@@ -16,7 +16,7 @@ import { capturingLogger, redisSettings, testRedis, until } from '../helpers/red
 // Issue 15: the Redis entry goes through the status merge too, so a replica holding an older or
 // less advanced answer never overwrites what another replica stored (before, the last write won).
 
-const { resilience, cache } = loadConfig({});
+const { resilience, cache } = loadConfig({}, providers);
 const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(DEFAULT_RECORD_BOUNDS) }]));
 const ID = '2b5d1d56-6f6a-4a57-9a1a-5d2b0c9e7a11';
 const [MSG_A, MSG_B] = ['6d29d646-4e09-11ee-84f4-0242ac190006', '7e3ae757-5f1a-11ee-95a5-1353bd2a0117'];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeBetatelWdr } from '../../src/providers/betatel/normalize.js';
 import { betatelWdrBody } from '../../src/providers/betatel/schema.js';
 import { BETATEL_DOCS_EXAMPLE } from '../../src/providers/betatel/simulator.js';
-import type { SharedStateConfig } from '../../src/shared-state/config.js';
+import type { SharedStateSettings } from '../../src/shared-state/settings.js';
 import { Registry } from 'prom-client';
 import { connectRedis, type RedisConnection } from '../../src/shared-state/connection.js';
 import { createRedisMetrics } from '../../src/shared-state/metrics.js';
@@ -23,7 +23,7 @@ interface Replica {
 }
 
 let server: Awaited<ReturnType<typeof testRedis>>;
-let settings: SharedStateConfig;
+let settings: SharedStateSettings;
 const replicas: Replica[] = [];
 // One registry for every replica of this file: the counts below add up over them.
 const registry = new Registry();

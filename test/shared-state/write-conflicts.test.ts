@@ -22,7 +22,7 @@ import { d7Event } from '../helpers/webhooks.js';
 // write now lands: it retries the parts another replica changed first (merged with what that
 // one stored), and a change that cannot land now is sent again later, by itself.
 
-const { resilience, cache } = loadConfig({ CACHE_TTL_MOVING_MS: '120000' });
+const { resilience, cache } = loadConfig({ CACHE_TTL_MOVING_MS: '120000' }, providers);
 const rules = new Map<string, ProviderRules>(providers.map((p) => [p.key, { parseId: p.parseId, mergeRecords: p.createMerge?.(DEFAULT_RECORD_BOUNDS) }]));
 const STATUSES = ['sent', 'delivered', 'read'] as const;
 const RECIPIENTS = 40;

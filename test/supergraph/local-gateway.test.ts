@@ -9,6 +9,7 @@ import { variableDefaults } from '../../src/config.js';
 import { docFiles, readDoc, ROOT, section } from '../helpers/docs.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { listen, type RunningSubgraph } from './outbound-subgraph.js';
+import { providers } from '../../src/providers/registry.js';
 
 /**
  * docs/federation.md "Try Hive Gateway locally", as written: the service started with the block's
@@ -81,7 +82,7 @@ describe('docs/federation.md: Try Hive Gateway locally', () => {
   it('runs the gateway with its npm package name and a port of its own', () => {
     const run = lines().find((line) => line.includes('npx'))!;
     expect(run).toMatch(/npx @graphql-hive\/gateway supergraph --port (\d+)$/);
-    expect(run).not.toMatch(new RegExp(`--port ${String(variableDefaults().PORT)}$`));
+    expect(run).not.toMatch(new RegExp(`--port ${String(variableDefaults(providers).PORT)}$`));
     // `hive-gateway` is the package's command, not a package on the registry (npx answers 404).
     for (const page of docFiles()) expect(readDoc(page), page).not.toMatch(/npx hive-gateway/);
   });
@@ -91,7 +92,7 @@ describe('docs/federation.md: Try Hive Gateway locally', () => {
     const { code, stderr } = await compose(['--out', out]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toContain(`@join__graph(name: "message-status", url: "http://localhost:${String(variableDefaults().PORT)}/graphql")`);
+    expect(readFileSync(out, 'utf8')).toContain(`@join__graph(name: "message-status", url: "http://localhost:${String(variableDefaults(providers).PORT)}/graphql")`);
   });
 
   it('refuses a --url that is not an http(s) URL, naming the flag', async () => {

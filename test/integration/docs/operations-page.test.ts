@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../../../src/observability/labels.js';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { readDoc, section } from '../../helpers/docs.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const envExample = readDoc('.env.example');
 
@@ -41,7 +42,7 @@ describe('the operations, API and configuration pages match the server', () => {
 
   it('documents every configuration variable in the configuration table and .env.example', () => {
     const table = readDoc('docs/configuration.md');
-    for (const name of configVariables()) {
+    for (const name of configVariables(providers)) {
       expect(table, name).toContain(`\`${name}\``);
       expect(envExample, name).toMatch(new RegExp(`^${name}=`, 'm'));
     }
@@ -54,6 +55,6 @@ describe('the operations, API and configuration pages match the server', () => {
       .map((line) => line.split(' | ')[0]!);
     const named = firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!));
     expect(named.length).toBeGreaterThan(50);
-    expect(named.filter((name) => !configVariables().includes(name))).toEqual([]);
+    expect(named.filter((name) => !configVariables(providers).includes(name))).toEqual([]);
   });
 });

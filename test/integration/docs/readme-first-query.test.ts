@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variableDefaults } from '../../../src/config.js';
 import { readDoc, section } from '../../helpers/docs.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 /**
  * The README's promises, held as written: its two set-up commands are the package's scripts,
@@ -33,7 +34,7 @@ describe('README.md', () => {
   it('sends its first query where npm start listens, and gets the answer it shows', async () => {
     const [curl] = blocks('## A first query', 'sh');
     const [shown] = blocks('## A first query', 'json');
-    expect(curl).toContain(`http://localhost:${String(variableDefaults().PORT)}/graphql`);
+    expect(curl).toContain(`http://localhost:${String(variableDefaults(providers).PORT)}/graphql`);
     expect(curl).toContain("-H 'content-type: application/json'");
     const body = /-d '([\s\S]*)'\s*$/.exec(curl!)?.[1];
     expect(body, 'the curl command sends a body').toBeDefined();

@@ -10,6 +10,7 @@ import { DEFAULT_MANIFEST, isRouterOperation } from '../../../src/persisted/use-
 import { BETATEL_SANDBOX } from '../../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const manifest = JSON.parse(readFileSync(DEFAULT_MANIFEST, 'utf8')) as Record<string, string>;
 const hashOf = (document: unknown) => (document as { __meta__: { hash: string } }).__meta__.hash;
@@ -174,15 +175,15 @@ describe('configuration', () => {
   it('refuses require in sandbox mode, with the other problems', () => {
     let error: unknown;
     try {
-      loadConfig({ PERSISTED_DOCUMENTS: 'require', MAX_BATCH_SIZE: '0' });
+      loadConfig({ PERSISTED_DOCUMENTS: 'require', MAX_BATCH_SIZE: '0' }, providers);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^MAX_BATCH_SIZE/), expect.stringMatching(/^PERSISTED_DOCUMENTS: "require" needs live mode/)]);
-    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require', D7_API_TOKEN: 'd7-token-long-enough' }).persistedDocuments).toEqual({ mode: 'require', manifestPath: undefined });
-    expect(loadConfig({}).persistedDocuments.mode).toBe('allow');
-    expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'sometimes' })).toThrow(/PERSISTED_DOCUMENTS/);
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require', D7_API_TOKEN: 'd7-token-long-enough' }, providers).persistedDocuments).toEqual({ mode: 'require', manifestPath: undefined });
+    expect(loadConfig({}, providers).persistedDocuments.mode).toBe('allow');
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'sometimes' }, providers)).toThrow(/PERSISTED_DOCUMENTS/);
   });
 
   it('stops the start on a manifest that is missing, or whose id is not the sha256 of its document', () => {
@@ -190,7 +191,7 @@ describe('configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
     const edited = join(dir, 'edited.json');
     writeFileSync(edited, JSON.stringify({ ...manifest, [D7_ID]: '{ d7Report(requestId: "x") { state } }' }));
-    const app = (path: string) => createApp({ ...loadConfig({ LOG_LEVEL: 'silent' }), persistedDocuments: { mode: 'allow', manifestPath: path } }, { logger });
+    const app = (path: string) => createApp({ ...loadConfig({ LOG_LEVEL: 'silent' }, providers), persistedDocuments: { mode: 'allow', manifestPath: path } }, { logger });
     expect(() => app(join(dir, 'missing.json'))).toThrow(/persisted documents manifest .*missing\.json/);
     expect(() => app(edited)).toThrow(/is not the sha256 of its document/);
   });

@@ -6,6 +6,7 @@ import { BETATEL_SANDBOX } from '../../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start-sandbox.js';
 import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../../helpers/auth.js';
+import { providers } from '../../../src/providers/registry.js';
 
 /**
  * Live mode exactly as an operator runs it: credentials and base URLs from
@@ -24,7 +25,7 @@ function liveApp(env: Record<string, string>): App {
     BETATEL_BASE_URL: sandbox.simulators.BETATEL!.url,
     ...FULL_ACCESS_ENV,
     ...env,
-  });
+  }, providers);
   expect(config.mode).toBe('live');
   return createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
 }

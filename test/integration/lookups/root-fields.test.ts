@@ -4,6 +4,7 @@ import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { BetatelWdrDocument, D7ReportDocument, MessageStatusDocument, NodeDocument } from '../../../operations/generated/graphql.js';
 import { FULL_ACCESS_ENV, FULL_ACCESS_KEY } from '../../helpers/auth.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -170,7 +171,7 @@ describe('messageStatus', () => {
       D7_BASE_URL: live.sandbox.simulators.D7!.url,
       BETATEL_BASE_URL: live.sandbox.simulators.BETATEL!.url,
       ...FULL_ACCESS_ENV,
-    });
+    }, providers);
     const app = createApp(config, { logger: createLogger({ level: 'silent', pretty: false }) });
     try {
       const res = await app.yoga.fetch('http://test.local/graphql', {

@@ -8,6 +8,7 @@ import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { startSandbox, withSandboxProviders, type Sandbox } from '../../../src/sandbox/start-sandbox.js';
 import { createShutdown } from '../../../src/shutdown.js';
 import { sample } from '../../helpers/prometheus.js';
+import { providers } from '../../../src/providers/registry.js';
 
 interface Running {
   app: App;
@@ -28,7 +29,7 @@ afterEach(async () => {
 /** The real app behind a real HTTP server, as main.ts wires it, with a slow id answering after `slowMs`. */
 async function serve(slowMs: number, graceMs: number): Promise<Running> {
   const sandbox = await startSandbox({ slowMs });
-  const app = createApp(withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent' }), sandbox), { logger: createLogger({ level: 'silent', pretty: false }) });
+  const app = createApp(withSandboxProviders(loadConfig({ LOG_LEVEL: 'silent' }, providers), sandbox), { logger: createLogger({ level: 'silent', pretty: false }) });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   app.readiness.markReady();

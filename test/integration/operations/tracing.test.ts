@@ -7,6 +7,7 @@ import { createOtlpTracerProvider } from '../../../src/observability/tracing.js'
 import { BETATEL_SANDBOX } from '../../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const exporter = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -82,7 +83,7 @@ describe('OTLP export from configuration', () => {
 
     const { port } = collector.address() as AddressInfo;
     // As main.ts does: the provider from the configuration, handed to the app.
-    const tracing = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }).tracing;
+    const tracing = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, providers).tracing;
     const provider = createOtlpTracerProvider(tracing)!;
     const on = await startHarness({ deps: { tracerProvider: provider } });
     await on.query(`{ d7Report(requestId: "${D7_SANDBOX.example}") { state } }`);

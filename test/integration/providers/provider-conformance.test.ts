@@ -13,6 +13,7 @@ import { subscribeSse } from '../../helpers/live.js';
 import { appliedCount, d7Event, postWebhook, until } from '../../helpers/webhooks.js';
 import { acmeCase } from '../../providers/acme/conformance.js';
 import type { ConformanceCase } from '../../providers/conformance-case.js';
+import { configVariables, loadConfig } from '../../../src/config.js';
 
 // Every provider answers the same contract through the real app and its loopback simulator.
 // The third case exists only under test/providers/acme/: it is registered by its line below, nothing else.
@@ -118,10 +119,15 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     providers: cases.map((c) => c.module),
-    webhookTokens: Object.fromEntries(cases.map((c) => [c.module.key, c.module.webhook!.sandboxToken])),
     simulator: { slowMs: 1_000 },
-    // No retries and a breaker that stays closed: each scenario answers its own code.
-    env: { UPSTREAM_TIMEOUT_MS: '300', RETRY_MAX: '0', BREAKER_THRESHOLD: '1000' },
+    // No retries and a breaker that stays closed: each scenario answers its own code. Each
+    // provider's webhook endpoint opens with its sandbox token, set in its own token variable.
+    env: {
+      UPSTREAM_TIMEOUT_MS: '300',
+      RETRY_MAX: '0',
+      BREAKER_THRESHOLD: '1000',
+      ...Object.fromEntries(cases.map((c) => [c.module.webhook!.tokenVariable, c.module.webhook!.sandboxToken])),
+    },
   });
 });
 afterAll(() => h.close());
@@ -222,6 +228,18 @@ describe.each(cases.map((c) => [c.module.key, c] as const))('provider %s', (_key
 
   it('applies a webhook body at /webhooks/{key}/{token}', async () => {
     await pushWebhook(c, c.webhookBody());
+  });
+
+  it('has its variables read by loadConfig: credentials (live mode, scrubbed from logs) and its webhook token', () => {
+    const served = cases.map((x) => x.module);
+    const credentials = Object.fromEntries(c.module.credentialVariables.map((name) => [name, `${name.toLowerCase()}-value-0123456789`]));
+    const config = loadConfig({ ...credentials, [c.module.webhook!.tokenVariable]: c.module.webhook!.sandboxToken }, served);
+    expect(configVariables(served)).toEqual(expect.arrayContaining([...Object.keys(c.module.env), c.module.webhook!.tokenVariable]));
+    expect(config.providers[c.module.key]?.credentials).toBeDefined();
+    expect(config).toMatchObject({ mode: 'live', modeSource: 'credentials' });
+    expect(config.webhooks.tokens[c.module.key]).toBe(c.module.webhook!.sandboxToken);
+    expect(config.secrets).toContain(c.module.webhook!.sandboxToken);
+    for (const other of served.filter((m) => m !== c.module)) expect(config.providers[other.key]?.credentials).toBeUndefined();
   });
 
   it('streams the current record to a subscriber first', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const ROUTER_KEY = 'router-key-0123456789abcdefghijklmn';
 const ISSUER = 'https://issuer.test/';
@@ -189,14 +190,14 @@ describe('JWKS unavailable', () => {
 
 describe('configuration', () => {
   it('sandbox allows anonymous with status:read by default; live refuses unless ALLOW_ANONYMOUS=true', () => {
-    expect([...loadConfig({}).security.anonymousScopes!]).toEqual(['status:read']);
-    expect(loadConfig({ PROVIDER_MODE: 'live' }).security.anonymousScopes).toBeUndefined();
-    expect([...loadConfig({ PROVIDER_MODE: 'live', ALLOW_ANONYMOUS: 'true', ANONYMOUS_SCOPES: 'status:read,pii:read' }).security.anonymousScopes!]).toEqual(['status:read', 'pii:read']);
-    expect(loadConfig({ ALLOW_ANONYMOUS: 'false' }).security.anonymousScopes).toBeUndefined();
+    expect([...loadConfig({}, providers).security.anonymousScopes!]).toEqual(['status:read']);
+    expect(loadConfig({ PROVIDER_MODE: 'live' }, providers).security.anonymousScopes).toBeUndefined();
+    expect([...loadConfig({ PROVIDER_MODE: 'live', ALLOW_ANONYMOUS: 'true', ANONYMOUS_SCOPES: 'status:read,pii:read' }, providers).security.anonymousScopes!]).toEqual(['status:read', 'pii:read']);
+    expect(loadConfig({ ALLOW_ANONYMOUS: 'false' }, providers).security.anonymousScopes).toBeUndefined();
   });
 
   it('reports JWT settings that do not go together, bad scopes and bad keys at once; API keys are secrets', () => {
-    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.test/jwks', ANONYMOUS_SCOPES: 'admin', API_KEYS: 'a:short:status:read', ALLOW_ANONYMOUS: 'maybe' })).toThrow(
+    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.test/jwks', ANONYMOUS_SCOPES: 'admin', API_KEYS: 'a:short:status:read', ALLOW_ANONYMOUS: 'maybe' }, providers)).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([
           expect.stringMatching(/JWT_ISSUER, JWT_AUDIENCE missing/),
@@ -206,15 +207,15 @@ describe('configuration', () => {
         ]),
       }),
     );
-    expect(loadConfig({ API_KEYS: `r:${ROUTER_KEY}:status:read` }).secrets).toContain(ROUTER_KEY);
+    expect(loadConfig({ API_KEYS: `r:${ROUTER_KEY}:status:read` }, providers).secrets).toContain(ROUTER_KEY);
   });
 
   it('JWT_CLOCK_TOLERANCE_S: 60 s unless set, 0 to 600', () => {
     const jwt = { JWT_JWKS_URL: 'https://idp.test/jwks', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
-    expect(loadConfig(jwt).security.jwt?.clockToleranceS).toBe(60);
-    expect(loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: '0' }).security.jwt?.clockToleranceS).toBe(0);
+    expect(loadConfig(jwt, providers).security.jwt?.clockToleranceS).toBe(60);
+    expect(loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: '0' }, providers).security.jwt?.clockToleranceS).toBe(0);
     for (const bad of ['-1', '601', 'a minute']) {
-      expect(() => loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: bad })).toThrow(expect.objectContaining({ problems: [expect.stringMatching(/^JWT_CLOCK_TOLERANCE_S:/)] }));
+      expect(() => loadConfig({ ...jwt, JWT_CLOCK_TOLERANCE_S: bad }, providers)).toThrow(expect.objectContaining({ problems: [expect.stringMatching(/^JWT_CLOCK_TOLERANCE_S:/)] }));
     }
   });
 });

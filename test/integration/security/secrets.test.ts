@@ -8,6 +8,7 @@ import { createLogger } from '../../../src/logger.js';
 import { BETATEL_SANDBOX, BETATEL_SANDBOX_CREDENTIALS } from '../../../src/providers/betatel/simulator.js';
 import { D7_SANDBOX, D7_SANDBOX_CREDENTIALS } from '../../../src/providers/d7/simulator.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/start-sandbox.js';
+import { providers } from '../../../src/providers/registry.js';
 
 // Configured secrets, each unique enough that any appearance is a leak.
 const SENTINELS = {
@@ -62,7 +63,7 @@ beforeAll(async () => {
     BETATEL_BASE_URL: `${base}/betatel`,
     API_KEYS: `ops:${SENTINELS.apiKey}:status:read pii:read content:read`,
     UPSTREAM_TIMEOUT_MS: '300',
-  });
+  }, providers);
   expect(config.mode).toBe('live');
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
+import { providers } from '../../../src/providers/registry.js';
 
 describe('resilience configuration', () => {
   it('has the documented defaults', () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, providers);
     expect(config.resilience).toEqual({
       requestDeadlineMs: 8_000,
       attemptTimeoutMs: 5_000,
@@ -23,7 +24,7 @@ describe('resilience configuration', () => {
   it('reports every bad figure at once', () => {
     const error = (() => {
       try {
-        loadConfig({ RETRY_MAX: 'many', CACHE_MAX_ENTRIES: '-1', BREAKER_THRESHOLD: '0', REQUEST_DEADLINE_MS: '5' });
+        loadConfig({ RETRY_MAX: 'many', CACHE_MAX_ENTRIES: '-1', BREAKER_THRESHOLD: '0', REQUEST_DEADLINE_MS: '5' }, providers);
       } catch (e) {
         return e;
       }

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
+import { providers } from '../../../src/providers/registry.js';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
-    loadConfig(env);
+    loadConfig(env, providers);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return error as ConfigError;
@@ -12,7 +13,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe('loadConfig: defaults', () => {
-  const config = loadConfig({});
+  const config = loadConfig({}, providers);
 
   it('server settings', () => {
     expect(config.port).toBe(4000);
@@ -49,7 +50,7 @@ describe('loadConfig: the env argument, not process.env', () => {
   it('reads only the object it is given', () => {
     vi.stubEnv('PORT', '1234');
     vi.stubEnv('D7_API_TOKEN', 'from-process-env');
-    const config = loadConfig({});
+    const config = loadConfig({}, providers);
     expect(config.port).toBe(4000);
     expect(config.mode).toBe('sandbox');
     expect(config.secrets).toStrictEqual([]);
@@ -69,7 +70,7 @@ describe('loadConfig: explicit values', () => {
       LOOKUP_CONCURRENCY: '3',
       D7_BASE_URL: 'http://localhost:9000/d7',
       BETATEL_BASE_URL: 'https://proxy.example/betatel',
-    });
+    }, providers);
     expect(config.port).toBe(8080);
     expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(250);
@@ -81,13 +82,13 @@ describe('loadConfig: explicit values', () => {
   });
 
   it('ignores unrelated variables', () => {
-    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING: 'x' }).port).toBe(4000);
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING: 'x' }, providers).port).toBe(4000);
   });
 });
 
 describe('loadConfig: mode', () => {
   it('live when the D7 token is set', () => {
-    const config = loadConfig({ D7_API_TOKEN: 'd7-secret-token' });
+    const config = loadConfig({ D7_API_TOKEN: 'd7-secret-token' }, providers);
     expect(config.mode).toBe('live');
     expect(config.modeSource).toBe('credentials');
     expect(config.providers.D7?.credentials).toStrictEqual({ token: 'd7-secret-token' });
@@ -95,7 +96,7 @@ describe('loadConfig: mode', () => {
   });
 
   it('live when the Betatel key and account are set', () => {
-    const config = loadConfig({ BETATEL_API_KEY: 'bt-key-long-enough', BETATEL_ACCOUNT_ID: 'acct-1' });
+    const config = loadConfig({ BETATEL_API_KEY: 'bt-key-long-enough', BETATEL_ACCOUNT_ID: 'acct-1' }, providers);
     expect(config.mode).toBe('live');
     expect(config.modeSource).toBe('credentials');
     expect(config.providers.BETATEL?.credentials).toStrictEqual({ apiKey: 'bt-key-long-enough', accountId: 'acct-1' });
@@ -103,13 +104,13 @@ describe('loadConfig: mode', () => {
   });
 
   it('PROVIDER_MODE=sandbox overrides credentials', () => {
-    const config = loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'd7-token-long-enough' });
+    const config = loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'd7-token-long-enough' }, providers);
     expect(config.mode).toBe('sandbox');
     expect(config.modeSource).toBe('PROVIDER_MODE');
   });
 
   it('PROVIDER_MODE=live overrides the absence of credentials', () => {
-    const config = loadConfig({ PROVIDER_MODE: 'live' });
+    const config = loadConfig({ PROVIDER_MODE: 'live' }, providers);
     expect(config.mode).toBe('live');
     expect(config.modeSource).toBe('PROVIDER_MODE');
   });
@@ -123,38 +124,38 @@ describe('loadConfig: mode', () => {
 
 describe('loadConfig: where the server listens', () => {
   it('sandbox mode binds loopback when HOST is unset: its webhook tokens are public', () => {
-    expect(loadConfig({}).host).toBe('127.0.0.1');
-    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345678' }).host).toBe('127.0.0.1');
+    expect(loadConfig({}, providers).host).toBe('127.0.0.1');
+    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345678' }, providers).host).toBe('127.0.0.1');
   });
 
   it('live mode binds every interface when HOST is unset', () => {
-    expect(loadConfig({ D7_API_TOKEN: 'tok-12345678' }).host).toBe('0.0.0.0');
-    expect(loadConfig({ PROVIDER_MODE: 'live' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ D7_API_TOKEN: 'tok-12345678' }, providers).host).toBe('0.0.0.0');
+    expect(loadConfig({ PROVIDER_MODE: 'live' }, providers).host).toBe('0.0.0.0');
   });
 
   it('HOST set explicitly wins in either mode', () => {
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
-    expect(loadConfig({ PROVIDER_MODE: 'live', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }, providers).host).toBe('0.0.0.0');
+    expect(loadConfig({ PROVIDER_MODE: 'live', HOST: '127.0.0.1' }, providers).host).toBe('127.0.0.1');
   });
 });
 
 describe('loadConfig: record and cache bounds', () => {
   it('defaults', () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, providers);
     expect(config.records).toEqual({ maxMessages: 1_000, maxUnconfirmed: 20, unconfirmedTtlMs: 600_000 });
     expect(config.cache.maxBytes).toBe(67_108_864);
     expect(config.webhooks.fetchesPerMinute).toBe(600);
   });
 
   it('explicit values', () => {
-    const config = loadConfig({ MAX_MESSAGES_PER_RECORD: '50', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '0', UNCONFIRMED_MESSAGE_TTL_MS: '5000', CACHE_MAX_BYTES: '1048576', WEBHOOK_FETCHES_PER_MINUTE: '10' });
+    const config = loadConfig({ MAX_MESSAGES_PER_RECORD: '50', MAX_UNCONFIRMED_MESSAGES_PER_REPORT: '0', UNCONFIRMED_MESSAGE_TTL_MS: '5000', CACHE_MAX_BYTES: '1048576', WEBHOOK_FETCHES_PER_MINUTE: '10' }, providers);
     expect(config.records).toEqual({ maxMessages: 50, maxUnconfirmed: 0, unconfirmedTtlMs: 5_000 });
     expect(config.cache.maxBytes).toBe(1_048_576);
     expect(config.webhooks.fetchesPerMinute).toBe(10);
   });
 
   it('out-of-range values are problems', () => {
-    expect(() => loadConfig({ MAX_MESSAGES_PER_RECORD: '0', CACHE_MAX_BYTES: '10', WEBHOOK_FETCHES_PER_MINUTE: '0' })).toThrow(/MAX_MESSAGES_PER_RECORD[\s\S]*CACHE_MAX_BYTES|CACHE_MAX_BYTES[\s\S]*MAX_MESSAGES_PER_RECORD/);
+    expect(() => loadConfig({ MAX_MESSAGES_PER_RECORD: '0', CACHE_MAX_BYTES: '10', WEBHOOK_FETCHES_PER_MINUTE: '0' }, providers)).toThrow(/MAX_MESSAGES_PER_RECORD[\s\S]*CACHE_MAX_BYTES|CACHE_MAX_BYTES[\s\S]*MAX_MESSAGES_PER_RECORD/);
   });
 });
 
@@ -168,7 +169,7 @@ describe('loadConfig: empty strings count as unset', () => {
       PROVIDER_MODE: '',
       D7_BASE_URL: '',
       BETATEL_BASE_URL: '',
-    });
+    }, providers);
     expect(config.port).toBe(4000);
     expect(config.host).toBe('127.0.0.1');
     expect(config.maxBatchSize).toBe(100);
@@ -178,7 +179,7 @@ describe('loadConfig: empty strings count as unset', () => {
   });
 
   it('empty credentials are no credentials: sandbox', () => {
-    const config = loadConfig({ D7_API_TOKEN: '', BETATEL_API_KEY: '', BETATEL_ACCOUNT_ID: '' });
+    const config = loadConfig({ D7_API_TOKEN: '', BETATEL_API_KEY: '', BETATEL_ACCOUNT_ID: '' }, providers);
     expect(config.mode).toBe('sandbox');
     expect(config.modeSource).toBe('no credentials');
     expect(config.providers.D7?.credentials).toBeUndefined();
@@ -187,7 +188,7 @@ describe('loadConfig: empty strings count as unset', () => {
   });
 
   it('undefined values count as unset too', () => {
-    expect(loadConfig({ PORT: undefined, D7_API_TOKEN: undefined })).toMatchObject({ port: 4000, mode: 'sandbox' });
+    expect(loadConfig({ PORT: undefined, D7_API_TOKEN: undefined }, providers)).toMatchObject({ port: 4000, mode: 'sandbox' });
   });
 
   it('an empty BETATEL_ACCOUNT_ID next to a key is still missing', () => {
@@ -201,7 +202,7 @@ describe('loadConfig: empty strings count as unset', () => {
   it('a whitespace-only PORT is not silently port 0', () => {
     let port: number;
     try {
-      port = loadConfig({ PORT: '  ' }).port;
+      port = loadConfig({ PORT: '  ' }, providers).port;
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return;
@@ -264,27 +265,27 @@ describe('loadConfig: problems', () => {
 
 describe('loadConfig: secrets', () => {
   it('collects the D7 token and the Betatel API key (not the account id)', () => {
-    const config = loadConfig({ D7_API_TOKEN: 'd7-token-value', BETATEL_API_KEY: 'bt-key-value', BETATEL_ACCOUNT_ID: 'acct-1' });
+    const config = loadConfig({ D7_API_TOKEN: 'd7-token-value', BETATEL_API_KEY: 'bt-key-value', BETATEL_ACCOUNT_ID: 'acct-1' }, providers);
     expect([...config.secrets].sort()).toStrictEqual(['bt-key-value', 'd7-token-value']);
     expect(config.secrets).not.toContain('acct-1');
   });
 
   it('collects only what is configured', () => {
-    expect(loadConfig({ D7_API_TOKEN: 'd7-only-token' }).secrets).toStrictEqual(['d7-only-token']);
-    expect(loadConfig({ BETATEL_API_KEY: 'betatel-key', BETATEL_ACCOUNT_ID: 'a' }).secrets).toStrictEqual(['betatel-key']);
+    expect(loadConfig({ D7_API_TOKEN: 'd7-only-token' }, providers).secrets).toStrictEqual(['d7-only-token']);
+    expect(loadConfig({ BETATEL_API_KEY: 'betatel-key', BETATEL_ACCOUNT_ID: 'a' }, providers).secrets).toStrictEqual(['betatel-key']);
   });
 
   it('keeps secrets even when PROVIDER_MODE forces sandbox', () => {
-    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345' }).secrets).toStrictEqual(['tok-12345']);
+    expect(loadConfig({ PROVIDER_MODE: 'sandbox', D7_API_TOKEN: 'tok-12345' }, providers).secrets).toStrictEqual(['tok-12345']);
   });
 });
 
 describe('integers are plain decimal digits', () => {
   it.each(['0x10', '1e3', '12.5', '-1', 'abc'])('PORT=%s is a problem naming PORT', (value) => {
-    expect(() => loadConfig({ PORT: value })).toThrow(/PORT/);
+    expect(() => loadConfig({ PORT: value }, providers)).toThrow(/PORT/);
   });
 
   it('accepts surrounding spaces around digits', () => {
-    expect(loadConfig({ PORT: ' 8080 ' }).port).toBe(8080);
+    expect(loadConfig({ PORT: ' 8080 ' }, providers).port).toBe(8080);
   });
 });

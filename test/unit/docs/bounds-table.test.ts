@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configVariables, variableDefaults } from '../../../src/config.js';
 import { ERROR_CODES } from '../../../src/observability/labels.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const root = new URL('../../../', import.meta.url);
 const page = readFileSync(new URL('docs/bounds.md', root), 'utf8');
@@ -11,8 +12,8 @@ const rows = page
   .split('\n')
   .filter((line) => line.startsWith('| ') && !line.startsWith('| resource ') && !line.startsWith('|---'))
   .map((line) => line.slice(2, -2).split(' | '));
-const variables = new Set(configVariables());
-const defaults = variableDefaults();
+const variables = new Set(configVariables(providers));
+const defaults = variableDefaults(providers);
 const capitalised = (text: string) => [...text.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!);
 
 describe('docs/bounds.md: what a caller can consume', () => {

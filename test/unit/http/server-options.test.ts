@@ -4,6 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { applyServerLimits, httpServerOptions, type ServerLimits } from '../../../src/http/server-options.js';
+import { providers } from '../../../src/providers/registry.js';
 
 // Small values so each case takes about a second; the defaults are checked below.
 const limits: ServerLimits = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, keepAliveTimeoutMs: 400, maxConnections: 4, maxConnectionsPerAddress: 0 };
@@ -156,19 +157,19 @@ describe('MAX_CONNECTIONS_PER_ADDRESS: one address cannot take every connection 
 
 describe('server limits from the configuration', () => {
   it('defaults: 10 s headers, 30 s request, 5 s keep-alive, 2000 connections, 256 from one address', () => {
-    expect(loadConfig({}).server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000, maxConnectionsPerAddress: 256 });
-    expect(httpServerOptions(loadConfig({}).server)).toMatchObject({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_500 });
+    expect(loadConfig({}, providers).server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 2_000, maxConnectionsPerAddress: 256 });
+    expect(httpServerOptions(loadConfig({}, providers).server)).toMatchObject({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_500 });
   });
 
   it('reads the variables, and refuses a headers timeout above the request timeout along with other problems', () => {
-    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_ADDRESS: '0' }).server).toEqual({
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_ADDRESS: '0' }, providers).server).toEqual({
       headersTimeoutMs: 2_000,
       requestTimeoutMs: 4_000,
       keepAliveTimeoutMs: 1_000,
       maxConnections: 10,
       maxConnectionsPerAddress: 0,
     });
-    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' })).toThrow(/HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/);
-    expect(() => loadConfig({ MAX_CONNECTIONS: '0', KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(/MAX_CONNECTIONS[\s\S]*KEEP_ALIVE_TIMEOUT_MS|KEEP_ALIVE_TIMEOUT_MS[\s\S]*MAX_CONNECTIONS/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' }, providers)).toThrow(/HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ MAX_CONNECTIONS: '0', KEEP_ALIVE_TIMEOUT_MS: 'soon' }, providers)).toThrow(/MAX_CONNECTIONS[\s\S]*KEEP_ALIVE_TIMEOUT_MS|KEEP_ALIVE_TIMEOUT_MS[\s\S]*MAX_CONNECTIONS/);
   });
 });

@@ -9,6 +9,7 @@ import { PollTicket } from '../../../src/lookup/policy/poll-ticket.js';
 import { judgeFailure } from '../../../src/lookup/policy/retry-rules.js';
 import { StatusService } from '../../../src/lookup/status-service.js';
 import type { ProviderClient } from '../../../src/providers/provider.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -138,7 +139,7 @@ describe('breaker verdicts', () => {
 });
 
 describe('single flight across lanes', () => {
-  const { resilience, cache } = loadConfig({ WATCHER_POLL_CONCURRENCY: '1' });
+  const { resilience, cache } = loadConfig({ WATCHER_POLL_CONCURRENCY: '1' }, providers);
   const record = (id: string): MessageStatusRecord => ({ provider: 'D7', providerMessageId: id, state: 'SENT', isFinal: false, fetchedAt: new Date(), details: {} });
 
   function gated() {
@@ -193,7 +194,7 @@ describe('single flight across lanes', () => {
 });
 
 describe('watchers in the poll lane', () => {
-  const { resilience, cache } = loadConfig({ WATCHER_POLL_CONCURRENCY: '1' });
+  const { resilience, cache } = loadConfig({ WATCHER_POLL_CONCURRENCY: '1' }, providers);
 
   it('a poll waiting for the lane leaves it when a fresher answer arrives (a webhook) or its last subscriber leaves, and counts as no poll', async () => {
     const calls: string[] = [];

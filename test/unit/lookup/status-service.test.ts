@@ -8,8 +8,9 @@ import { RequestDeadline } from '../../../src/lookup/deadline.js';
 import { StatusLoader } from '../../../src/lookup/loader.js';
 import { StatusService } from '../../../src/lookup/status-service.js';
 import type { ProviderClient } from '../../../src/providers/provider.js';
+import { providers } from '../../../src/providers/registry.js';
 
-const { resilience, cache } = loadConfig({});
+const { resilience, cache } = loadConfig({}, providers);
 const client = (fetchStatus: ProviderClient['fetchStatus']): ProviderClient => ({ fetchStatus, close: async () => {} });
 const rules = new Map([['D7', { parseId: (raw: string) => raw.toLowerCase() }]]);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger, scrubLogLine, scrubSecrets } from '../../../src/logger.js';
+import { providers } from '../../../src/providers/registry.js';
 
 function capture(secrets: string[]) {
   const lines: string[] = [];
@@ -37,11 +38,11 @@ describe('log scrubbing rewrites values, never keys', () => {
 
 describe('secrets have a minimum length', () => {
   it('a provider token or key under 8 characters is refused at start, with every other problem', () => {
-    expect(() => loadConfig({ D7_API_TOKEN: 'x', BETATEL_API_KEY: 'short', BETATEL_ACCOUNT_ID: 'acct', PORT: 'abc' })).toThrow(
+    expect(() => loadConfig({ D7_API_TOKEN: 'x', BETATEL_API_KEY: 'short', BETATEL_ACCOUNT_ID: 'acct', PORT: 'abc' }, providers)).toThrow(
       /PORT[\s\S]*D7_API_TOKEN: must be at least 8 characters[\s\S]*BETATEL_API_KEY: must be at least 8 characters/,
     );
-    expect(() => loadConfig({ D7_API_TOKEN: 'x' })).not.toThrow(/"x"|: x\b/);
-    expect(loadConfig({ D7_API_TOKEN: '12345678' }).secrets).toEqual(['12345678']);
+    expect(() => loadConfig({ D7_API_TOKEN: 'x' }, providers)).not.toThrow(/"x"|: x\b/);
+    expect(loadConfig({ D7_API_TOKEN: '12345678' }, providers).secrets).toEqual(['12345678']);
   });
 });
 

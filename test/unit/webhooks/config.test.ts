@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig } from '../../../src/config.js';
 import { tokenMatcher } from '../../../src/webhooks/token.js';
+import { providers } from '../../../src/providers/registry.js';
 
 const GOOD = 'a-webhook-token-of-32-characters';
 
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, providers);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -16,15 +17,15 @@ function problems(env: Record<string, string>): string[] {
 
 describe('webhook configuration', () => {
   it('reads one token per provider, the rate limit and the bound on kept messages; unset tokens mean no endpoint', () => {
-    const config = loadConfig({ D7_WEBHOOK_TOKEN: GOOD, WEBHOOK_RATE_LIMIT_PER_MINUTE: '120', MAX_KEPT_WEBHOOK_MESSAGES: '50' });
+    const config = loadConfig({ D7_WEBHOOK_TOKEN: GOOD, WEBHOOK_RATE_LIMIT_PER_MINUTE: '120', MAX_KEPT_WEBHOOK_MESSAGES: '50' }, providers);
     expect(config.webhooks).toEqual({ tokens: { D7: GOOD }, rateLimitPerMinute: 120, fetchesPerMinute: 600, maxKept: 50 });
-    expect(loadConfig({}).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000, fetchesPerMinute: 600, maxKept: 10_000 });
-    expect(configVariables()).toEqual(expect.arrayContaining(['D7_WEBHOOK_TOKEN', 'BETATEL_WEBHOOK_TOKEN', 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 'MAX_KEPT_WEBHOOK_MESSAGES']));
+    expect(loadConfig({}, providers).webhooks).toEqual({ tokens: {}, rateLimitPerMinute: 6_000, fetchesPerMinute: 600, maxKept: 10_000 });
+    expect(configVariables(providers)).toEqual(expect.arrayContaining(['D7_WEBHOOK_TOKEN', 'BETATEL_WEBHOOK_TOKEN', 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 'MAX_KEPT_WEBHOOK_MESSAGES']));
   });
 
   it('puts the tokens on the list of secrets scrubbed from logs', () => {
     const other = 'another-webhook-token-0123456789';
-    expect(loadConfig({ D7_WEBHOOK_TOKEN: GOOD, BETATEL_WEBHOOK_TOKEN: other }).secrets).toEqual(expect.arrayContaining([GOOD, other]));
+    expect(loadConfig({ D7_WEBHOOK_TOKEN: GOOD, BETATEL_WEBHOOK_TOKEN: other }, providers).secrets).toEqual(expect.arrayContaining([GOOD, other]));
   });
 
   it('reports a short token, a token that is no URL path segment and a bad rate together with other problems, without the values', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { int } from '../env-values.js';
+import { int, type AreaSettings } from '../env-values.js';
 
-/** Variables of the optional Redis tier (merged into the config schema). */
+/** Variables of the optional Redis tier (collected by src/config.ts). */
 export const sharedStateEnv = {
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('msg:'),
@@ -12,7 +12,7 @@ export const sharedStateEnv = {
   REDIS_LOCK_WAIT_MS: int(10, 120_000).default(3_000),
 };
 
-export interface SharedStateConfig {
+export interface SharedStateSettings {
   /** redis:// or rediss:// (TLS), with an optional user, password and database number. */
   url: string;
   /** Put before every key and channel name, so deployments can share one Redis. */
@@ -29,12 +29,12 @@ type SharedStateValues = Partial<Record<keyof typeof sharedStateEnv, unknown>> &
 
 /**
  * Turns parsed variables into the Redis settings (undefined when REDIS_URL is unset). `values`
- * may be raw strings when another variable failed to parse, so only re-checked values are read.
+ * are raw strings when one of its variables failed to parse, so only re-checked values are read.
  */
-export function sharedStateSettings(values: SharedStateValues): { settings: SharedStateConfig | undefined; secrets: string[]; problems: string[] } {
+export function sharedStateSettings(values: SharedStateValues): AreaSettings<SharedStateSettings | undefined> {
   if (typeof values.REDIS_URL !== 'string') return { settings: undefined, secrets: [], problems: [] };
   const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-  const settings: SharedStateConfig = {
+  const settings: SharedStateSettings = {
     url: values.REDIS_URL,
     keyPrefix: typeof values.REDIS_KEY_PREFIX === 'string' ? values.REDIS_KEY_PREFIX : 'msg:',
     commandTimeoutMs: num(values.REDIS_COMMAND_TIMEOUT_MS, 150),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int } from '../env-values.js';
+import { int, type AreaSettings } from '../env-values.js';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import { isScope, type Scope } from './scopes.js';
 
@@ -14,7 +14,7 @@ const asList = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as s
 
 const list = z.string().transform((v) => splitList(v));
 
-/** Variables of authentication, authorization and limits (merged into the config schema). */
+/** Variables of authentication, authorization and limits (collected by src/config.ts). */
 export const securityEnv = {
   API_KEYS: z.string().optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -51,7 +51,7 @@ export interface JwtSettings {
   clockToleranceS: number;
 }
 
-export interface SecurityConfig {
+export interface SecuritySettings {
   apiKeys: ApiKey[];
   jwt: JwtSettings | undefined;
   /** Undefined: anonymous requests are refused (401). */
@@ -71,17 +71,17 @@ export interface SecurityConfig {
   armor: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 }
 
-// Loose on purpose: when another variable failed to parse, these are the raw strings.
+// Loose on purpose: when one of these variables failed to parse, they are all raw strings.
 type SecurityValues = Partial<Record<keyof typeof securityEnv, unknown>> & Record<string, unknown>;
 
 /**
- * Turns parsed variables into the security settings. `values` may be raw strings when another
- * variable failed to parse, so this only reads what it re-checks, and returns problems instead.
+ * Turns parsed variables into the security settings. `values` are raw strings when one of its
+ * variables failed to parse, so this only reads what it re-checks, and returns problems instead.
  */
 export function securitySettings(
   values: SecurityValues,
   mode: 'sandbox' | 'live',
-): { settings: SecurityConfig; secrets: string[]; problems: string[] } {
+): AreaSettings<SecuritySettings> {
   const problems: string[] = [];
   const keys = parseApiKeys(typeof values.API_KEYS === 'string' ? values.API_KEYS : undefined);
   problems.push(...keys.problems);
