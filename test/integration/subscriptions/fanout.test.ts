@@ -17,8 +17,9 @@ afterAll(async () => {
 const state = (r: { data?: unknown }) => (r.data as { messageStatusChanged: { state: string } }).messageStatusChanged.state;
 
 /** `subscribers` clients follow one moving id through PENDING → SENT for the same span of time; the upstream GETs for that id. */
-async function follow(id: string, subscribers: number): Promise<{ upstream: number; polls: number; sessions: Collected[] }> {
+async function follow(id: string, subscribers: number): Promise<{ upstream: number; polls: number; elapsedMs: number; sessions: Collected[] }> {
   const pollsBefore = await watcherPolls();
+  const start = performance.now();
   const sessions = Array.from({ length: subscribers }, () => subscribeSse(h, { refs: [{ provider: 'BETATEL', id }] }));
   await Promise.all(sessions.map((s) => s.waitFor(1)));
   expect(h.app.watchers.subscribers('BETATEL', id)).toBe(subscribers);
@@ -29,8 +30,9 @@ async function follow(id: string, subscribers: number): Promise<{ upstream: numb
   await new Promise((resolve) => setTimeout(resolve, 300));
   await Promise.all(sessions.map((s) => s.close()));
   await eventually(() => h.app.watchers.size === 0, 'the watcher to stop');
+  const elapsedMs = performance.now() - start;
   await new Promise((resolve) => setTimeout(resolve, 100));
-  return { upstream: h.simulator('BETATEL').requests.filter((r) => r === id).length, polls: (await watcherPolls()) - pollsBefore, sessions };
+  return { upstream: h.simulator('BETATEL').requests.filter((r) => r === id).length, polls: (await watcherPolls()) - pollsBefore, elapsedMs, sessions };
 }
 
 async function watcherPolls(): Promise<number> {
@@ -46,9 +48,10 @@ describe('one watcher per message, shared by every subscriber', () => {
     // subscriber as for 50: nothing scales with the subscribers.
     expect(one.upstream).toBe(1 + one.polls);
     expect(fifty.upstream).toBe(1 + fifty.polls);
-    // The same span of time makes about the same polls (timers jitter by a poll or two).
+    // Polls are bounded by time, not by subscribers: one watcher polls at most once per
+    // WATCHER_POLL_MIN_MS (25 ms) however long a loaded machine takes to open 50 streams; a
+    // watcher per subscriber would poll about 50 times that.
     expect(one.polls).toBeGreaterThan(3);
-    expect(Math.abs(fifty.polls - one.polls)).toBeLessThanOrEqual(Math.max(3, one.polls / 4));
-    expect(fifty.upstream).toBeLessThan(50);
+    expect(fifty.polls).toBeLessThanOrEqual(fifty.elapsedMs / 25 + 2);
   });
 });
