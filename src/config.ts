@@ -9,10 +9,11 @@ import type { ProviderSettings } from './providers/provider.js';
 import { webhookEnv, webhookSettings, type WebhookConfig } from './webhooks/settings.js';
 import { graphqlWsEnv, graphqlWsSettings, type GraphQLWsSettings } from './subscriptions/graphql-ws-settings.js';
 import { providers } from './providers/registry.js';
-import type { CacheSettings, ResilienceSettings } from './lookup/settings.js';
+import type { AdaptiveLimitSettings, CacheSettings, ResilienceSettings } from './lookup/settings.js';
 import type { LiveSettings } from './subscriptions/settings.js';
 import { securityEnv, securitySettings, type SecurityConfig } from './security/config.js';
 import { sharedStateEnv, sharedStateSettings, type SharedStateConfig } from './shared-state/config.js';
+import { upstreamConcurrency, upstreamConcurrencyEnv } from './upstream-concurrency.js';
 
 /** Variables every deployment reads; each provider adds its own (see ProviderModule.env). */
 const commonEnv = {
@@ -22,8 +23,6 @@ const commonEnv = {
   PROVIDER_MODE: z.enum(['sandbox', 'live']).optional(),
   MAX_BATCH_SIZE: int(1, 1000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // One socket per bulkhead slot of both lanes (32 interactive + 8 poll): a poll never holds a socket a query waits for.
-  UPSTREAM_CONNECTIONS: int(1, 1024).default(40),
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   LOOKUP_CONCURRENCY: int(1, 1000).default(100),
@@ -36,7 +35,6 @@ const commonEnv = {
   SANDBOX_SLOW_MS: int(0, 600_000).default(15_000),
   REQUEST_DEADLINE_MS: int(100, 120_000).default(8_000),
   UPSTREAM_ATTEMPT_TIMEOUT_MS: int(50, 120_000).default(5_000),
-  BULKHEAD_CONCURRENCY: int(1, 10_000).default(32),
   BULKHEAD_QUEUE: int(0, 100_000).default(2_048),
   WATCHER_POLL_CONCURRENCY: int(1, 10_000).default(8),
   BREAKER_THRESHOLD: int(1, 1000).default(5),
@@ -65,7 +63,7 @@ const commonEnv = {
 
 /** Every variable's schema, by name: the common ones and each module's own. */
 function variableShape() {
-  return Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & z.ZodRawShape;
+  return Object.assign({}, commonEnv, serverEnv, securityEnv, sharedStateEnv, webhookEnv, graphqlWsEnv, upstreamConcurrencyEnv, ...providers.map((p) => p.env)) as typeof commonEnv & typeof serverEnv & typeof upstreamConcurrencyEnv & z.ZodRawShape;
 }
 
 /** Every variable the configuration reads (documentation checks compare docs/configuration.md and .env.example with it). */
@@ -109,6 +107,8 @@ export interface Config {
   persistedDocuments: PersistedDocumentsConfig;
   upstream: HttpLimits;
   resilience: ResilienceSettings;
+  /** Floor and ceiling of each provider's adaptive limit of interactive calls (src/upstream-concurrency.ts); it starts at resilience.bulkheadConcurrency. */
+  adaptiveLimit: AdaptiveLimitSettings;
   cache: CacheSettings;
   /** What one stored record may hold: messages, and messages known only from webhooks. */
   records: RecordBounds;
@@ -143,9 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = z.object(shape).safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   // Provider checks run even when a value failed above, so every problem is reported at once.
-  const values = (parsed.success ? parsed.data : present) as z.infer<z.ZodObject<typeof commonEnv & typeof serverEnv>> & Record<string, unknown>;
+  const values = (parsed.success ? parsed.data : present) as z.infer<z.ZodObject<typeof commonEnv & typeof serverEnv & typeof upstreamConcurrencyEnv>> & Record<string, unknown>;
   const server = serverLimits(values);
   if (parsed.success) problems.push(...serverLimitProblems(server));
+  const concurrency = upstreamConcurrency(values);
+  if (parsed.success) problems.push(...concurrency.problems);
 
   const settings: Record<string, ProviderSettings<unknown>> = {};
   const secrets: string[] = [];
@@ -186,7 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxSlowMs: values.SANDBOX_SLOW_MS,
     persistedDocuments: { mode: values.PERSISTED_DOCUMENTS, manifestPath: values.PERSISTED_DOCUMENTS_MANIFEST },
     upstream: {
-      connections: values.UPSTREAM_CONNECTIONS,
+      connections: concurrency.connections,
       headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       bodyTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       maxBodyBytes: values.UPSTREAM_MAX_BODY_BYTES,
@@ -194,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resilience: {
       requestDeadlineMs: values.REQUEST_DEADLINE_MS,
       attemptTimeoutMs: values.UPSTREAM_ATTEMPT_TIMEOUT_MS,
-      bulkheadConcurrency: values.BULKHEAD_CONCURRENCY,
+      bulkheadConcurrency: concurrency.initial,
       bulkheadQueue: values.BULKHEAD_QUEUE,
       pollConcurrency: values.WATCHER_POLL_CONCURRENCY,
       breakerThreshold: values.BREAKER_THRESHOLD,
@@ -204,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
       retryAfterCapMs: values.RETRY_AFTER_CAP_MS,
     },
+    adaptiveLimit: { min: concurrency.min, max: concurrency.max },
     cache: {
       maxEntries: values.CACHE_MAX_ENTRIES,
       maxBytes: values.CACHE_MAX_BYTES,

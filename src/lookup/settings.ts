@@ -4,11 +4,11 @@ export interface ResilienceSettings {
   requestDeadlineMs: number;
   /** Longest single upstream attempt, body included (undici's own timeouts are per phase). */
   attemptTimeoutMs: number;
-  /** Upstream calls running at once, per provider. */
+  /** Interactive upstream calls running at once, per provider: where the adaptive limit starts (fixed without one). */
   bulkheadConcurrency: number;
   /** Calls waiting for a slot, per provider; more fail fast as UNAVAILABLE. */
   bulkheadQueue: number;
-  /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. */
+  /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. With an adaptive limit, the most: the lane shrinks with it. */
   pollConcurrency: number;
   /** Consecutive failed calls that open a provider's circuit. */
   breakerThreshold: number;
@@ -22,6 +22,12 @@ export interface ResilienceSettings {
   retryMaxDelayMs: number;
   /** Longest Retry-After honoured; a provider asking for more is not retried. */
   retryAfterCapMs: number;
+}
+
+/** Floor and ceiling of a provider's adaptive limit of interactive calls (see policy/adaptive-limit.ts). */
+export interface AdaptiveLimitSettings {
+  min: number;
+  max: number;
 }
 
 export interface CacheSettings {
