@@ -7,18 +7,29 @@ import { pollLimit } from '../../src/lookup/policy/provider-policy.js';
 function harness(options = { initial: 32, min: 4, max: 256 }) {
   let now = 0;
   const limiter = new AdaptiveLimit(options, () => now);
-  /** Runs `ms` of traffic: a full limit of calls, each answering after `rtt` ms. Returns the limits seen. */
+  /** Our process stalls `ms`: every call in flight answers late, all at once when it resumes. */
+  const stall = (ms: number, rtt: number) => {
+    now += ms;
+    const batch = limiter.limit;
+    for (let i = 0; i < batch; i++) limiter.sample(ms + rtt, 'answered', batch);
+  };
+  /**
+   * Runs `ms` of traffic: a full limit of calls, each answering after `rtt` ms, their answers
+   * spread evenly over the RTT. Returns the limit after each RTT.
+   */
   const run = (ms: number, rtt: number, signal: LoadSignal = 'answered', inFlight = (limit: number) => limit) => {
     const seen: number[] = [];
     for (const end = now + ms; now < end; ) {
-      now += rtt;
       const batch = limiter.limit;
-      for (let i = 0; i < batch; i++) limiter.sample(rtt, signal, inFlight(batch));
+      for (let i = 0; i < batch; i++) {
+        now += rtt / batch;
+        limiter.sample(rtt, signal, inFlight(batch));
+      }
       seen.push(limiter.limit);
     }
     return seen;
   };
-  return { limiter, run };
+  return { limiter, run, stall };
 }
 
 describe('AdaptiveLimit', () => {
@@ -40,11 +51,22 @@ describe('AdaptiveLimit', () => {
     const { limiter, run } = harness();
     run(1_000, 20);
     expect(limiter.limit).toBe(256);
-    const slow = run(5_000, 500);
+    const slow = run(10_000, 500);
     // The first window to close after the step holds the old, fast answers; the next one falls.
     expect(slow[1]).toBeLessThan(256);
     expect(limiter.limit).toBeLessThanOrEqual(8);
     expect(Math.min(...slow)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a stall of our own costs nothing when fast answers follow in its window, and a quarter of the limit (not half) when it fills one', () => {
+    const { limiter, run, stall } = harness();
+    run(1_000, 20);
+    stall(500, 20);
+    run(100, 20);
+    expect(limiter.limit).toBe(256);
+    stall(500, 20);
+    stall(500, 20);
+    expect(limiter.limit).toBe(256 * 0.75);
   });
 
   it('holds within twice the no-load RTT: a little queueing is not a reason to fall', () => {
@@ -70,7 +92,7 @@ describe('AdaptiveLimit', () => {
   it('rises again when the provider recovers', () => {
     const { limiter, run } = harness();
     run(1_000, 20);
-    run(5_000, 500);
+    run(10_000, 500);
     expect(limiter.limit).toBeLessThanOrEqual(8);
     run(3_000, 20);
     expect(limiter.limit).toBe(256);

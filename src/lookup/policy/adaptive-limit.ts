@@ -16,8 +16,15 @@ export interface AdaptiveLimitOptions {
 
 /** Window RTT this many times the no-load RTT, or less, counts as "no queue at the provider" (Vegas' alpha, Netflix's rttTolerance). */
 const TOLERANCE = 2;
-/** Most the limit falls in one window on RTT growth (the gradient's lower clamp), and on an overload signal. */
+/** The gradient's lower clamp: on RTT growth the target is at least half the limit... */
 const RTT_BACKOFF = 0.5;
+/**
+ * ...and the limit moves half way to it per window: one window of our own stall (a GC pause, a
+ * busy machine) costs at most a quarter of the limit, not half; a provider that stays slow is
+ * followed down to the floor within a dozen windows.
+ */
+const RTT_SMOOTHING = 0.5;
+/** An overload signal (429, 5xx, timeout) is the provider's own word: the limit falls at once. */
 const OVERLOAD_BACKOFF = 0.7;
 /** A window closes at its first sample after one no-load RTT, once it has this many samples... */
 const WINDOW_SAMPLES = 10;
@@ -35,18 +42,19 @@ const MIN_RTT_DECAY_MS = 30_000;
  * gradient limiter. Pure: the caller feeds it each attempt's round-trip time, what the attempt
  * said, and the calls in flight; it reads `limit` back. Once per window (about one RTT):
  * - an overload signal in the window (429, 5xx, timeout): limit × 0.7 (multiplicative decrease);
- * - else gradient = clamp(2 × noLoadRtt / windowRtt, 0.5, 1): while RTT stays within twice the
+ * - else gradient = clamp(2 × noLoadRtt / windowRtt, 0.5, 1), where windowRtt is the window's
+ *   least RTT (as in Vegas: our own event loop delays some answers, the provider's queue all of
+ *   them, so the least is the provider's share): while it stays within twice the
  *   no-load RTT the provider is not queueing and the limit grows by √limit, but only if the
- *   window used at least half of it (no growth on idle credit); past that it shrinks with the
- *   gradient (limit × gradient + √limit, whose fixed point is small when RTT is far past normal).
- * The no-load RTT is the least window RTT seen, decaying toward recent ones (see MIN_RTT_DECAY_MS).
+ *   window used at least half of it (no growth on idle credit); past that it moves half way
+ *   to limit × gradient (at most × 0.75 per window).
+ * The no-load RTT is the least RTT seen, decaying toward recent windows' (see MIN_RTT_DECAY_MS).
  */
 export class AdaptiveLimit {
   private estimate: number;
   private noLoadRtt = Number.POSITIVE_INFINITY;
   private windowStart: number | undefined;
-  private windowRttSum = 0;
-  private windowRttCount = 0;
+  private windowRtt = Number.POSITIVE_INFINITY;
   private windowSamples = 0;
   private windowOverload = false;
   private windowPeakInFlight = 0;
@@ -83,10 +91,7 @@ export class AdaptiveLimit {
     this.windowSamples += 1;
     if (inFlight > this.windowPeakInFlight) this.windowPeakInFlight = inFlight;
     if (signal === 'overload') this.windowOverload = true;
-    else {
-      this.windowRttSum += rttMs;
-      this.windowRttCount += 1;
-    }
+    else if (rttMs < this.windowRtt) this.windowRtt = rttMs;
     const elapsed = now - this.windowStart;
     // Before the first window there is no RTT to wait for: ten samples make it.
     const windowMs = Number.isFinite(this.noLoadRtt) ? Math.min(this.noLoadRtt, WINDOW_MAX_MS) : 0;
@@ -100,23 +105,20 @@ export class AdaptiveLimit {
     const limit = this.estimate;
     if (this.windowOverload) {
       this.estimate = limit * OVERLOAD_BACKOFF;
-    } else if (this.windowRttCount > 0) {
-      const rtt = this.windowRttSum / this.windowRttCount;
+    } else if (Number.isFinite(this.windowRtt)) {
+      const rtt = this.windowRtt;
       this.learnNoLoadRtt(rtt, now);
       const gradient = Math.max(RTT_BACKOFF, Math.min(1, (TOLERANCE * this.noLoadRtt) / rtt));
       const inUse = this.windowPeakInFlight >= limit / 2;
       // Growth only while the limit is in use: an idle provider earns no credit to burst with later.
-      if (gradient < 1) this.estimate = limit * gradient + Math.sqrt(limit);
+      if (gradient < 1) this.estimate = limit * (1 - RTT_SMOOTHING * (1 - gradient));
       else if (inUse) this.estimate = limit + Math.sqrt(limit);
-      // Never grow on a slowing provider: the √limit allowance is a floor for the shrink, not a raise.
-      if (gradient < 1 && this.estimate > limit) this.estimate = limit;
     }
     this.estimate = this.clamp(this.estimate);
     this.current = Math.floor(this.estimate);
     this.lastUpdate = now;
     this.windowStart = undefined;
-    this.windowRttSum = 0;
-    this.windowRttCount = 0;
+    this.windowRtt = Number.POSITIVE_INFINITY;
     this.windowSamples = 0;
     this.windowOverload = false;
     this.windowPeakInFlight = 0;
