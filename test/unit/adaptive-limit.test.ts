@@ -149,7 +149,7 @@ describe('Bulkhead with a moving limit', () => {
     expect(bulkhead.queueLength(INTERACTIVE)).toBe(1);
   });
 
-  it('the poll lane takes a quarter of the interactive limit, at least 1 and at most WATCHER_POLL_CONCURRENCY', () => {
-    expect([pollLimit(32, 8), pollLimit(256, 8), pollLimit(8, 8), pollLimit(4, 8), pollLimit(1, 8), pollLimit(256, 2)]).toEqual([8, 8, 2, 1, 1, 2]);
+  it('the poll lane keeps WATCHER_POLL_CONCURRENCY slots while the interactive limit is at its start or above, and its share of it below (at least 1)', () => {
+    expect([pollLimit(32, 32, 8), pollLimit(256, 32, 8), pollLimit(16, 32, 8), pollLimit(4, 32, 8), pollLimit(1, 32, 8), pollLimit(4, 8, 4)]).toEqual([8, 8, 4, 1, 1, 2]);
   });
 });

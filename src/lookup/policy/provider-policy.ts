@@ -29,12 +29,12 @@ export interface ProviderPolicy {
 }
 
 /**
- * The poll lane's share of the interactive limit: a quarter (8 of 32 by default), at least one
- * slot, at most WATCHER_POLL_CONCURRENCY. Polls back off with a struggling provider; they do not
- * grow with a fast one (their timers pace them, not the slots).
+ * The poll lane follows the interactive limit down: `pollConcurrency` slots while the limit is
+ * at its start or above, the same share of it below (at least one). Polls back off with a
+ * struggling provider; they do not grow with a fast one (their timers pace them, not the slots).
  */
-export function pollLimit(interactiveLimit: number, pollConcurrency: number): number {
-  return Math.max(1, Math.min(pollConcurrency, Math.ceil(interactiveLimit / 4)));
+export function pollLimit(interactiveLimit: number, initialLimit: number, pollConcurrency: number): number {
+  return Math.max(1, Math.min(pollConcurrency, Math.ceil((pollConcurrency * interactiveLimit) / initialLimit)));
 }
 
 /**
@@ -46,7 +46,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
   // Without `adaptive`, fixed lanes: bulkheadConcurrency and pollConcurrency slots.
   const limiter = adaptive ? new AdaptiveLimit({ initial: settings.bulkheadConcurrency, min: adaptive.min, max: adaptive.max }) : undefined;
   const startLimit = limiter?.limit ?? settings.bulkheadConcurrency;
-  const bulkhead = new Bulkhead(provider, startLimit, settings.bulkheadQueue, limiter ? pollLimit(startLimit, settings.pollConcurrency) : settings.pollConcurrency);
+  const bulkhead = new Bulkhead(provider, startLimit, settings.bulkheadQueue, settings.pollConcurrency);
 
   /** One attempt's verdict for the limiter; our own deadline or queue says nothing of the provider's load. */
   function learn(startedAt: number, failure: ProviderFailure | undefined, inFlight: number): void {
@@ -55,7 +55,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     if (verdict === 'unknown') return;
     if (limiter.sample(Date.now() - startedAt, verdict === 'fault' ? 'overload' : 'answered', inFlight)) {
       bulkhead.setLimit(INTERACTIVE, limiter.limit);
-      bulkhead.setLimit(POLL, pollLimit(limiter.limit, settings.pollConcurrency));
+      bulkhead.setLimit(POLL, pollLimit(limiter.limit, startLimit, settings.pollConcurrency));
     }
   }
   // Outages are logged per transition (health-log.ts), never per request.
