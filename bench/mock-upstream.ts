@@ -26,6 +26,13 @@ export interface MockUpstream {
   /** Calls made for the ids of these benchmark requests (see ids.ts). */
   callsForRequests(requests: Iterable<number>): number;
   reset(): void;
+  /**
+   * From now on: answer after `latencyMs` (jitter kept), or (`refuse`) 429 and 503 in turn
+   * after it, counting nothing (bench/run.ts's step workload: a provider that slows down or sheds).
+   */
+  setPhase(phase: { latencyMs: number; refuse: boolean }): void;
+  /** Requests being answered now: the calls a server keeps in flight here. */
+  readonly open: number;
   close(): Promise<void>;
 }
 
@@ -84,7 +91,10 @@ function send(res: ServerResponse, status: number, body: string): void {
 }
 
 export async function startMockUpstream(options: MockOptions = {}): Promise<MockUpstream> {
-  const latencyMs = options.latencyMs ?? 20;
+  let latencyMs = options.latencyMs ?? 20;
+  let refuse = false;
+  let refused = 0;
+  let open = 0;
   const jitterMs = options.jitterMs ?? 0;
   const calls = new Map<string, number>();
   const byRequest = new Map<number, number>();
@@ -100,6 +110,16 @@ export async function startMockUpstream(options: MockOptions = {}): Promise<Mock
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '';
     let body: string;
+    if (refuse) {
+      refused += 1;
+      const status = refused % 2 === 0 ? 429 : 503;
+      open += 1;
+      setTimeout(() => {
+        open -= 1;
+        send(res, status, '{"detail":{"code":"BUSY","message":"try again later"}}');
+      }, latencyMs);
+      return;
+    }
     let d7: RegExpExecArray | null = null;
     let bt: RegExpExecArray | null = null;
     if ((d7 = D7_PATH.exec(path))) {
@@ -116,7 +136,11 @@ export async function startMockUpstream(options: MockOptions = {}): Promise<Mock
       return send(res, 404, '{"detail":"Not Found"}');
     }
     const delay = latencyMs + (jitterMs > 0 ? Math.random() * jitterMs : 0);
-    setTimeout(() => send(res, 200, body), delay);
+    open += 1;
+    setTimeout(() => {
+      open -= 1;
+      send(res, 200, body);
+    }, delay);
   };
 
   const server = createServer({ keepAliveTimeout: 60_000 }, handler);
@@ -130,6 +154,13 @@ export async function startMockUpstream(options: MockOptions = {}): Promise<Mock
       let sum = 0;
       for (const r of requests) sum += byRequest.get(r) ?? 0;
       return sum;
+    },
+    setPhase(phase) {
+      latencyMs = phase.latencyMs;
+      refuse = phase.refuse;
+    },
+    get open() {
+      return open;
     },
     reset() {
       calls.clear();

@@ -8,6 +8,10 @@
  *   npm run bench                      full run → bench/RESULTS.md, bench/results.svg
  *   npm run bench -- --quick           smoke run (< 2 min) → reports/bench-quick/
  *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/
+ *   npm run bench -- --variants S,Sd --workloads fresh-10,step-10
+ *                                      S with its caps raised (the others' upstream budget) against Sd, S with
+ *                                      its defaults (the adaptive limit); step-10 prints calls in flight and the
+ *                                      limit over time while the mock slows down 20 → 500 → 20 ms and sheds (429/503)
  *   npm run bench -- --node 24 --node 20
  *                                      the servers on each Node.js binary, interleaved in one run: the
  *                                      tables above are the first's, the Node.js lines block of
@@ -35,7 +39,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string' },
     latency: { type: 'string', default: '20' },
     jitter: { type: 'string', default: '0' },
-    variants: { type: 'string', default: 'B0,S,N,P' },
+    variants: { type: 'string', default: 'B0,S,Sd,N,P' },
     sockets: { type: 'string', default: '256' },
     out: { type: 'string' },
     workloads: { type: 'string' },
@@ -90,7 +94,26 @@ export interface Workload {
   auth?: boolean;
   /** Runs in a freshly started server, so its peak RSS is not what earlier workloads left behind. */
   ownProcess?: boolean;
+  /**
+   * The mock's behaviour in turn, each for a share of the workload's time: a provider that slows
+   * down or sheds. Such a workload measures the calls in flight over time, not throughput; only S
+   * and Sd run it, and it stays out of the tables (its own block in RESULTS.md).
+   */
+  steps?: Step[];
+  /** Configuration variables of S for this workload (it then runs in a server of its own). */
+  env?: Record<string, string>;
 }
+
+interface Step {
+  latencyMs: number;
+  /** Answers 429 and 503 in turn instead of reports. */
+  refuse?: boolean;
+  /** Share of the workload's time. */
+  share: number;
+}
+
+/** Variants that run the step workloads: the service, with caps raised (S) and with its defaults (Sd). */
+const STEP_VARIANTS = new Set(['S', 'Sd']);
 
 // 16 connections: with the service's defaults (100 lookups at once per request and provider,
 // bulkhead 256 running here + 2048 waiting) 16 × 100 stays inside the bulkhead, so S answers every ref.
@@ -103,9 +126,25 @@ const WORKLOADS: Workload[] = [
   { name: 'mix-10', what: '10 ids, D7 and Betatel alternating', shape: { size: 10, repeated: 0, providers: 'mix' }, connections: C },
   { name: 'auth-10', what: '10 ids, fresh, a distinct x-api-key per request', shape: { size: 10, repeated: 0, providers: 'D7' }, connections: C, auth: true },
   { name: 'hot-1', what: 'hot key: 100 concurrent clients, every query the same one id', shape: { size: 1, repeated: 0, providers: 'D7' }, connections: 100, hot: true },
+  {
+    name: 'step-10',
+    what: '10 fresh ids; the provider answers in 20 ms, then 500 ms, 20 ms, 429/503, 20 ms (calls in flight and the limit over time; S\'s breaker held shut, BREAKER_THRESHOLD=1000, so that the limit alone answers the 429/503)',
+    shape: { size: 10, repeated: 0, providers: 'D7' },
+    connections: C,
+    env: { BREAKER_THRESHOLD: '1000' },
+    steps: [
+      { latencyMs: 20, share: 0.2 },
+      { latencyMs: 500, share: 0.25 },
+      { latencyMs: 20, share: 0.15 },
+      { latencyMs: 20, refuse: true, share: 0.2 },
+      { latencyMs: 20, share: 0.2 },
+    ],
+  },
   { name: 'c500-1', what: '500 concurrent connections, 1 fresh id each, providers alternating (peak RSS, in a fresh server process)', shape: { size: 1, repeated: 0, providers: 'mix' }, connections: 500, ownProcess: true },
 ];
-const QUICK = new Set(['fresh-1', 'fresh-10', 'fresh-100', 'repeat50-10', 'hot-1']);
+const QUICK = new Set(['fresh-1', 'fresh-10', 'fresh-100', 'repeat50-10', 'hot-1', 'step-10']);
+/** A step workload's time: long enough for each step to show the limit settle. */
+const stepSeconds = (quick: boolean) => (quick ? 16 : 30);
 const chosen = args.workloads?.split(',').map((w) => w.trim()) ?? (profile ? ['fresh-10', 'fresh-100'] : undefined);
 const workloads = chosen ? WORKLOADS.filter((w) => chosen.includes(w.name)) : quick ? WORKLOADS.filter((w) => QUICK.has(w.name)) : WORKLOADS;
 
@@ -127,6 +166,8 @@ interface Measured {
   hotKeyCalls?: number;
   peakRssMb: number;
   idleRssMb?: number;
+  /** A step workload's samples over time. */
+  timeline?: StepSample[];
 }
 
 async function load(port: number, w: Workload, durationS: number, mock: ChildProcess, server: ChildProcess): Promise<Measured> {
@@ -135,10 +176,12 @@ async function load(port: number, w: Workload, durationS: number, mock: ChildPro
   await ask(mock, { type: 'reset' }, 'reset');
   const before = await mark(server);
   // A new request number for every request, so fresh ids (ids.ts); with `auth`, a different key too.
+  const timeline = w.steps ? driveSteps(w.steps, durationS, mock, port) : undefined;
   const fired = await fire([`http://127.0.0.1:${port}`], w.connections, durationS, () => {
     const n = ++requestCounter;
     return { n, key: w.auth ? n : 0, body: w.hot ? hotBody : JSON.stringify({ query: BENCH_QUERY, variables: { refs: makeRefs(run, n, w.shape) } }) };
   });
+  const steps = await timeline;
   const after = await mark(server);
   const counts = await mockCounts(mock, w.hot ? [] : fired.completed, `D7:${hotId}`);
   const expected = distinctCount(makeRefs(run, 1, w.shape));
@@ -157,7 +200,90 @@ async function load(port: number, w: Workload, durationS: number, mock: ChildPro
     expectedCallsPerRequest: expected,
     hotKeyCalls: w.hot ? counts.keyCalls : undefined,
     peakRssMb: after.peakRss / 1024 / 1024,
+    timeline: steps,
   };
+}
+
+/** One sample of a step workload: seconds since its start, the mock's step, calls open at the mock, S's limit for D7. */
+interface StepSample {
+  t: number;
+  step: string;
+  open: number;
+  limit: number | undefined;
+}
+
+/** The interactive limit S reports for D7 (`upstream_concurrency_limit`); undefined when it reports none. */
+async function limitOf(port: number): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('upstream_concurrency_limit{') && l.includes('provider="D7"') && l.includes('lane="interactive"'));
+  return line ? Number(line.split(' ').pop()) : undefined;
+}
+
+/** Drives the mock through `steps` over `durationS`, sampling every 250 ms; the mock is back at its latency after. */
+async function driveSteps(steps: Step[], durationS: number, mock: ChildProcess, port: number): Promise<StepSample[]> {
+  const samples: StepSample[] = [];
+  const t0 = Date.now();
+  try {
+    for (const step of steps) {
+      const name = step.refuse ? '429/503' : `${step.latencyMs} ms`;
+      await ask(mock, { type: 'phase', latencyMs: step.latencyMs, refuse: step.refuse ?? false }, 'phase');
+      for (const end = Date.now() + step.share * durationS * 1000; Date.now() < end; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const { open } = await mockCounts(mock);
+        samples.push({ t: (Date.now() - t0) / 1000, step: name, open, limit: await limitOf(port) });
+      }
+    }
+  } finally {
+    await ask(mock, { type: 'phase', latencyMs, refuse: false }, 'phase');
+  }
+  return samples;
+}
+
+interface StepRow {
+  step: string;
+  samples: number;
+  meanOpen: number;
+  maxOpen: number;
+  minLimit?: number;
+  maxLimit?: number;
+  lastLimit?: number;
+}
+
+/** Per step, in order (a step that comes twice is two rows): calls open at the mock (mean, most) and S's limit (least, most, last). */
+function stepSummary(samples: StepSample[]): StepRow[] {
+  const rows: StepRow[] = [];
+  samples.forEach((s, i) => {
+    if (i === 0 || samples[i - 1]!.step !== s.step) rows.push({ step: s.step, samples: 0, meanOpen: 0, maxOpen: 0 });
+    const row = rows.at(-1)!;
+    row.samples += 1;
+    row.meanOpen += (s.open - row.meanOpen) / row.samples;
+    row.maxOpen = Math.max(row.maxOpen, s.open);
+    if (s.limit !== undefined) {
+      row.minLimit = Math.min(row.minLimit ?? s.limit, s.limit);
+      row.maxLimit = Math.max(row.maxLimit ?? s.limit, s.limit);
+      row.lastLimit = s.limit;
+    }
+  });
+  return rows;
+}
+
+/** The step workloads' block of RESULTS.md: per variant, each step's calls in flight at the provider and S's limit. */
+function renderSteps(stepped: [string, StepSample[]][], quickRun: boolean): string {
+  const lines = [
+    `### Defaults that adapt: calls in flight while the provider slows down and sheds (${command}${quickRun ? ', quick' : ''})`,
+    '',
+    `${WORKLOADS.find((w) => w.steps)?.what ?? ''}. 16 connections; sampled every 250 ms. S: caps raised (the limit pinned at ${sockets}); Sd: S with its defaults (adaptive limit 4–256). The mock counts the requests it is answering ("in flight"); the limit is S's \`upstream_concurrency_limit\` for D7's interactive lane.`,
+    '',
+    '| variant | step | in flight: mean | most | limit: least | most | last |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const [key, timeline] of stepped) {
+    const variant = key.split('|')[0]!;
+    for (const r of stepSummary(timeline)) {
+      lines.push(`| ${variant} | ${r.step} | ${r.meanOpen.toFixed(0)} | ${r.maxOpen} | ${r.minLimit ?? '–'} | ${r.maxLimit ?? '–'} | ${r.lastLimit ?? '–'} |`);
+    }
+  }
+  return lines.join('\n');
 }
 
 async function main() {
@@ -170,6 +296,7 @@ async function main() {
   const { mock, upstream } = await startMock(latencyMs, jitterMs);
 
   const samples = new Map<string, Measured[]>();
+  const timelines = new Map<string, StepSample[]>();
   // Every variant on every Node.js binary, as one list run in turn.
   const servers = variants.flatMap((variant) => nodes.map((node) => ({ variant, node })));
   try {
@@ -177,8 +304,8 @@ async function main() {
       // Rotate the order each repetition so no server always runs first or last.
       const order = servers.map((_, i) => servers[(i + rep) % servers.length]!);
       for (const { variant, node } of order) {
-        const start = async () => {
-          const { child, port } = await startServer(variant, upstream, { sockets }, profile ? { BENCH_PROFILE_DIR: profileDir } : {}, node.path);
+        const start = async (env?: Record<string, string>) => {
+          const { child, port } = await startServer(variant, upstream, { sockets, env }, profile ? { BENCH_PROFILE_DIR: profileDir } : {}, node.path);
           // Idle RSS: started, listening, nothing served yet.
           const idleRssMb = (await mark(child)).rss / 1024 / 1024;
           // Warm-up (JIT, sockets): not recorded.
@@ -189,6 +316,21 @@ async function main() {
         let server = await start();
         try {
           for (const w of workloads) {
+            if (w.steps && !STEP_VARIANTS.has(variant)) continue;
+            if (w.steps) {
+              if (w.env) {
+                await stop(server.child);
+                server = await start(w.env);
+              }
+              const { timeline = [] } = await load(server.port, w, stepSeconds(quick), mock, server.child);
+              timelines.set(`${variant}|${node.version}|${w.name}`, timeline);
+              for (const r of stepSummary(timeline)) {
+                console.log(
+                  `rep ${rep + 1} ${variant.padEnd(2)} ${w.name.padEnd(12)} ${r.step.padStart(8)}: in flight at the provider mean ${r.meanOpen.toFixed(0).padStart(3)}, most ${String(r.maxOpen).padStart(3)}; limit ${r.minLimit ?? '–'}–${r.maxLimit ?? '–'}, last ${r.lastLimit ?? '–'}`,
+                );
+              }
+              continue;
+            }
             if (w.ownProcess) {
               await stop(server.child);
               server = await start();
@@ -260,6 +402,8 @@ async function main() {
   writeFileSync(svgPath, renderSvg(firstLine, variants));
   const resultsPath = join(outDir, 'RESULTS.md');
   let results = renderResults(firstLine, variants, machine, settings);
+  const stepped = [...timelines].filter(([key]) => key.includes(`|${versions[0]}|`));
+  if (stepped.length > 0) results = withBlock(results, 'adaptive-limit', asBlock('adaptive-limit', renderSteps(stepped, quick)));
   if (nodes.length > 1) {
     const block = asBlock('node-lines', renderNodeLines({ command, nodes: versions, variants, rows, machine, quick, seconds, reps, latencyMs, durationS }));
     results = withBlock(results, 'node-lines', block);

@@ -23,6 +23,11 @@ export interface VariantOptions {
 const STARTERS: Record<string, () => Promise<(up: Upstream, options: VariantOptions) => Promise<Running>>> = {
   B0: async () => (await import('./variants/b0.js')).startB0,
   S: async () => (await import('./variants/service.js')).startService,
+  // S with its default limits (the adaptive one): the upstream budget the others get is not set.
+  Sd: async () => {
+    const { startService } = await import('./variants/service.js');
+    return (up, options) => startService(up, { ...options, sockets: undefined });
+  },
   N: async () => (await import('./variants/naive.js')).startNaive,
   P: async () => (await import('./variants/peer.js')).startPeer,
 };

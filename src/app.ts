@@ -88,6 +88,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const kept = new KeptAnswers(config.webhooks.maxKept);
   const service = new StatusService(clients, {
     resilience: config.resilience,
+    adaptiveLimit: config.adaptiveLimit,
     cache: config.cache,
     rules,
     metrics: observability.metrics,

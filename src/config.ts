@@ -4,6 +4,7 @@ import { serverEnv, serverSettings, type ServerLimits } from './http/server-opti
 import { lookupEnv, lookupSettings, type LookupSettings } from './lookup/settings.js';
 import { tracingEnv, tracingSettings, type TracingSettings } from './observability/tracing-settings.js';
 import { persistedEnv, persistedSettings, type PersistedDocumentsSettings } from './persisted/settings.js';
+import type { HttpLimits } from './providers/http.js';
 import type { AnyProviderModule, ProviderSettings } from './providers/provider.js';
 import { providerSharedEnv, providerSharedSettings, type ProviderSharedSettings } from './providers/settings.js';
 import { securityEnv, securitySettings, type SecuritySettings } from './security/settings.js';
@@ -53,7 +54,9 @@ export function variableDefaults(providers: readonly AnyProviderModule[]): Recor
 export type ProviderMode = 'sandbox' | 'live';
 
 /** What the process reads itself, and each area's settings (the lookup path's at the top, as its readers expect). */
-export interface Config extends LookupSettings, ProviderSharedSettings {
+export interface Config extends LookupSettings, Omit<ProviderSharedSettings, 'upstream'> {
+  /** Every provider's HTTP limits: the providers' area's timeouts and cap, with the sockets the lookup path's concurrency needs. */
+  upstream: HttpLimits;
   port: number;
   host: string;
   mode: ProviderMode;
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, providers: r
     server,
     ...lookup,
     ...shared,
+    upstream: { ...shared.upstream, connections: lookup.upstreamConnections },
     tracing,
     persistedDocuments,
     live,

@@ -1,8 +1,10 @@
 /**
  * S, this service as users run it: loadConfig defaults (cache on, default TTLs, retry, breaker,
  * 100 lookups at once per request), live mode against the mock. Only the upstream budget
- * (`sockets`: UPSTREAM_CONNECTIONS and BULKHEAD_CONCURRENCY) is set when given, to the value
- * B0 and N get, so all three have the same number of upstream calls in flight. Callers
+ * (`sockets`: UPSTREAM_CONNECTIONS, and the concurrency limit pinned there with
+ * UPSTREAM_CONCURRENCY_MIN = _MAX) is set when given, to the value B0 and N get, so all three
+ * have the same number of upstream calls in flight: S with its caps raised. Without it (variant
+ * Sd), S runs its defaults: an adaptive limit of 4–256 per provider, 264 sockets. Callers
  * authenticate with API keys (bench/credentials.ts), as live mode requires.
  */
 import { createServer } from 'node:http';
@@ -25,7 +27,9 @@ export async function startService(up: Upstream, options: { port?: number; socke
     API_KEYS: BENCH_API_KEYS,
     // The load generator is one client: a per-client rate limit would measure the limit itself.
     RATE_LIMIT_PER_MINUTE: '0',
-    ...(options.sockets ? { UPSTREAM_CONNECTIONS: String(options.sockets), BULKHEAD_CONCURRENCY: String(options.sockets) } : {}),
+    ...(options.sockets
+      ? { UPSTREAM_CONNECTIONS: String(options.sockets), UPSTREAM_CONCURRENCY_MIN: String(options.sockets), UPSTREAM_CONCURRENCY_MAX: String(options.sockets) }
+      : {}),
     ...options.env,
   }, providers);
   const app = createApp(config);

@@ -1,4 +1,7 @@
 import { int, type AreaSettings, type EnvValues } from '../env-values.js';
+import { upstreamConcurrency, upstreamConcurrencyEnv, type AdaptiveLimitSettings } from './upstream-concurrency.js';
+
+export type { AdaptiveLimitSettings } from './upstream-concurrency.js';
 
 /** Variables of the lookup path: batching, concurrency, the resilience layer and the cache (collected by src/config.ts). */
 export const lookupEnv = {
@@ -8,7 +11,6 @@ export const lookupEnv = {
   LOOKUPS_IN_FLIGHT_PER_CLIENT: int(1, 100_000).default(200),
   REQUEST_DEADLINE_MS: int(100, 120_000).default(8_000),
   UPSTREAM_ATTEMPT_TIMEOUT_MS: int(50, 120_000).default(5_000),
-  BULKHEAD_CONCURRENCY: int(1, 10_000).default(32),
   BULKHEAD_QUEUE: int(0, 100_000).default(2_048),
   WATCHER_POLL_CONCURRENCY: int(1, 10_000).default(8),
   BREAKER_THRESHOLD: int(1, 1000).default(5),
@@ -22,6 +24,7 @@ export const lookupEnv = {
   CACHE_TTL_FINAL_MS: int(0, 86_400_000).default(600_000),
   CACHE_TTL_MOVING_MS: int(0, 86_400_000).default(5_000),
   CACHE_TTL_NOT_FOUND_MS: int(0, 86_400_000).default(2_000),
+  ...upstreamConcurrencyEnv,
 };
 
 /** Every figure of the lookup path. */
@@ -33,6 +36,10 @@ export interface LookupSettings {
   /** Upstream lookups one client (API key, JWT subject, address) has in flight at once; past it they wait their turn. */
   lookupsInFlightPerClient: number;
   resilience: ResilienceSettings;
+  /** Floor and ceiling of each provider's adaptive limit of interactive calls; it starts at resilience.bulkheadConcurrency. */
+  adaptiveLimit: AdaptiveLimitSettings;
+  /** Sockets per provider origin: the ceiling plus the poll lane unless UPSTREAM_CONNECTIONS says (src/config.ts hands them to the providers' pools). */
+  upstreamConnections: number;
   cache: CacheSettings;
 }
 
@@ -42,11 +49,11 @@ export interface ResilienceSettings {
   requestDeadlineMs: number;
   /** Longest single upstream attempt, body included (undici's own timeouts are per phase). */
   attemptTimeoutMs: number;
-  /** Upstream calls running at once, per provider. */
+  /** Interactive upstream calls running at once, per provider: where the adaptive limit starts (fixed without one). */
   bulkheadConcurrency: number;
   /** Calls waiting for a slot, per provider; more fail fast as UNAVAILABLE. */
   bulkheadQueue: number;
-  /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. */
+  /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. With an adaptive limit, the most: the lane shrinks with it. */
   pollConcurrency: number;
   /** Consecutive failed calls that open a provider's circuit. */
   breakerThreshold: number;
@@ -75,8 +82,9 @@ export interface CacheSettings {
   notFoundTtlMs: number;
 }
 
-/** From the parsed variables; no two of them conflict. */
+/** From the parsed variables; the concurrency ones may conflict (upstream-concurrency.ts). */
 export function lookupSettings(values: EnvValues<typeof lookupEnv>): AreaSettings<LookupSettings> {
+  const concurrency = upstreamConcurrency(values, values.WATCHER_POLL_CONCURRENCY);
   return {
     settings: {
       maxBatchSize: values.MAX_BATCH_SIZE,
@@ -85,7 +93,7 @@ export function lookupSettings(values: EnvValues<typeof lookupEnv>): AreaSetting
       resilience: {
         requestDeadlineMs: values.REQUEST_DEADLINE_MS,
         attemptTimeoutMs: values.UPSTREAM_ATTEMPT_TIMEOUT_MS,
-        bulkheadConcurrency: values.BULKHEAD_CONCURRENCY,
+        bulkheadConcurrency: concurrency.settings.initial,
         bulkheadQueue: values.BULKHEAD_QUEUE,
         pollConcurrency: values.WATCHER_POLL_CONCURRENCY,
         breakerThreshold: values.BREAKER_THRESHOLD,
@@ -95,6 +103,8 @@ export function lookupSettings(values: EnvValues<typeof lookupEnv>): AreaSetting
         retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
         retryAfterCapMs: values.RETRY_AFTER_CAP_MS,
       },
+      adaptiveLimit: concurrency.settings.limit,
+      upstreamConnections: concurrency.settings.connections,
       cache: {
         maxEntries: values.CACHE_MAX_ENTRIES,
         maxBytes: values.CACHE_MAX_BYTES,
@@ -103,6 +113,6 @@ export function lookupSettings(values: EnvValues<typeof lookupEnv>): AreaSetting
         notFoundTtlMs: values.CACHE_TTL_NOT_FOUND_MS,
       },
     },
-    problems: [],
+    problems: concurrency.problems,
   };
 }

@@ -10,7 +10,7 @@ import type { SharedTier } from './shared-tier.js';
 import { INTERACTIVE, LANE_NAMES, POLL } from './policy/bulkhead.js';
 import type { PollTicket } from './policy/poll-ticket.js';
 import { createProviderPolicy, type ProviderPolicy } from './policy/provider-policy.js';
-import type { CacheSettings, ResilienceSettings } from './settings.js';
+import type { AdaptiveLimitSettings, CacheSettings, ResilienceSettings } from './settings.js';
 import { StatusCache } from './status-cache.js';
 
 /** How long after its first wait for another replica's answer a lookup may claim and wait again (one short call's time). */
@@ -46,14 +46,25 @@ export interface BulkheadLoad {
   active: number;
 }
 
+/** The slots of one provider's lane now: the adaptive limit (a fixed one without it). */
+export interface LaneLimit {
+  provider: string;
+  lane: (typeof LANE_NAMES)[number];
+  limit: number;
+}
+
 export interface LookupMetrics {
   forProvider(provider: string): ProviderLookupMetrics;
   observeBreakerStates(read: () => Record<string, string>): void;
   observeBulkheads(read: () => BulkheadLoad[]): void;
+  /** Registers a gauge read at scrape time: every lane's slots now. Optional: a metrics sink may not show them. */
+  observeLaneLimits?(read: () => LaneLimit[]): void;
 }
 
 export interface StatusServiceOptions {
   resilience: ResilienceSettings;
+  /** Each provider's interactive limit adapts within these (see policy/adaptive-limit.ts); none: fixed lanes of `resilience`. */
+  adaptiveLimit?: AdaptiveLimitSettings;
   cache: CacheSettings;
   /** By provider key; a provider without rules accepts any answer id and merges whole records. */
   rules?: ReadonlyMap<string, ProviderRules>;
@@ -133,7 +144,7 @@ export class StatusService {
       this.guarded.set(provider, {
         provider,
         client,
-        policy: createProviderPolicy(provider, options.resilience, options.log),
+        policy: createProviderPolicy(provider, options.resilience, options.log, options.adaptiveLimit),
         rules: options.rules?.get(provider),
         metrics: options.metrics?.forProvider(provider),
       });
@@ -142,6 +153,7 @@ export class StatusService {
     // Read at scrape time, so the gauges are never stale.
     options.metrics?.observeBreakerStates(() => this.byProvider(({ policy }) => policy.circuitState));
     options.metrics?.observeBulkheads(() => this.bulkheadLoads());
+    options.metrics?.observeLaneLimits?.(() => this.laneLimits());
   }
 
   /**
@@ -299,6 +311,14 @@ export class StatusService {
       for (const lane of [INTERACTIVE, POLL] as const) loads.push({ provider, lane: LANE_NAMES[lane], queued: policy.queueLength(lane), active: policy.activeCount(lane) });
     }
     return loads;
+  }
+
+  private laneLimits(): LaneLimit[] {
+    const limits: LaneLimit[] = [];
+    for (const [provider, { policy }] of this.guarded) {
+      for (const lane of [INTERACTIVE, POLL] as const) limits.push({ provider, lane: LANE_NAMES[lane], limit: policy.limit(lane) });
+    }
+    return limits;
   }
 
   /**

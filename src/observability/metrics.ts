@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveMetrics, WsMetrics } from '../subscriptions/metrics.js';
-import type { BulkheadLoad, LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
+import type { BulkheadLoad, LaneLimit, LookupMetrics, ProviderLookupMetrics } from '../lookup/status-service.js';
 import type { UpstreamEvent } from '../providers/http.js';
 import { errorCodeLabel } from './labels.js';
 
@@ -39,6 +39,8 @@ export interface Metrics extends LookupMetrics, LiveMetrics, WsMetrics {
   observeBreakerStates(read: () => Record<string, string>): void;
   /** Registers gauges read at scrape time: bulkhead calls waiting and under way, by provider and lane (interactive, poll). */
   observeBulkheads(read: () => BulkheadLoad[]): void;
+  /** Registers a gauge read at scrape time: each lane's slots now (the adaptive limit), by provider and lane. */
+  observeLaneLimits(read: () => LaneLimit[]): void;
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -231,6 +233,18 @@ export function createMetrics(): Metrics {
         });
       gauge('upstream_bulkhead_queue_length', 'Lookups waiting for a bulkhead slot, by provider and lane (interactive, poll)', (load) => load.queued);
       gauge('upstream_bulkhead_active', 'Upstream calls holding a bulkhead slot, by provider and lane (interactive, poll)', (load) => load.active);
+    },
+    observeLaneLimits(read) {
+      new Gauge({
+        name: 'upstream_concurrency_limit',
+        help: 'Bulkhead slots now, by provider and lane (interactive, poll): the adaptive concurrency limit, between UPSTREAM_CONCURRENCY_MIN and UPSTREAM_CONCURRENCY_MAX (the poll lane: its share of it)',
+        labelNames: ['provider', 'lane'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const { provider, lane, limit } of read()) this.set({ provider, lane }, limit);
+        },
+      });
     },
   };
 }

@@ -8,8 +8,6 @@ import type { HttpLimits } from './http.js';
  * Each provider's own variables are its module's `env`.
  */
 export const providerSharedEnv = {
-  // One socket per bulkhead slot of both lanes (32 interactive + 8 poll): a poll never holds a socket a query waits for.
-  UPSTREAM_CONNECTIONS: int(1, 1024).default(40),
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5_000),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   MAX_MESSAGES_PER_RECORD: int(1, RECORD_BOUNDS_CEILING.maxMessages).default(DEFAULT_RECORD_BOUNDS.maxMessages),
@@ -18,8 +16,8 @@ export const providerSharedEnv = {
 };
 
 export interface ProviderSharedSettings {
-  /** Sockets, timeouts and body cap of every provider's HTTP calls. */
-  upstream: HttpLimits;
+  /** Timeouts and body cap of every provider's HTTP calls (their sockets follow the upstream concurrency, src/lookup/upstream-concurrency.ts). */
+  upstream: Omit<HttpLimits, 'connections'>;
   /** What one stored record may hold: messages, and messages known only from webhooks. */
   records: RecordBounds;
 }
@@ -29,7 +27,6 @@ export function providerSharedSettings(values: EnvValues<typeof providerSharedEn
   return {
     settings: {
       upstream: {
-        connections: values.UPSTREAM_CONNECTIONS,
         headersTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
         bodyTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
         maxBodyBytes: values.UPSTREAM_MAX_BODY_BYTES,

@@ -10,7 +10,8 @@ export const LANE_NAMES = ['interactive', 'poll'] as const;
 
 interface LaneState {
   active: number;
-  readonly concurrency: number;
+  /** Slots now: fixed, or moved by the provider's adaptive limit (see `setLimit`). */
+  concurrency: number;
   readonly queueMax: number;
   /** Interactive: a plain FIFO array. Polls: served in turn across clients (FairQueue). */
   readonly waiting: WaitQueue;
@@ -93,6 +94,27 @@ export class Bulkhead {
     return this.lanes[lane].active;
   }
 
+  /** Slots of `lane` now. */
+  limit(lane: Lane): number {
+    return this.lanes[lane].concurrency;
+  }
+
+  /**
+   * Moves the number of slots of `lane`. Raised: waiters take the new slots at once. Lowered:
+   * calls holding a slot run to their end; `release` hands no slot on until fewer than
+   * `slots` are held.
+   */
+  setLimit(lane: Lane, slots: number): void {
+    const state = this.lanes[lane];
+    state.concurrency = slots;
+    while (state.active < slots) {
+      const next = state.waiting.shift();
+      if (!next) break;
+      state.active += 1;
+      next.resume(lane);
+    }
+  }
+
   /**
    * Undefined when a slot of `lane` is this caller's at once; else a promise of the lane whose
    * slot it got (a poll may be promoted while it waits), or a rejection when the queue is full.
@@ -116,7 +138,8 @@ export class Bulkhead {
 
   release(lane: Lane): void {
     const state = this.lanes[lane];
-    const next = state.waiting.shift();
+    // Over a lowered limit the slot is given up, not handed on.
+    const next = state.active <= state.concurrency ? state.waiting.shift() : undefined;
     if (next) next.resume(lane);
     else state.active -= 1;
   }

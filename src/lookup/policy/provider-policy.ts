@@ -1,9 +1,10 @@
 import { deadlineTimeout, ProviderFailure } from '../../domain/provider-failure.js';
 import { UpstreamCall, type CancelReason } from '../../providers/http.js';
-import type { ResilienceSettings } from '../settings.js';
+import type { AdaptiveLimitSettings, ResilienceSettings } from '../settings.js';
+import { AdaptiveLimit } from './adaptive-limit.js';
 import { backoffDelay } from './backoff.js';
 import { CircuitBreaker, type CircuitState } from './breaker.js';
-import { Bulkhead, INTERACTIVE, type Lane } from './bulkhead.js';
+import { Bulkhead, INTERACTIVE, POLL, type Lane } from './bulkhead.js';
 import { pollWithdrawn, type PollTicket } from './poll-ticket.js';
 import { ProviderHealth, type HealthLogger } from './health-log.js';
 import { judgeFailure, shouldRetry } from './retry-rules.js';
@@ -23,6 +24,17 @@ export interface ProviderPolicy {
   queueLength(lane: Lane): number;
   /** Bulkhead slots of `lane` held now. */
   activeCount(lane: Lane): number;
+  /** Bulkhead slots of `lane` now (moved by the adaptive limit, when there is one). */
+  limit(lane: Lane): number;
+}
+
+/**
+ * The poll lane follows the interactive limit down: `pollConcurrency` slots while the limit is
+ * at its start or above, the same share of it below (at least one). Polls back off with a
+ * struggling provider; they do not grow with a fast one (their timers pace them, not the slots).
+ */
+export function pollLimit(interactiveLimit: number, initialLimit: number, pollConcurrency: number): number {
+  return Math.max(1, Math.min(pollConcurrency, Math.ceil((pollConcurrency * interactiveLimit) / initialLimit)));
 }
 
 /**
@@ -30,8 +42,22 @@ export interface ProviderPolicy {
  * own signal, listener and promise was paid per id (see bench/RESULTS.md). Per call in the
  * happy path this costs one UpstreamCall, one timer and the breaker's bookkeeping.
  */
-export function createProviderPolicy(provider: string, settings: ResilienceSettings, log?: HealthLogger): ProviderPolicy {
-  const bulkhead = new Bulkhead(provider, settings.bulkheadConcurrency, settings.bulkheadQueue, settings.pollConcurrency);
+export function createProviderPolicy(provider: string, settings: ResilienceSettings, log?: HealthLogger, adaptive?: AdaptiveLimitSettings): ProviderPolicy {
+  // Without `adaptive`, fixed lanes: bulkheadConcurrency and pollConcurrency slots.
+  const limiter = adaptive ? new AdaptiveLimit({ initial: settings.bulkheadConcurrency, min: adaptive.min, max: adaptive.max }) : undefined;
+  const startLimit = limiter?.limit ?? settings.bulkheadConcurrency;
+  const bulkhead = new Bulkhead(provider, startLimit, settings.bulkheadQueue, settings.pollConcurrency);
+
+  /** One attempt's verdict for the limiter; our own deadline or queue says nothing of the provider's load. */
+  function learn(startedAt: number, failure: ProviderFailure | undefined, inFlight: number): void {
+    if (!limiter) return;
+    const verdict = failure ? judgeFailure(failure) : 'answered';
+    if (verdict === 'unknown') return;
+    if (limiter.sample(Date.now() - startedAt, verdict === 'fault' ? 'overload' : 'answered', inFlight)) {
+      bulkhead.setLimit(INTERACTIVE, limiter.limit);
+      bulkhead.setLimit(POLL, pollLimit(limiter.limit, startLimit, settings.pollConcurrency));
+    }
+  }
   // Outages are logged per transition (health-log.ts), never per request.
   const health = new ProviderHealth(provider, log, settings.breakerHalfOpenMs);
   const breaker = new CircuitBreaker(provider, settings.breakerThreshold, settings.breakerHalfOpenMs, Date.now, (state, failures) => health.breaker(state, failures));
@@ -48,13 +74,18 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       const reason: CancelReason = settings.attemptTimeoutMs < left ? 'timeout' : 'deadline';
       const timer = setTimeout(() => upstream.cancel(reason), Math.min(settings.attemptTimeoutMs, left));
       let failure: ProviderFailure;
+      // Calls in flight as this one starts (its own included): whether the limit is in use.
+      const inFlight = bulkhead.activeCount(INTERACTIVE) + bulkhead.activeCount(POLL);
+      const startedAt = Date.now();
       try {
         const value = await attempt(upstream);
         health.attempt(undefined);
+        learn(startedAt, undefined, inFlight);
         return value;
       } catch (error) {
         failure = toProviderFailure(provider, error);
         health.attempt(failure, judgeFailure(failure));
+        learn(startedAt, failure, inFlight);
       } finally {
         clearTimeout(timer);
       }
@@ -98,6 +129,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     },
     queueLength: (lane) => bulkhead.queueLength(lane),
     activeCount: (lane) => bulkhead.activeCount(lane),
+    limit: (lane) => bulkhead.limit(lane),
     async call(attempt, deadline, trace, poll) {
       if (poll) return pollCall(attempt, deadline, trace, poll);
       let queueTimer: NodeJS.Timeout | undefined;

@@ -26,7 +26,7 @@ describe('loadConfig: defaults', () => {
   });
 
   it('upstream limits', () => {
-    expect(config.upstream).toStrictEqual({ connections: 40, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024 });
+    expect(config.upstream).toStrictEqual({ connections: 264, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024 });
   });
 
   it('provider base URLs, no credentials', () => {
