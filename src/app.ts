@@ -13,6 +13,7 @@ import { boundedDocumentCaches } from './http/document-cache.js';
 import { useTolerantRequestParsing } from './http/use-tolerant-request-parsing.js';
 import { useUnsentStreamsEnd } from './http/use-unsent-streams-end.js';
 import { useBoundedUnreadBody } from './http/use-bounded-unread-body.js';
+import { useBodyLimit } from './http/use-body-limit.js';
 import { useWebhooks } from './webhooks/index.js';
 import { LiveSubscriptions } from './subscriptions/subscriptions.js';
 import { WatcherRegistry } from './subscriptions/watchers.js';
@@ -133,7 +134,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     logging: logger,
     maskedErrors: security.maskedErrors,
     cors: security.cors,
-    maxRequestBodySize: security.maxRequestBodySize,
+    // The body cap is useBodyLimit's (last in the list below, where yoga put its own).
+    maxRequestBodySize: false,
     // No uploads here; yoga's multipart parser would also answer an over-limit body 400, not 413.
     multipart: false,
     parserAndValidationCache: boundedDocumentCaches(),
@@ -155,6 +157,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...(sharedState ? [sharedState.healthPlugin] : []),
       graphiqlPage.plugin,
       useUnsentStreamsEnd(),
+      useBodyLimit(security.maxRequestBodySize),
     ],
     context: ({ request }) => {
       const caller = security.callerOf(request);
