@@ -76,7 +76,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const providers = deps.providers ?? defaultProviders;
   const directory = providerDirectory(providers);
   const schema = buildSchema(providers);
-  // Before yoga's plugins wrap them (the inline trace wraps every field): compiled queries call these.
+  // Before yoga's plugins wrap them (the inline trace wraps every field): compiled queries call these,
+  // so a plugin added later that wraps resolvers for every request must be reconciled there.
   const resolvers = snapshotResolvers(schema);
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
   const clients = new Map(
