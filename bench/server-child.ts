@@ -57,10 +57,23 @@ setInterval(() => {
 const profileDir = process.env.BENCH_PROFILE_DIR;
 const session = profileDir ? new Session() : undefined;
 session?.connect();
-const post = (method: string) => new Promise<unknown>((resolve, reject) => session!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+const post = (method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
 
-process.on('message', (m: { type: 'mark' | 'stop' | 'profile-start' | 'profile-stop' }) => {
-  if (m.type === 'profile-start' && session) {
+process.on('message', (m: { type: 'mark' | 'stop' | 'profile-start' | 'profile-stop' | 'heap-start' | 'heap-stop' }) => {
+  if (m.type === 'heap-start' && session) {
+    // Every allocation sampled, also those a scavenge or a full GC collected since: bytes
+    // allocated per request, not bytes kept (bench/alloc.ts).
+    void post('HeapProfiler.enable')
+      .then(() => post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }))
+      .then(() => process.send!({ type: 'heap-started' }));
+  } else if (m.type === 'heap-stop' && session) {
+    void post('HeapProfiler.stopSampling').then((result) => {
+      const file = join(profileDir!, `${variant}-${Date.now()}.heapprofile`);
+      writeFileSync(file, JSON.stringify((result as { profile: unknown }).profile));
+      process.send!({ type: 'heap-stopped', file });
+    });
+  } else if (m.type === 'profile-start' && session) {
     void post('Profiler.enable').then(() => post('Profiler.start')).then(() => process.send!({ type: 'profile-started' }));
   } else if (m.type === 'profile-stop' && session) {
     void post('Profiler.stop').then((result) => {

@@ -5,7 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createContext } from './create-context.js';
-import { useCompiledExecution } from './graphql/use-compiled-execution.js';
+import { snapshotResolvers, useCompiledExecution } from './graphql/use-compiled-execution.js';
 import { buildSchema } from './graphql/schema.js';
 import { useStableErrorCodes } from './http/use-stable-error-codes.js';
 import { usePlainAnswers } from './http/use-plain-answers.js';
@@ -13,6 +13,7 @@ import { boundedDocumentCaches } from './http/document-cache.js';
 import { useTolerantRequestParsing } from './http/use-tolerant-request-parsing.js';
 import { useUnsentStreamsEnd } from './http/use-unsent-streams-end.js';
 import { useBoundedUnreadBody } from './http/use-bounded-unread-body.js';
+import { useBodyLimit } from './http/use-body-limit.js';
 import { useWebhooks } from './webhooks/index.js';
 import { LiveSubscriptions } from './subscriptions/subscriptions.js';
 import { WatcherRegistry } from './subscriptions/watchers.js';
@@ -66,12 +67,18 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** A federation router's request for this subgraph's trace (the inline trace plugin's default test). */
+const wantsTrace = (request: Request) => request.headers.get('apollo-federation-include-trace') === 'ftv1';
+
 /** Builds the service; serves nothing (see main.ts). */
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const providers = deps.providers ?? defaultProviders;
   const directory = providerDirectory(providers);
   const schema = buildSchema(providers);
+  // Before yoga's plugins wrap them (the inline trace wraps every field): compiled queries call these,
+  // so a plugin added later that wraps resolvers for every request must be reconciled there.
+  const resolvers = snapshotResolvers(schema);
   const observability = createObservability({ knownOperationNames: knownOperationNames(config.persistedDocuments), ...deps, logger });
   const clients = new Map(
     providers.map((p) => {
@@ -129,13 +136,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     logging: logger,
     maskedErrors: security.maskedErrors,
     cors: security.cors,
-    maxRequestBodySize: security.maxRequestBodySize,
+    // The body cap is useBodyLimit's (last in the list below, where yoga put its own).
+    maxRequestBodySize: false,
     // No uploads here; yoga's multipart parser would also answer an over-limit body 400, not 413.
     multipart: false,
     parserAndValidationCache: boundedDocumentCaches(),
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
-    // pay nothing. Errors reach the trace already masked by yoga.
+    // run their compiled query on the resolvers as built, not the plugin's per-field wrappers
+    // (use-compiled-execution.ts). Errors reach the trace already masked by yoga.
     plugins: [
       useTolerantRequestParsing(security.maxRequestBodySize),
       useBoundedUnreadBody(),
@@ -144,12 +153,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...observability.plugins,
       webhooks.plugin,
       ...security.plugins,
-      useApolloInlineTrace(),
+      useApolloInlineTrace({ ignoreRequest: (request) => !wantsTrace(request) }),
       ...usePersistedDocuments(config.persistedDocuments),
-      useCompiledExecution(),
+      useCompiledExecution({ resolvers, wrapped: wantsTrace }),
       ...(sharedState ? [sharedState.healthPlugin] : []),
       graphiqlPage.plugin,
       useUnsentStreamsEnd(),
+      useBodyLimit(security.maxRequestBodySize),
     ],
     context: ({ request }) => {
       const caller = security.callerOf(request);

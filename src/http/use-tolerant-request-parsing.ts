@@ -8,7 +8,7 @@ import { isEncoded, mediaType } from './media-type.js';
  * match `application/json` case-sensitively, though media types are case-insensitive
  * (RFC 9110 §8.3.1). These parsers replace them for those requests; the rest is unchanged.
  *
- * The body cap (MAX_BODY_BYTES) is yoga's, wrapped around whichever parser is chosen: a parser
+ * The body cap (MAX_BODY_BYTES) is use-body-limit.ts's, wrapped around whichever parser is chosen: a parser
  * here never turns its error into another answer, so an over-limit body is a 413 whatever its
  * framing (Content-Length or chunked) or the spelling of its content type.
  */

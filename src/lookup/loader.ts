@@ -71,9 +71,14 @@ export class StatusLoader {
     };
     const one = (id: string) => {
       if (!slots) return lookup(id);
-      const answer = slots.shared.run(slots.clientId, () => lookup(id));
-      // Waiting for a slot counts against this request's deadline too.
-      return answer instanceof Promise ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
+      let started = false;
+      const answer = slots.shared.run(slots.clientId, () => {
+        started = true;
+        return lookup(id);
+      });
+      // Waiting for a slot counts against this request's deadline too. A lookup that had its slot
+      // at once is guarded already (by `lookup`, which never rejects): no second guard (issue 25).
+      return answer instanceof Promise && !started ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
     };
     if (ids.length <= concurrency) return ids.map(one);
     // A big batch: a small worker pool, so one request cannot take every upstream slot at once.
