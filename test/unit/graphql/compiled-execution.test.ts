@@ -1,7 +1,7 @@
 import { useOnResolve } from '@envelop/on-resolve';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { snapshotResolvers, useCompiledExecution } from '../../src/graphql/use-compiled-execution.js';
+import { snapshotResolvers, useCompiledExecution } from '../../../src/graphql/use-compiled-execution.js';
 
 /** A yoga with one plugin wrapping every field's resolver (as the inline trace does), counting the wrapped calls. */
 function serve(compiled: Parameters<typeof useCompiledExecution>[0] | 'snapshot') {

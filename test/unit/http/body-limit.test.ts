@@ -1,6 +1,6 @@
 import { createYoga, createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { useBodyLimit } from '../../src/http/use-body-limit.js';
+import { useBodyLimit } from '../../../src/http/use-body-limit.js';
 
 type Hook = (payload: Record<string, unknown>) => void;
 const hook = useBodyLimit(100).onRequestParse as unknown as Hook;
