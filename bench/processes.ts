@@ -4,7 +4,7 @@
  * Servers and the mock each run in a process of their own so CPU time and RSS are theirs alone.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MockCounts } from './mock-child.js';
 import { MOCK_BETATEL_ACCOUNT, MOCK_BETATEL_KEY, MOCK_D7_TOKEN } from './mock-upstream.js';
@@ -32,11 +32,25 @@ let maxListenerWarnings = 0;
 /** MaxListenersExceededWarning lines the children printed so far (counted, not echoed). */
 export const listenerWarnings = () => maxListenerWarnings;
 
-/** `execPath`: the Node.js binary the child runs on (bench/run.ts `--node`); this process's by default. */
-export function childOf(script: string, argv: string[], env: Record<string, string>, execPath = process.execPath): ChildProcess {
+/**
+ * The Node.js flags the container runs the service with: the Dockerfile's CMD, between `node` and
+ * the script (the HEALTHCHECK's indented CMD is not it). S runs with them here too, so its figures
+ * are production's; the other variants run with Node's defaults, as their users would.
+ */
+export function serviceNodeFlags(dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')): string[] {
+  const cmd = /^CMD (\[.*\])\s*$/m.exec(dockerfile);
+  const argv = cmd ? (JSON.parse(cmd[1]!) as string[]) : [];
+  return argv.slice(1, -1).filter((arg) => arg.startsWith('--'));
+}
+
+/**
+ * `execPath`: the Node.js binary the child runs on (bench/run.ts `--node`); this process's by default.
+ * `nodeFlags`: Node.js flags for this child (S gets serviceNodeFlags()).
+ */
+export function childOf(script: string, argv: string[], env: Record<string, string>, execPath = process.execPath, nodeFlags: string[] = []): ChildProcess {
   // execArgv set explicitly: fork would pass on this process's `--import tsx`. BENCH_NODE_ARGS
   // adds flags for investigation (e.g. --cpu-prof).
-  const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const execArgv = [...nodeFlags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = fork(join(OUT, 'bench', script), argv, { execPath, execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   // S warns once per request signal with more than 10 abort listeners (batches of > 10 ids):
   // counted and reported, not repeated here.
@@ -93,7 +107,8 @@ export async function startMock(latencyMs: number, jitterMs: number): Promise<{ 
 
 /**
  * One variant's server (bench/server-child.ts), listening; `env` adds variables to the child's own
- * environment, `execPath` is the Node.js binary it runs on (this process's by default).
+ * environment, `execPath` is the Node.js binary it runs on (this process's by default). S runs
+ * with the container's Node.js flags (serviceNodeFlags).
  */
 export async function startServer(
   variant: string,
@@ -102,7 +117,7 @@ export async function startServer(
   env: Record<string, string> = {},
   execPath = process.execPath,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' }, execPath);
+  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' }, execPath, variant === 'S' ? serviceNodeFlags() : []);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return { child, port };
 }
