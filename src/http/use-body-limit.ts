@@ -19,7 +19,9 @@ export function useBodyLimit(maxBytes: number): Plugin {
       if (declared !== null) {
         if (!/^\d+$/.test(declared)) throw invalidContentLength();
         if (Number(declared) > maxBytes) throw tooLarge();
-        if ((serverContext as { req?: IncomingMessage } | undefined)?.req) return;
+        // Node's strict parser refuses Content-Length beside Transfer-Encoding; a lenient one
+        // (--insecure-http-parser) frames such a body as chunked, so only then is it counted.
+        if ((serverContext as { req?: IncomingMessage } | undefined)?.req && !request.headers.has('transfer-encoding')) return;
       }
       if (!requestParser || request.body === null) return;
       setRequestParser((req) => requestParser(counted(req, maxBytes, fetchAPI)));

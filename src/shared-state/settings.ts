@@ -32,7 +32,8 @@ type SharedStateValues = Partial<Record<keyof typeof sharedStateEnv, unknown>> &
  * are raw strings when one of its variables failed to parse, so only re-checked values are read.
  */
 export function sharedStateSettings(values: SharedStateValues): AreaSettings<SharedStateSettings | undefined> {
-  if (typeof values.REDIS_URL !== 'string') return { settings: undefined, secrets: [], problems: [] };
+  // A raw REDIS_URL that is no URL at all failed its own check (reported): nothing to build.
+  if (typeof values.REDIS_URL !== 'string' || !URL.canParse(values.REDIS_URL)) return { settings: undefined, secrets: [], problems: [] };
   const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
   const settings: SharedStateSettings = {
     url: values.REDIS_URL,
@@ -44,6 +45,15 @@ export function sharedStateSettings(values: SharedStateValues): AreaSettings<Sha
   const problems = settings.lockWaitMs > settings.lockTtlMs ? ['REDIS_LOCK_WAIT_MS: must not exceed REDIS_LOCK_TTL_MS (a waiter would outlive the lock it waits on)'] : [];
   // Both the percent-encoded and the decoded password may appear in a message (the URL itself, or an error).
   const password = new URL(values.REDIS_URL).password;
-  const secrets = password ? [...new Set([password, decodeURIComponent(password)])] : [];
+  const secrets = password ? [...new Set([password, decoded(password)])] : [];
   return { settings, secrets, problems };
+}
+
+/** A password as a client library may decode it; one with a malformed escape (`%ZZ`) is used as written. */
+function decoded(password: string): string {
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }

@@ -32,8 +32,15 @@ const RTT_BACKOFF = 0.5;
  * followed down to the floor within a dozen windows.
  */
 const RTT_SMOOTHING = 0.5;
-/** An overload signal (429, 5xx, timeout) is the provider's own word: the limit falls at once. */
+/** An overload signal (429, 5xx, timeout) is the provider's own word: the limit falls at once... */
 const OVERLOAD_BACKOFF = 0.7;
+/**
+ * ...when at least this share of the window's samples said it. A provider out of capacity fails
+ * calls whatever their id; a few failures among healthy answers are those ids' own (the sandbox's
+ * erroring and slow ids, a record the provider chokes on), which one client can ask for as often as
+ * it likes: counted by their mere presence, one per window held every client's limit near its floor.
+ */
+const OVERLOAD_SHARE = 0.25;
 /** A window closes at its first sample after one no-load RTT, once it has this many samples... */
 const WINDOW_SAMPLES = 10;
 /** ...or at its first sample after this long, however few it has (a slow provider at the floor). */
@@ -49,7 +56,8 @@ const MIN_RTT_DECAY_MS = 30_000;
  * An adaptive concurrency limit for one provider, in the spirit of TCP Vegas and Netflix's
  * gradient limiter. Pure: the caller feeds it each attempt's round-trip time, what the attempt
  * said, and the calls in flight; it reads `limit` back. Once per window (about one RTT):
- * - an overload signal in the window (429, 5xx, timeout): limit × 0.7 (multiplicative decrease);
+ * - a quarter or more of the window's samples said overload (429, 5xx, timeout): limit × 0.7
+ *   (multiplicative decrease); fewer are those ids' own trouble, not the provider's load;
  * - else gradient = clamp((2 × noLoadRtt + 50 ms) / windowRtt, 0.5, 1), where windowRtt is the window's
  *   least RTT (as in Vegas: our own event loop delays some answers, the provider's queue all of
  *   them, so the least is the provider's share): while it stays within that bound the
@@ -64,7 +72,7 @@ export class AdaptiveLimit {
   private windowStart: number | undefined;
   private windowRtt = Number.POSITIVE_INFINITY;
   private windowSamples = 0;
-  private windowOverload = false;
+  private windowOverload = 0;
   private windowPeakInFlight = 0;
   private lastUpdate: number | undefined;
   private current: number;
@@ -98,7 +106,7 @@ export class AdaptiveLimit {
     this.windowStart ??= now;
     this.windowSamples += 1;
     if (inFlight > this.windowPeakInFlight) this.windowPeakInFlight = inFlight;
-    if (signal === 'overload') this.windowOverload = true;
+    if (signal === 'overload') this.windowOverload += 1;
     else if (rttMs < this.windowRtt) this.windowRtt = rttMs;
     const elapsed = now - this.windowStart;
     // Before the first window there is no RTT to wait for: ten samples make it.
@@ -111,7 +119,7 @@ export class AdaptiveLimit {
   private closeWindow(now: number): boolean {
     const before = this.current;
     const limit = this.estimate;
-    if (this.windowOverload) {
+    if (this.windowOverload > 0 && this.windowOverload >= OVERLOAD_SHARE * this.windowSamples) {
       this.estimate = limit * OVERLOAD_BACKOFF;
     } else if (Number.isFinite(this.windowRtt)) {
       const rtt = this.windowRtt;
@@ -128,7 +136,7 @@ export class AdaptiveLimit {
     this.windowStart = undefined;
     this.windowRtt = Number.POSITIVE_INFINITY;
     this.windowSamples = 0;
-    this.windowOverload = false;
+    this.windowOverload = 0;
     this.windowPeakInFlight = 0;
     return this.current !== before;
   }

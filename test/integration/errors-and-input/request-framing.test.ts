@@ -134,6 +134,33 @@ describe('a body over the limit is 413 whatever its framing or the spelling of i
   });
 });
 
+describe('a body framed as chunked is counted even when it also says Content-Length', () => {
+  // Node refuses Content-Length with Transfer-Encoding, unless run lenient (NODE_OPTIONS=--insecure-http-parser,
+  // set for some broken client): then the chunked framing wins and Content-Length says nothing of the body.
+  it('a lenient parser: Content-Length 20 and a chunked body past the limit is 413, not parsed', async () => {
+    const lenient = createServer({ ...httpServerOptions({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 10, maxConnectionsPerAddress: 0 }), insecureHTTPParser: true }, h.app.yoga);
+    await new Promise<void>((resolve) => lenient.listen(0, '127.0.0.1', resolve));
+    try {
+      const body = graphqlBody('application/json', LIMIT * 4);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect((lenient.address() as AddressInfo).port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(received));
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-GraphQL-Yoga-CSRF: 1\r\nConnection: close\r\n' +
+            `Content-Length: 20\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body.toString()}\r\n0\r\n\r\n`,
+        );
+      });
+      expect(answer.split('\r\n')[0], answer).toBe('HTTP/1.1 413 Payload Too Large');
+    } finally {
+      lenient.closeAllConnections();
+      await new Promise((resolve) => lenient.close(resolve));
+    }
+  });
+});
+
 describe('a compressed body is 415 UNSUPPORTED_MEDIA_TYPE, unread', () => {
   const body = gzipSync(JSON.stringify({ query: QUERY }));
   it.each(['gzip', 'br', 'deflate', 'GZIP', 'identity, gzip', 'x-unknown'])('Content-Encoding: %s', async (encoding) => {
