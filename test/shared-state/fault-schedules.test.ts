@@ -206,4 +206,22 @@ describe('three replicas on their own Redis behind a proxy, D7 a fault server', 
   it('a change whose status event was lost while Redis was away is announced when its owed write lands', async () => {
     await runSchedule([{ kind: 'redis-restart' }, { kind: 'stall', ms: 100, replica: 0, message: 0, status: 1, offsetMs: 0 }]);
   }, 60_000);
+
+  // Found by the property in a CI run on Node 24 (seed -635922661), shrunk; it fails every run, on
+  // Node 20 too, and at 1fe7ec8 (before this session's changes). Redis restarts (nothing lost), D7
+  // message 1 (not in the GET yet) SENT on replica 1 and message 0 READ on replica 0, both 202;
+  // replica 1 replaced; pub/sub drops and resumes. Replica 0's subscriber ends right, but a lookup on
+  // replica 0 answers [READ] without message 1. Each step alone is needed (without the restart, the
+  // replacement or the drop it passes). Re-reading every cached message from Redis on resume (not
+  // only watched ones) did not fix it, so the lost part is elsewhere. Not fixed yet; FAULT_KNOWN_BUGS=1 runs it.
+  it.skipIf(!process.env.FAULT_KNOWN_BUGS)('known bug: a Redis restart, a webhook on each of two replicas, one replaced and a pub/sub drop: a lookup misses one message', async () => {
+    await runSchedule([
+      { kind: 'redis-restart' },
+      { kind: 'stall', ms: 100, replica: 1, message: 1, status: 0, offsetMs: 0 },
+      { kind: 'webhook', replica: 0, message: 0, status: 2, offsetMs: 0 },
+      { kind: 'replica-replaced', replica: 1 },
+      { kind: 'pubsub-drop' },
+      { kind: 'provider', failing: false },
+    ]);
+  }, 60_000);
 });
