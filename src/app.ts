@@ -125,8 +125,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const unbridge = sharedState && bridgeStatusChanges(service, sharedState.statusEvents, sharedState.entries, sharedState.cache, (provider, id) => watchers.subscribers(provider, id) > 0);
   const live = new LiveSubscriptions(watchers, config.live, observability.metrics);
   const clientSlots = new ClientLookupSlots(config.lookupsInFlightPerClient);
-  // What pub/sub missed while it was away is read back from Redis for every watched message (and the shared cache sends again what it owes).
-  const unresync = sharedState && resyncOnPubSubResume(sharedState.connection, sharedState.cache, service, () => watchers.watching());
+  // What pub/sub missed while it was away is read back from Redis for every message held here, watched or only
+  // cached (a cached answer would otherwise stay behind for its lifetime), and the shared cache sends again what it owes.
+  const unresync = sharedState && resyncOnPubSubResume(sharedState.connection, sharedState.cache, service, () => heldOrWatched(service.held(), watchers.watching()));
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -198,4 +199,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     await sharedState?.close();
   };
   return { yoga, schema, service, sharedState, watchers, live, callerOf: security.callerOf, logger, metrics: observability.metrics, readiness: observability.readiness, close };
+}
+
+/** Cached and watched messages, each once (a watched message may have left the cache). */
+function heldOrWatched(held: { provider: string; id: string }[], watched: { provider: string; id: string }[]): { provider: string; id: string }[] {
+  const seen = new Map<string, { provider: string; id: string }>();
+  for (const one of [...watched, ...held]) seen.set(`${one.provider}:${one.id}`, one);
+  return [...seen.values()];
 }

@@ -49,6 +49,11 @@ export class StatusCache {
   }
 
   /** What is known for `key`, fresh or not (no upstream call is implied). */
+  /** Every key held now. */
+  keys(): IterableIterator<string> {
+    return this.lru ? this.lru.keys() : [].values();
+  }
+
   known(key: string): Answer | undefined {
     return this.lru?.get(key);
   }

@@ -269,6 +269,16 @@ export class StatusService {
    * whatever is stored: for an entry Redis lost (restarted empty) while this replica still holds
    * the change. Nothing when nothing is known here or there is no tier.
    */
+  /** Every message this process holds an answer for in its cache, as provider and id. */
+  held(): { provider: string; id: string }[] {
+    const held: { provider: string; id: string }[] = [];
+    for (const key of this.cache.keys()) {
+      const at = key.indexOf(':');
+      held.push({ provider: key.slice(0, at), id: key.slice(at + 1) });
+    }
+    return held;
+  }
+
   share(provider: string, id: string): void {
     const key = `${provider}:${id}`;
     const known = this.cache.known(key);

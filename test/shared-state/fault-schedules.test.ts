@@ -24,7 +24,7 @@ import { d7Event, d7Path, postWebhook, sleep, WEBHOOK_ENV } from '../helpers/web
 // FAULT_EMPTY_RESTART=1 runs the same property without persistence: it used to fail with [webhook
 // delivered on replica 0 (202), Redis restart, replica 0 replaced], since replicas resuming pub/sub
 // only read Redis; they now write back the watched messages Redis lost (converge.test.ts holds
-// that case). Messages nobody watches are still forgotten by a Redis restarted empty.
+// that case), and the messages they cache. A message no replica holds any more is still forgotten by a Redis restarted empty.
 
 let counter = 0;
 const freshId = () => `00000000-0000-4000-b024-${String(++counter).padStart(12, '0')}`;
