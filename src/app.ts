@@ -1,4 +1,3 @@
-import { ROUTES } from './http/routes.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -14,6 +13,7 @@ import { useTolerantRequestParsing } from './http/use-tolerant-request-parsing.j
 import { useUnsentStreamsEnd } from './http/use-unsent-streams-end.js';
 import { useBoundedUnreadBody } from './http/use-bounded-unread-body.js';
 import { useBodyLimit } from './http/use-body-limit.js';
+import { ROUTES } from './http/routes.js';
 import { useWebhooks } from './webhooks/index.js';
 import { LiveSubscriptions } from './subscriptions/subscriptions.js';
 import { WatcherRegistry } from './subscriptions/watchers.js';

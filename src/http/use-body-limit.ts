@@ -18,7 +18,7 @@ export function useBodyLimit(maxBytes: number): Plugin {
       const declared = request.headers.get('content-length');
       if (declared !== null) {
         if (!/^\d+$/.test(declared)) throw invalidContentLength();
-        if (Number(declared) > maxBytes) throw tooLarge();
+        if (Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
         // Node's strict parser refuses Content-Length beside Transfer-Encoding; a lenient one
         // (--insecure-http-parser) frames such a body as chunked, so only then is it counted.
         if ((serverContext as { req?: IncomingMessage } | undefined)?.req && !request.headers.has('transfer-encoding')) return;
@@ -42,7 +42,7 @@ function counted(request: Request, maxBytes: number, fetchAPI: FetchAPI): Reques
     new Transform<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         read += chunk.byteLength;
-        if (read > maxBytes) controller.error(tooLarge());
+        if (read > maxBytes) controller.error(bodyTooLarge(maxBytes));
         else controller.enqueue(chunk);
       },
     }),
@@ -50,5 +50,7 @@ function counted(request: Request, maxBytes: number, fetchAPI: FetchAPI): Reques
   return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal, body: limited, duplex: 'half' } as RequestInit);
 }
 
-const tooLarge = () => createGraphQLError('Request body too large', { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
+/** The 413 of a body over the cap, however it was found over (this plugin, or a GET body counted by use-tolerant-request-parsing.ts). */
+export const bodyTooLarge = (maxBytes: number) =>
+  createGraphQLError(`Request body too large: the limit is ${maxBytes} bytes`, { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
 const invalidContentLength = () => createGraphQLError('Content-Length header is invalid.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { isEncoded, mediaType } from './media-type.js';
+import { bodyTooLarge } from './use-body-limit.js';
 
 /**
  * Yoga's own parsers JSON.parse `variables` and `extensions` of a GET (and of a form POST)
@@ -14,8 +15,6 @@ import { isEncoded, mediaType } from './media-type.js';
  */
 
 const badRequest = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-const tooLarge = (maxBytes: number) =>
-  createGraphQLError(`Request body too large: the limit is ${maxBytes} bytes`, { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
 const encoded = () =>
   createGraphQLError('Unsupported media type: the body has a Content-Encoding; send it uncompressed (no Content-Encoding, or identity).', {
     extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
@@ -98,7 +97,7 @@ export function useTolerantRequestParsing(maxBodyBytes: number): Plugin {
       if (isEncoded(request.headers.get('content-encoding'))) throw encoded();
       if (request.method === 'GET') {
         setRequestParser(async () => {
-          if (await getBodyTooLarge((serverContext as { req?: IncomingMessage }).req, maxBodyBytes)) throw tooLarge(maxBodyBytes);
+          if (await getBodyTooLarge((serverContext as { req?: IncomingMessage }).req, maxBodyBytes)) throw bodyTooLarge(maxBodyBytes);
           return searchParamsToParams(url.searchParams);
         });
         return;

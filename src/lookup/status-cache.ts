@@ -48,12 +48,12 @@ export class StatusCache {
     return entry && entry.freshUntil > now && entry.checkedAt > notBefore ? entry : undefined;
   }
 
-  /** What is known for `key`, fresh or not (no upstream call is implied). */
   /** Every key held now. */
   keys(): IterableIterator<string> {
     return this.lru ? this.lru.keys() : [].values();
   }
 
+  /** What is known for `key`, fresh or not (no upstream call is implied). */
   known(key: string): Answer | undefined {
     return this.lru?.get(key);
   }

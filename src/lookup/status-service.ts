@@ -264,11 +264,6 @@ export class StatusService {
     return true;
   }
 
-  /**
-   * Writes what this replica knows of a message to the shared tier whole, merged there with
-   * whatever is stored: for an entry Redis lost (restarted empty) while this replica still holds
-   * the change. Nothing when nothing is known here or there is no tier.
-   */
   /** Every message this process holds an answer for in its cache, as provider and id. */
   held(): { provider: string; id: string }[] {
     const held: { provider: string; id: string }[] = [];
@@ -279,6 +274,11 @@ export class StatusService {
     return held;
   }
 
+  /**
+   * Writes what this replica knows of a message to the shared tier whole, merged there with
+   * whatever is stored: for an entry Redis lost (restarted empty) while this replica still holds
+   * the change. Nothing when nothing is known here or there is no tier.
+   */
   share(provider: string, id: string): void {
     const key = `${provider}:${id}`;
     const known = this.cache.known(key);

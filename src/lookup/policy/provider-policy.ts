@@ -7,7 +7,7 @@ import { CircuitBreaker, type CircuitState } from './breaker.js';
 import { Bulkhead, INTERACTIVE, POLL, type Lane } from './bulkhead.js';
 import { pollWithdrawn, type PollTicket } from './poll-ticket.js';
 import { ProviderHealth, type HealthLogger } from './health-log.js';
-import { judgeFailure, shouldRetry } from './retry-rules.js';
+import { judgeFailure, shouldRetry, type Verdict } from './retry-rules.js';
 
 /** One provider's guard around every upstream call: bulkhead → breaker → retry → attempt timeout, all within one deadline. */
 export interface ProviderPolicy {
@@ -49,10 +49,8 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
   const bulkhead = new Bulkhead(provider, startLimit, settings.bulkheadQueue, settings.pollConcurrency);
 
   /** One attempt's verdict for the limiter; our own deadline or queue says nothing of the provider's load. */
-  function learn(startedAt: number, failure: ProviderFailure | undefined, inFlight: number): void {
-    if (!limiter) return;
-    const verdict = failure ? judgeFailure(failure) : 'answered';
-    if (verdict === 'unknown') return;
+  function learn(startedAt: number, verdict: Verdict, inFlight: number): void {
+    if (!limiter || verdict === 'unknown') return;
     if (limiter.sample(Date.now() - startedAt, verdict === 'fault' ? 'overload' : 'answered', inFlight)) {
       bulkhead.setLimit(INTERACTIVE, limiter.limit);
       bulkhead.setLimit(POLL, pollLimit(limiter.limit, startLimit, settings.pollConcurrency));
@@ -80,12 +78,13 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
       try {
         const value = await attempt(upstream);
         health.attempt(undefined);
-        learn(startedAt, undefined, inFlight);
+        learn(startedAt, 'answered', inFlight);
         return value;
       } catch (error) {
         failure = toProviderFailure(provider, error);
-        health.attempt(failure, judgeFailure(failure));
-        learn(startedAt, failure, inFlight);
+        const verdict = judgeFailure(failure);
+        health.attempt(failure, verdict);
+        learn(startedAt, verdict, inFlight);
       } finally {
         clearTimeout(timer);
       }
