@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { d7ReportFor, freshD7Id } from '../../helpers/fault-server.js';
+import { freshD7Id, startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { sample } from '../../helpers/prometheus.js';
 
@@ -22,30 +20,15 @@ const LOOKUP = /* GraphQL */ `
 /** Ids the loopback D7 fails on, at once, with a 500. */
 const FAILING = Array.from({ length: 5 }, (_, i) => `eeeeeeee-0000-4000-8000-${String(i).padStart(12, '0')}`);
 
-async function startProvider() {
-  const server = createServer((req, res) => {
-    const id = decodeURIComponent(/\/report\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '');
-    const fail = FAILING.includes(id);
-    const timer = setTimeout(
-      () => {
-        const text = JSON.stringify(fail ? { detail: 'Internal Server Error' } : d7ReportFor(id));
-        res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
-      },
-      fail ? 0 : 20,
-    );
-    res.on('close', () => clearTimeout(timer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+/** The loopback D7: every report in 20 ms, the failing ids a 500 at once. */
+async function startProvider(): Promise<FaultServer> {
+  const server = await startFaultServer();
+  server.setDefault({ kind: 'ok', delayMs: 20 });
+  for (const id of FAILING) server.script(id, { kind: 'status', status: 500 });
+  return server;
 }
 
-let provider: Awaited<ReturnType<typeof startProvider>>;
+let provider: FaultServer;
 let h: Harness;
 beforeAll(async () => {
   provider = await startProvider();
