@@ -6,6 +6,7 @@ import type { GraphQLContext } from './context.js';
 import { createContext } from './create-context.js';
 import { snapshotResolvers, useCompiledExecution } from './graphql/use-compiled-execution.js';
 import { buildSchema } from './graphql/schema.js';
+import { useValidationCache } from './graphql/use-validation-cache.js';
 import { useStableErrorCodes } from './http/use-stable-error-codes.js';
 import { usePlainAnswers } from './http/use-plain-answers.js';
 import { boundedDocumentCaches } from './http/document-cache.js';
@@ -141,7 +142,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxRequestBodySize: false,
     // No uploads here; yoga's multipart parser would also answer an over-limit body 400, not 413.
     multipart: false,
-    parserAndValidationCache: boundedDocumentCaches(),
+    // Validation results are cached by useValidationCache (below), cheaper per request than yoga's.
+    parserAndValidationCache: { ...boundedDocumentCaches(), validationCache: false },
     // Federated tracing: a router that sends `apollo-federation-include-trace: ftv1` (the
     // plugin's default test) gets this subgraph's trace in `extensions.ftv1`; other requests
     // run their compiled query on the resolvers as built, not the plugin's per-field wrappers
@@ -160,6 +162,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...(sharedState ? [sharedState.healthPlugin] : []),
       graphiqlPage.plugin,
       useUnsentStreamsEnd(),
+      // After every plugin that adds a validation rule.
+      useValidationCache(),
       useBodyLimit(security.maxRequestBodySize),
     ],
     context: ({ request }) => {

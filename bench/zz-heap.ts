@@ -1,0 +1,12 @@
+import v8 from 'node:v8';
+import { writeHeapSnapshot } from 'node:v8';
+const mu = (l: string) => { const m = process.memoryUsage(); console.log(l, Object.entries(m).map(([k, v]) => `${k} ${(v / 1048576).toFixed(1)}`).join(' ')); };
+mu('bare');
+const { startService } = await import('./variants/service.js');
+mu('imported');
+const r = await startService({ url: 'http://127.0.0.1:9', d7Token: 'x'.repeat(30), betatelKey: 'y'.repeat(30), betatelAccount: 'acc' }, { sockets: 256 });
+mu('started');
+globalThis.gc?.(); mu('after gc');
+const spaces = v8.getHeapSpaceStatistics(); for (const s of spaces) console.log(s.space_name, (s.space_used_size / 1048576).toFixed(1), (s.space_size / 1048576).toFixed(1));
+if (process.argv[2]) writeHeapSnapshot(process.argv[2]);
+await r.close(); process.exit(0);
