@@ -55,7 +55,7 @@ export interface ResilienceSettings {
   bulkheadQueue: number;
   /** Watcher polls running at once, per provider, in their own lane: they never take an interactive slot. With an adaptive limit, the most: the lane shrinks with it. */
   pollConcurrency: number;
-  /** Consecutive failed calls that open a provider's circuit. */
+  /** Distinct message ids a run of consecutive failed calls must span to open a provider's circuit (repeats of an id count once). */
   breakerThreshold: number;
   /** How long an open circuit waits before letting one probe through. */
   breakerHalfOpenMs: number;

@@ -410,7 +410,7 @@ export class StatusService {
     if (!guarded) throw notConfigured(provider);
     const { client, policy, rules } = guarded;
     const startedAt = Date.now();
-    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);
+    const record = await policy.call(id, (call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
     // Retried until the provider shows what a webhook said: its lagging answers are expected, one per try.
     this.remember(guarded, `${provider}:${id}`, provider, id, record, record?.fetchedAt.getTime() ?? startedAt, 'local', true);
@@ -422,7 +422,7 @@ export class StatusService {
     const { client, policy, rules } = guarded;
     // Read while the provider answers: it costs no time unless Redis is slower than the provider.
     const kept = this.options.keptShared?.(key);
-    const record = await policy.call((call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace, poll);
+    const record = await policy.call(id, (call) => client.fetchStatus(id, call), startedAt + this.options.resilience.requestDeadlineMs, trace, poll);
     if (record && rules && rules.parseId(record.providerMessageId) !== id) throw this.wrongMessage(guarded, id, record.providerMessageId);
     // Already in Redis (the replica that kept them stored them): merged here only, and heard by this replica's listeners.
     if (kept) for (const part of await kept) this.remember(guarded, key, guarded.provider, id, part.record, part.observedAt, 'shared');

@@ -5,15 +5,27 @@ import type { Verdict } from './retry-rules.js';
 export type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
 
 /**
- * A consecutive-failure circuit breaker for one provider. `threshold` failures in a row that
- * count against the provider open it; while open, calls fail at once; after `halfOpenMs` one
- * probe goes through and the calls that arrive meanwhile wait for its verdict. Failures that
- * do not count (a bad id, bad credentials, a malformed body; our own deadline or queue) leave
- * the count as it is: only what the provider did moves the breaker.
+ * A consecutive-failure circuit breaker for one provider. A run of failures that count against
+ * the provider, with no success between them, opens it once it spans `threshold` distinct keys
+ * (message ids); while open, calls fail at once; after `halfOpenMs` one probe goes through and
+ * the calls that arrive meanwhile wait for its verdict. Failures that do not count (a bad id,
+ * bad credentials, a malformed body; our own deadline or queue) leave the run as it is: only
+ * what the provider did moves the breaker.
+ *
+ * Why distinct keys: the circuit is shared by every client, so one message the provider always
+ * fails on (D7's sandbox serverError id; a poisoned record upstream) asked again and again must
+ * not open it for everyone. A repeat of a key already in the run adds nothing (nor does it end
+ * the run); an outage fails every id, so a run over `threshold` ids comes as soon as traffic
+ * spans that many. A hostile caller needs `threshold` ids the provider fails on, not the three
+ * the sandbox documents (500, 429, slow). Not per caller: one upstream call is shared by every
+ * caller waiting on that id (single flight), so it has no one caller to count.
  */
 export class CircuitBreaker {
   private current: CircuitState = 'Closed';
+  /** Faults in the current run, repeats included: what the health log tells. */
   private failures = 0;
+  /** Keys of the current run: fewer than `threshold` while closed (cleared when it opens, on a success, on closing). */
+  private readonly runKeys = new Set<string>();
   private openedAt = 0;
   private probe: Promise<unknown> | undefined;
 
@@ -31,12 +43,13 @@ export class CircuitBreaker {
   }
 
   /**
-   * Runs `call` under the breaker. `judge(error)` tells what a failure says about the provider
-   * (see retry-rules.ts). Rejects with an UNAVAILABLE failure, without calling, while the circuit is open.
+   * Runs `call` about `key` (the message id) under the breaker. `judge(error)` tells what a
+   * failure says about the provider (see retry-rules.ts). Rejects with an UNAVAILABLE failure,
+   * without calling, while the circuit is open.
    */
-  async run<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
+  async run<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     for (;;) {
-      if (this.current === 'Closed') return this.closedCall(call, judge);
+      if (this.current === 'Closed') return this.closedCall(key, call, judge);
       if (this.current === 'HalfOpen') {
         await this.probe!.catch(() => undefined);
         continue;
@@ -46,15 +59,17 @@ export class CircuitBreaker {
     }
   }
 
-  private async closedCall<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
+  private async closedCall<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     try {
       const value = await call();
-      this.failures = 0;
+      // Happy path: one comparison; the set is touched only when a run ends.
+      if (this.failures !== 0) this.endRun();
       return value;
     } catch (error) {
       if (this.current === 'Closed' && judge(error) === 'fault') {
         this.failures += 1;
-        if (this.failures >= this.threshold) this.open();
+        this.runKeys.add(key);
+        if (this.runKeys.size >= this.threshold) this.open();
       }
       throw error;
     }
@@ -81,8 +96,15 @@ export class CircuitBreaker {
     return probe;
   }
 
+  private endRun(): void {
+    this.failures = 0;
+    this.runKeys.clear();
+  }
+
   private open(): void {
     if (this.current === 'Closed') this.onTransition?.('Open', this.failures);
+    // While open nothing counts: the run's keys are of no further use.
+    this.runKeys.clear();
     this.current = 'Open';
     this.openedAt = this.now();
     this.probe = undefined;
@@ -97,7 +119,7 @@ export class CircuitBreaker {
   private close(): void {
     if (this.current !== 'Closed') this.onTransition?.('Closed', this.failures);
     this.current = 'Closed';
-    this.failures = 0;
+    this.endRun();
     this.probe = undefined;
   }
 

@@ -12,13 +12,14 @@ import { judgeFailure, shouldRetry, type Verdict } from './retry-rules.js';
 /** One provider's guard around every upstream call: bulkhead → breaker → retry → attempt timeout, all within one deadline. */
 export interface ProviderPolicy {
   /**
-   * Runs `attempt` until it answers, fails for good, or `deadline` (epoch ms) passes. Each
-   * attempt gets an UpstreamCall that is cancelled at the attempt timeout or the deadline,
-   * whichever comes first. Rejects with ProviderFailure only. With a `poll` ticket the call
+   * Runs `attempt`, a call about message `id`, until it answers, fails for good, or `deadline`
+   * (epoch ms) passes. Each attempt gets an UpstreamCall that is cancelled at the attempt
+   * timeout or the deadline, whichever comes first. Rejects with ProviderFailure only. With a `poll` ticket the call
    * takes the poll lane, waits there as long as it takes, and its deadline counts from the
    * slot (`deadline` - now is its budget): a poll is deferred, never failed, by a busy lane.
+   * The breaker counts a run of faults once per `id` (breaker.ts says why).
    */
-  call<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace?: unknown, poll?: PollTicket): Promise<T>;
+  call<T>(id: string, attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace?: unknown, poll?: PollTicket): Promise<T>;
   readonly circuitState: CircuitState;
   /** Calls waiting for a bulkhead slot of `lane` now. */
   queueLength(lane: Lane): number;
@@ -98,7 +99,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     }
   }
 
-  async function pollCall<T>(attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown, ticket: PollTicket): Promise<T> {
+  async function pollCall<T>(id: string, attempt: (call: UpstreamCall) => Promise<T>, deadline: number, trace: unknown, ticket: PollTicket): Promise<T> {
     if (ticket.withdrawn) throw pollWithdrawn(provider);
     const budget = deadline - Date.now();
     let lane: Lane = ticket.lane;
@@ -116,7 +117,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     }
     ticket.started = true;
     try {
-      return await breaker.run(() => attempts(attempt, deadline, trace), judgeFailure);
+      return await breaker.run(id, () => attempts(attempt, deadline, trace), judgeFailure);
     } finally {
       bulkhead.release(lane);
     }
@@ -129,8 +130,8 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
     queueLength: (lane) => bulkhead.queueLength(lane),
     activeCount: (lane) => bulkhead.activeCount(lane),
     limit: (lane) => bulkhead.limit(lane),
-    async call(attempt, deadline, trace, poll) {
-      if (poll) return pollCall(attempt, deadline, trace, poll);
+    async call(id, attempt, deadline, trace, poll) {
+      if (poll) return pollCall(id, attempt, deadline, trace, poll);
       let queueTimer: NodeJS.Timeout | undefined;
       const queued = bulkhead.acquire(INTERACTIVE, (place) => {
         // Withdrawn at our deadline: a failure of ours (`local`), which the breaker does not count.
@@ -144,7 +145,7 @@ export function createProviderPolicy(provider: string, settings: ResilienceSetti
         }
       }
       try {
-        return await breaker.run(() => attempts(attempt, deadline, trace), judgeFailure);
+        return await breaker.run(id, () => attempts(attempt, deadline, trace), judgeFailure);
       } finally {
         bulkhead.release(INTERACTIVE);
       }

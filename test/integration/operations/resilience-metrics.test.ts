@@ -7,7 +7,7 @@ const D7_ID = '33333333-3333-4333-8333-333333333333';
 
 let h: Harness;
 beforeAll(async () => {
-  // Breaker opens after two failed calls and stays open; no retries, so call counts are plain.
+  // Breaker opens after two failed calls (on two ids) and stays open; no retries, so call counts are plain.
   h = await startHarness({ env: { BREAKER_THRESHOLD: '2', BREAKER_HALF_OPEN_MS: '600000', RETRY_MAX: '0' } });
 });
 afterAll(() => h.close());
@@ -29,9 +29,9 @@ it('feeds cache hits and misses, shared in-flight calls, breaker state and bulkh
   expect(sample(text, 'upstream_breaker_state', { provider: 'BETATEL', state: 'closed' })).toBe(1);
   expect(sample(text, 'upstream_bulkhead_queue_length', { provider: 'D7' })).toBe(0);
 
-  // Two failing calls open Betatel's breaker; D7's stays closed.
+  // Two failing calls, on two messages (one id's repeats count once), open Betatel's breaker; D7's stays closed.
   await lookup('BETATEL', BETATEL_SANDBOX.serverError);
-  await lookup('BETATEL', BETATEL_SANDBOX.serverError);
+  await lookup('BETATEL', BETATEL_SANDBOX.rateLimited);
   text = await scrape();
   expect(sample(text, 'upstream_breaker_state', { provider: 'BETATEL', state: 'open' })).toBe(1);
   expect(sample(text, 'upstream_breaker_state', { provider: 'BETATEL', state: 'closed' })).toBe(0);

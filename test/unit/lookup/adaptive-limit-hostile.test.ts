@@ -34,7 +34,7 @@ async function run(workers: number, everyMs: number, ms: number) {
   let lowest = policy.limit(INTERACTIVE);
   const healthy = async () => {
     while (Date.now() < end) {
-      await policy.call(() => sleep(20), Date.now() + 8_000);
+      await policy.call(`healthy-${done}`, () => sleep(20), Date.now() + 8_000);
       done += 1;
       lowest = Math.min(lowest, policy.limit(INTERACTIVE));
     }
@@ -42,7 +42,7 @@ async function run(workers: number, everyMs: number, ms: number) {
   const hostile = async () => {
     while (Date.now() < end) {
       await policy
-        .call(() => Promise.reject(new ProviderFailure({ provider: 'D7', code: 'UNAVAILABLE', message: '500', httpStatus: 500 })), Date.now() + 8_000)
+        .call('poisoned', () => Promise.reject(new ProviderFailure({ provider: 'D7', code: 'UNAVAILABLE', message: '500', httpStatus: 500 })), Date.now() + 8_000)
         .catch(() => undefined);
       await sleep(everyMs);
     }

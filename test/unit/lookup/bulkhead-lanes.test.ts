@@ -127,13 +127,13 @@ describe('breaker verdicts', () => {
   it('a half-open probe that our own deadline ends gives no verdict: the next call probes again', async () => {
     let now = 0;
     const breaker = new CircuitBreaker('D7', 1, 100, () => now);
-    await expect(breaker.run(() => Promise.reject(theirs), judgeFailure)).rejects.toBe(theirs);
+    await expect(breaker.run('a', () => Promise.reject(theirs), judgeFailure)).rejects.toBe(theirs);
     expect(breaker.state).toBe('Open');
     now = 200;
-    await expect(breaker.run(() => Promise.reject(deadlineTimeout('D7')), judgeFailure)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(breaker.run('a', () => Promise.reject(deadlineTimeout('D7')), judgeFailure)).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(breaker.state).toBe('Open');
     let called = 0;
-    await expect(breaker.run(() => Promise.resolve(++called), judgeFailure)).resolves.toBe(1);
+    await expect(breaker.run('a', () => Promise.resolve(++called), judgeFailure)).resolves.toBe(1);
     expect(breaker.state).toBe('Closed');
   });
 });

@@ -32,7 +32,9 @@ describe('provider health transitions', () => {
     const health = new ProviderHealth('D7', log, 100);
     let now = 0;
     const breaker = new CircuitBreaker('D7', 2, 100, () => now, (state, failures) => health.breaker(state, failures));
-    const fail = () => breaker.run(() => Promise.reject(down()), judgeFailure).catch(() => undefined);
+    let id = 0;
+    // Each on its own message: faults on one id count once towards the circuit.
+    const fail = () => breaker.run(`id-${(id += 1)}`, () => Promise.reject(down()), judgeFailure).catch(() => undefined);
     for (let i = 0; i < 5; i += 1) await fail();
     now += 150;
     await fail(); // the probe fails: still open
@@ -40,7 +42,7 @@ describe('provider health transitions', () => {
     await fail();
     expect(lines.map(([level, f]) => [level, f.breaker])).toEqual([['warn', 'open']]);
     now += 150;
-    await breaker.run(() => Promise.resolve('ok'), judgeFailure);
+    await breaker.run('ok', () => Promise.resolve('ok'), judgeFailure);
     expect(lines.map(([level, f]) => [level, f.breaker])).toEqual([['warn', 'open'], ['info', 'closed']]);
     expect(lines[0]![1]).toMatchObject({ failures: 2 });
   });
