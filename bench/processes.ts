@@ -34,7 +34,7 @@ export const listenerWarnings = () => maxListenerWarnings;
 
 /**
  * The Node.js flags the container runs the service with: the Dockerfile's CMD, between `node` and
- * the script (the HEALTHCHECK's indented CMD is not it). S runs with them here too, so its figures
+ * the script (the HEALTHCHECK's indented CMD is not it). S and Sd run with them here too, so its figures
  * are production's; the other variants run with Node's defaults, as their users would.
  */
 export function serviceNodeFlags(dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')): string[] {
@@ -107,7 +107,7 @@ export async function startMock(latencyMs: number, jitterMs: number): Promise<{ 
 
 /**
  * One variant's server (bench/server-child.ts), listening; `env` adds variables to the child's own
- * environment, `execPath` is the Node.js binary it runs on (this process's by default). S runs
+ * environment, `execPath` is the Node.js binary it runs on (this process's by default). S and Sd run
  * with the container's Node.js flags (serviceNodeFlags).
  */
 export async function startServer(
@@ -117,7 +117,7 @@ export async function startServer(
   env: Record<string, string> = {},
   execPath = process.execPath,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' }, execPath, variant === 'S' ? serviceNodeFlags() : []);
+  const child = childOf('server-child.js', [variant], { ...env, BENCH_UPSTREAM: JSON.stringify(upstream), BENCH_VARIANT_OPTIONS: JSON.stringify(options), NODE_ENV: 'production' }, execPath, variant === 'S' || variant === 'Sd' ? serviceNodeFlags() : []);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return { child, port };
 }

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { findApiKey, indexApiKeys } from './api-keys.js';
+import { findApiKey, indexApiKeys, type ApiKey } from './api-keys.js';
 import type { JwtSettings, SecuritySettings } from './settings.js';
 import { isScope, type Caller, type Scope } from './scopes.js';
 
@@ -15,7 +15,8 @@ export class AuthenticationUnavailableError extends Error {
   override name = 'AuthenticationUnavailableError';
 }
 
-export type Authenticate = (headers: Headers, clientAddress: string) => Promise<Caller>;
+/** The caller at once for an API key or anonymous access (a refusal throws), a promise for a JWT (its keys may be fetched). */
+export type Authenticate = (headers: Headers, clientAddress: string) => Caller | Promise<Caller>;
 
 /** Scopes from a claim that is a space-separated string (`scope`) or an array (`scp`, `permissions`). */
 export function scopesFromClaim(value: unknown): Set<Scope> {
@@ -75,14 +76,16 @@ function claimProblem(claim: string, reason: string): string {
 export function createAuthenticator(security: SecuritySettings): Authenticate {
   const verifyJwt = security.jwt && jwtVerifier(security.jwt);
   const keys = indexApiKeys(security.apiKeys);
-  return async (headers, clientAddress) => {
+  // One caller per configured key, built once: a key's requests share it (callers are not changed).
+  const keyCallers = new Map<ApiKey, Caller>(security.apiKeys.map((key) => [key, { kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes }]));
+  return (headers, clientAddress) => {
     const authorization = headers.get('authorization');
     const apiKey = headers.get('x-api-key');
     if (authorization !== null && apiKey !== null) throw new AuthenticationError('send either authorization or x-api-key, not both');
     if (apiKey !== null) {
       const key = findApiKey(keys, apiKey);
       if (!key) throw new AuthenticationError('invalid API key');
-      return { kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes };
+      return keyCallers.get(key)!;
     }
     if (authorization !== null) {
       const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());

@@ -13,7 +13,7 @@ import type { SecuritySettings } from './settings.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { introspectionDepthRule } from './introspection-depth.js';
 import { lookupBudget } from './lookup-budget.js';
-import type { Limiter } from './rate-limit.js';
+import type { Limiter, Verdict } from './rate-limit.js';
 import type { Caller } from './scopes.js';
 import { useBlockSuggestions } from './use-block-suggestions.js';
 
@@ -75,27 +75,40 @@ export function securityPlugins(security: SecuritySettings, options: { exposeErr
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
     });
 
+  /** Refuses a request whose credentials failed; a failed attempt counts against the client's address, so guessing keys is throttled too. */
+  const refuse = async (error: unknown, address: string): Promise<never> => {
+    if (error instanceof AuthenticationUnavailableError) {
+      throw createGraphQLError(error.message, { extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } } });
+    }
+    if (!(error instanceof AuthenticationError)) throw error;
+    const verdict = await limiter?.take(`unauthenticated:${address}`);
+    if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
+    throw createGraphQLError(error.message, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+    });
+  };
+  const admit = (caller: Caller, request: Request, verdict: Verdict | undefined): void => {
+    if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
+    callers.set(request, caller);
+  };
+  const admitWithin = (caller: Caller, request: Request): void | Promise<void> => {
+    const verdict = limiter?.take(caller.id);
+    return verdict instanceof Promise ? verdict.then((v) => admit(caller, request, v)) : admit(caller, request, verdict);
+  };
+
   const auth: Plugin = {
-    async onParams({ request, context }) {
+    // Synchronous for an API key or anonymous access with in-process buckets (no promise per
+    // request: yoga then runs the next hooks at once); a JWT or Redis buckets answer later.
+    onParams({ request, context }) {
       const address = clientAddress(context);
-      let caller: Caller;
+      let caller: Caller | Promise<Caller>;
       try {
-        caller = await authenticate(request.headers, address);
+        caller = authenticate(request.headers, address);
       } catch (error) {
-        if (error instanceof AuthenticationUnavailableError) {
-          throw createGraphQLError(error.message, { extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } } });
-        }
-        if (!(error instanceof AuthenticationError)) throw error;
-        // Failed attempts count against the client's address, so guessing keys is throttled too.
-        const verdict = await limiter?.take(`unauthenticated:${address}`);
-        if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
-        throw createGraphQLError(error.message, {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
-        });
+        return refuse(error, address);
       }
-      const verdict = await limiter?.take(caller.id);
-      if (verdict && !verdict.ok) throw rateLimited(verdict.retryAfterSeconds);
-      callers.set(request, caller);
+      if (caller instanceof Promise) return caller.then((known) => admitWithin(known, request), (error: unknown) => refuse(error, address));
+      return admitWithin(caller, request);
     },
     onResultProcess({ result }) {
       for (const one of Array.isArray(result) ? result : [result]) {
