@@ -76,8 +76,8 @@ function claimProblem(claim: string, reason: string): string {
 export function createAuthenticator(security: SecuritySettings): Authenticate {
   const verifyJwt = security.jwt && jwtVerifier(security.jwt);
   const keys = indexApiKeys(security.apiKeys);
-  // One caller per configured key, built once: a key's requests share it (callers are not changed).
-  const keyCallers = new Map<ApiKey, Caller>(security.apiKeys.map((key) => [key, { kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes }]));
+  // One caller per configured key, built once and frozen: a key's requests share it.
+  const keyCallers = new Map<ApiKey, Caller>(security.apiKeys.map((key) => [key, Object.freeze({ kind: 'api-key', id: `key:${key.name}`, scopes: key.scopes })]));
   return (headers, clientAddress) => {
     const authorization = headers.get('authorization');
     const apiKey = headers.get('x-api-key');

@@ -4,6 +4,9 @@ import type { Verdict } from './retry-rules.js';
 /** Names as /metrics and tests read them. */
 export type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
 
+/** Keys of failed probes remembered beyond the run that opened the circuit (one probe per half-open window adds at most one). */
+const MAX_PROBE_KEYS = 64;
+
 /**
  * A consecutive-failure circuit breaker for one provider. A run of failures that count against
  * the provider, with no success between them, opens it once it spans `threshold` distinct keys
@@ -18,13 +21,17 @@ export type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
  * the run); an outage fails every id, so a run over `threshold` ids comes as soon as traffic
  * spans that many. A hostile caller needs `threshold` ids the provider fails on, not the three
  * the sandbox documents (500, 429, slow). Not per caller: one upstream call is shared by every
- * caller waiting on that id (single flight), so it has no one caller to count.
+ * caller waiting on that id (single flight), so it has no one caller to count. The same holds
+ * for the half-open probe: one failing on a key already seen failing gives no verdict.
  */
 export class CircuitBreaker {
   private current: CircuitState = 'Closed';
   /** Faults in the current run, repeats included: what the health log tells. */
   private failures = 0;
-  /** Keys of the current run: fewer than `threshold` while closed (cleared when it opens, on a success, on closing). */
+  /**
+   * Keys of the current run: fewer than `threshold` while closed, cleared on a success; while open,
+   * the run's and those of failed probes (at most `threshold` + MAX_PROBE_KEYS), cleared on closing.
+   */
   private readonly runKeys = new Set<string>();
   private openedAt = 0;
   private probe: Promise<unknown> | undefined;
@@ -55,7 +62,7 @@ export class CircuitBreaker {
         continue;
       }
       if (this.now() - this.openedAt < this.halfOpenMs) throw this.openFailure();
-      return this.probeCall(call, judge);
+      return this.probeCall(key, call, judge);
     }
   }
 
@@ -75,7 +82,7 @@ export class CircuitBreaker {
     }
   }
 
-  private probeCall<T>(call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
+  private probeCall<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     this.current = 'HalfOpen';
     const probe = call().then(
       (value) => {
@@ -84,7 +91,12 @@ export class CircuitBreaker {
       },
       (error: unknown) => {
         const verdict = judge(error);
-        if (verdict === 'fault') this.open();
+        // A probe failing on a message that failed before (in the run that opened the circuit or
+        // an earlier probe) says nothing new: that one message may be all that is wrong. No
+        // verdict then, and the next call probes at once; otherwise one caller asking for it
+        // first in every window would hold the circuit open for everyone after a recovery.
+        if (verdict === 'fault' && this.runKeys.has(key)) this.reprobe();
+        else if (verdict === 'fault') this.reopen(key);
         // An answer that is not the provider's fault still shows the provider is back.
         else if (verdict === 'answered') this.close();
         // Our own limit ended the probe: no verdict; the next call probes again at once.
@@ -103,11 +115,17 @@ export class CircuitBreaker {
 
   private open(): void {
     if (this.current === 'Closed') this.onTransition?.('Open', this.failures);
-    // While open nothing counts: the run's keys are of no further use.
-    this.runKeys.clear();
+    // The run's keys stay while the circuit is open: a probe failing on one of them gives no verdict.
     this.current = 'Open';
     this.openedAt = this.now();
     this.probe = undefined;
+  }
+
+  /** A probe failed on a message not seen failing before: open again, and remember it (a bounded set). */
+  private reopen(key: string): void {
+    if (this.runKeys.size >= this.threshold + MAX_PROBE_KEYS) this.runKeys.delete(this.runKeys.values().next().value!);
+    this.runKeys.add(key);
+    this.open();
   }
 
   private reprobe(): void {

@@ -92,3 +92,37 @@ describe('an outage over many ids (fault server)', () => {
     expect(faults.hits(healthy)).toBe(0);
   });
 });
+
+describe('after an outage, one message the provider still fails on (fault server)', () => {
+  let faults: FaultServer;
+  let h: Harness;
+  const HALF_OPEN_MS = 300;
+  beforeAll(async () => {
+    faults = await startFaultServer();
+    h = await startHarness({ env: { BREAKER_THRESHOLD: '5', BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS), CACHE_MAX_ENTRIES: '0' }, baseUrls: { D7: faults.url } });
+  });
+  afterAll(async () => {
+    await h.close();
+    await faults.close();
+  });
+
+  it('cannot hold the circuit open by being the half-open probe again and again', async () => {
+    // A real outage over 5 ids opens the circuit.
+    const outage = Array.from({ length: 5 }, () => freshD7Id());
+    for (const id of outage) faults.script(id, { kind: 'status', status: 500 });
+    for (const id of outage) await lookup(h, id);
+    expect(h.app.service.circuitState('D7')).toBe('Open');
+    // The provider recovers but for one record, which a client asks for first in every window.
+    const poisoned = outage[0]!;
+    for (const id of outage.slice(1)) faults.script(id, { kind: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_MS + 20));
+    // It is the probe of the window, and asks again at once, again and again: each is a probe that fails…
+    for (let ask = 0; ask < 3; ask += 1) expect(await lookup(h, poisoned)).toEqual([upstreamFailure]);
+    expect(h.app.service.circuitState('D7')).toBe('Open');
+    // …but says nothing new of the provider: another client's lookup is the next probe, goes upstream and answers.
+    const healthy = freshD7Id();
+    expect(await lookup(h, healthy)).toEqual([expect.objectContaining({ __typename: 'D7Report', requestId: healthy })]);
+    expect(faults.hits(healthy)).toBe(1);
+    expect(h.app.service.circuitState('D7')).toBe('Closed');
+  });
+});

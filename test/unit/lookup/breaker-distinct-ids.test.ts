@@ -108,14 +108,47 @@ describe('circuit breaker: a run of faults counts each message id once', () => {
     ]);
   });
 
-  it('the half-open probe keeps its meaning: its fault opens the circuit again, on any id', async () => {
+  it('a half-open probe failing on a new id opens the circuit again for another window', async () => {
     const b = breakerOf(2);
     await b.fail('a');
     await b.fail('b');
     b.wait(1_000);
-    await b.fail('a');
+    await b.fail('c');
     expect(b.breaker.state).toBe('Open');
+    // Open again: the next call within the window is refused without going upstream.
+    const calls = b.calls();
+    await expect(b.answer('healthy')).rejects.toMatchObject({ code: 'UNAVAILABLE', local: true });
+    expect(b.calls()).toBe(calls);
     // A failed probe is no transition: only the first opening was told.
     expect(b.transitions).toEqual([['Open', 2]]);
+  });
+
+  it('a probe failing on an id that failed before gives no verdict: the next call probes at once, so one poisoned id cannot hold the circuit open', async () => {
+    const b = breakerOf(2);
+    await b.fail('a');
+    await b.fail('b');
+    for (let window = 0; window < 3; window += 1) {
+      b.wait(1_000);
+      // The poisoned id asked first after the window: its probe fails, the circuit stays shut…
+      expect(await b.fail('a')).toMatchObject({ httpStatus: 500 });
+      expect(b.breaker.state).toBe('Open');
+    }
+    // …but not for the next caller: its call is the probe, goes upstream and closes the circuit.
+    const calls = b.calls();
+    await expect(b.answer('healthy')).resolves.toBe('healthy');
+    expect(b.calls()).toBe(calls + 1);
+    expect(b.breaker.state).toBe('Closed');
+  });
+
+  it('remembers a bounded number of failed probes', async () => {
+    const b = breakerOf(2);
+    await b.fail('a');
+    await b.fail('b');
+    for (let probe = 0; probe < 500; probe += 1) {
+      b.wait(1_000);
+      await b.fail(`new-${probe}`);
+    }
+    expect((b.breaker as unknown as { runKeys: Set<string> }).runKeys.size).toBeLessThanOrEqual(2 + 64);
+    expect(b.breaker.state).toBe('Open');
   });
 });
