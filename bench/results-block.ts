@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The marked blocks, in the order a rewrite of the file puts them back. */
-export const BLOCKS = ['node-lines', 'replicas', 'adaptive-limit'] as const;
+export const BLOCKS = ['node-lines', 'replicas', 'adaptive-limit', 'profile'] as const;
 export type BlockName = (typeof BLOCKS)[number];
 
 const start = (name: BlockName) => `<!-- ${name}:start -->`;

@@ -7,7 +7,8 @@
  *
  *   npm run bench                      full run → bench/RESULTS.md, bench/results.svg
  *   npm run bench -- --quick           smoke run (< 2 min) → reports/bench-quick/
- *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/
+ *   npm run bench -- --profile         CPU profile of S under fresh-10 and fresh-100 → bench/profiles/ and the
+ *                                      profile block of bench/RESULTS.md (this run's summary above the previous one's)
  *   npm run bench -- --variants S,Sd --workloads fresh-10,step-10
  *                                      S with its caps raised (the others' upstream budget) against Sd, S with
  *                                      its defaults (the adaptive limit); step-10 prints calls in flight and the
@@ -20,13 +21,14 @@
  *            --node PATH|LINE (repeatable; a line such as 24 is installed by scripts/node-line.sh when missing)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { d7Id, distinctCount, makeRefs, type RefsShape } from './ids.js';
 import { fire } from './load.js';
 import { ask, BENCH_DIR, buildChildren, drain, listenerWarnings, mark, median, mockCounts, startMock, startServer, stop } from './processes.js';
 import { renderNodeLines } from './node-lines.js';
+import { profileBlock } from './profile-block.js';
 import { renderSummary, summarize } from './profile-summary.js';
 import { machineFacts, renderResults, renderSvg, type Row } from './report.js';
 import { asBlock, keepingBlocksOf, withBlock } from './results-block.js';
@@ -392,6 +394,10 @@ async function main() {
     const summary = summarize(files.map((f) => JSON.parse(readFileSync(join(profileDir, f), 'utf8'))));
     const text = renderSummary(`S under ${workloads.map((w) => w.name).join(' + ')} (${files.length} profile(s), ${new Date().toISOString()})`, summary);
     writeFileSync(join(profileDir, 'summary.md'), text);
+    // The summary goes into bench/RESULTS.md too, above the previous run's (profile-block.ts).
+    const results = join(BENCH_DIR, 'RESULTS.md');
+    const current = existsSync(results) ? readFileSync(results, 'utf8') : '';
+    writeFileSync(results, withBlock(current, 'profile', profileBlock(current, `${text.trimEnd()}\n\nServers on ${versions.join(', ')}.`, command)));
     console.log(text);
     console.log(`bench: profiles and summary.md in ${profileDir}`);
     return;
