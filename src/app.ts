@@ -14,6 +14,7 @@ import { useTolerantRequestParsing } from './http/use-tolerant-request-parsing.j
 import { useUnsentStreamsEnd } from './http/use-unsent-streams-end.js';
 import { useBoundedUnreadBody } from './http/use-bounded-unread-body.js';
 import { useBodyLimit } from './http/use-body-limit.js';
+import { fuseRequestHooks } from './http/fuse-hooks.js';
 import { ROUTES } from './http/routes.js';
 import { useWebhooks } from './webhooks/index.js';
 import { LiveSubscriptions } from './subscriptions/subscriptions.js';
@@ -149,13 +150,16 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // run their compiled query on the resolvers as built, not the plugin's per-field wrappers
     // (use-compiled-execution.ts). Errors reach the trace already masked by yoga.
     plugins: [
-      useTolerantRequestParsing(security.maxRequestBodySize),
-      useBoundedUnreadBody(),
-      usePlainAnswers(),
-      useStableErrorCodes(),
-      ...observability.plugins,
-      webhooks.plugin,
-      ...security.plugins,
+      // One set of request hooks for these (fuse-hooks.ts): they are next to each other here.
+      ...fuseRequestHooks([
+        useTolerantRequestParsing(security.maxRequestBodySize),
+        useBoundedUnreadBody(),
+        usePlainAnswers(),
+        useStableErrorCodes(),
+        ...observability.plugins,
+        webhooks.plugin,
+        ...security.plugins,
+      ]),
       useApolloInlineTrace({ ignoreRequest: (request) => !wantsTrace(request) }),
       ...usePersistedDocuments(config.persistedDocuments),
       useCompiledExecution({ resolvers, wrapped: wantsTrace }),
