@@ -2,7 +2,7 @@ import { deadlineTimeout, type ProviderFailure } from '../domain/provider-failur
 
 interface Waiter {
   provider: string;
-  reject(error: ProviderFailure): void;
+  settle(outcome: ProviderFailure): void;
 }
 
 /**
@@ -22,36 +22,32 @@ export class RequestDeadline {
     return Date.now() >= this.at;
   }
 
-  /** `promise`, or a TIMEOUT failure for `provider` if this request's deadline comes first. */
-  guard<T>(promise: Promise<T>, provider: string): Promise<T> {
-    if (this.expired) return Promise.reject(deadlineTimeout(provider));
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter = { provider, reject };
+  /**
+   * What `promise` settles to, its error as a value, or a TIMEOUT failure for `provider` if this
+   * request's deadline comes first; never rejects (each lookup of a batch has its own outcome,
+   * and no `.catch` promise is needed on top).
+   */
+  settled<T>(promise: Promise<T>, provider: string): Promise<T | Error> {
+    if (this.expired) return Promise.resolve(deadlineTimeout(provider));
+    return new Promise<T | Error>((resolve) => {
+      const waiter: Waiter = { provider, settle: resolve };
       this.waiting.add(waiter);
       this.timer ??= setTimeout(() => this.expire(), this.at - Date.now());
-      const done = () => {
+      const done = (outcome: T | Error) => {
         this.waiting.delete(waiter);
         if (this.waiting.size === 0 && this.timer) {
           clearTimeout(this.timer);
           this.timer = undefined;
         }
+        resolve(outcome);
       };
-      promise.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error: unknown) => {
-          done();
-          reject(error as Error);
-        },
-      );
+      promise.then(done, done);
     });
   }
 
   private expire(): void {
     this.timer = undefined;
-    for (const waiter of this.waiting) waiter.reject(deadlineTimeout(waiter.provider));
+    for (const waiter of this.waiting) waiter.settle(deadlineTimeout(waiter.provider));
     this.waiting.clear();
   }
 }

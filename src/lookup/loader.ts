@@ -67,7 +67,7 @@ export class StatusLoader {
       // Its turn came after this request's deadline: nothing is asked for nobody.
       if (deadline.expired) return deadlineTimeout(provider);
       const answer = this.service.lookup(provider, id, notBefore, trace);
-      return answer instanceof Promise ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
+      return answer instanceof Promise ? deadline.settled(answer, provider) : answer;
     };
     const one = (id: string) => {
       if (!slots) return lookup(id);
@@ -78,7 +78,7 @@ export class StatusLoader {
       });
       // Waiting for a slot counts against this request's deadline too. A lookup that had its slot
       // at once is guarded already (by `lookup`, which never rejects): no second guard (issue 25).
-      return answer instanceof Promise && !started ? deadline.guard(answer, provider).catch((error: Error) => error) : answer;
+      return answer instanceof Promise && !started ? deadline.settled(answer, provider) : answer;
     };
     if (ids.length <= concurrency) return ids.map(one);
     // A big batch: a small worker pool, so one request cannot take every upstream slot at once.
