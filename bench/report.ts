@@ -1,6 +1,7 @@
 /** RESULTS.md and the SVG chart from the medians bench/run.ts measured. */
 import os from 'node:os';
 import { KEY_POOL } from './credentials.js';
+import { serviceNodeFlags } from './processes.js';
 
 export interface Row {
   workload: string;
@@ -157,7 +158,7 @@ export function renderResults(rows: Row[], variants: string[], machine: Machine,
   );
   lines.push('## Design', '');
   lines.push(
-    '- **Processes.** One mock upstream process (both providers\' documented formats, `bench/mock-upstream.ts`; answers after a fixed latency, counts calls per id), one process per variant started fresh for each repetition (so CPU time and RSS are that server\'s alone, read with `process.cpuUsage()` / `process.memoryUsage.rss()` over IPC), and the load generator (autocannon, programmatic) in the parent. All on 127.0.0.1, 2 shared cores: the three compete for CPU, which is why only ratios within one run are compared. Servers run compiled (tsc → `bench/out`), not under tsx.',
+    '- **Processes.** One mock upstream process (both providers\' documented formats, `bench/mock-upstream.ts`; answers after a fixed latency, counts calls per id), one process per variant started fresh for each repetition (so CPU time and RSS are that server\'s alone, read with `process.cpuUsage()` / `process.memoryUsage.rss()` over IPC), and the load generator (autocannon, programmatic) in the parent. All on 127.0.0.1, 2 shared cores: the three compete for CPU, which is why only ratios within one run are compared. Servers run compiled (tsc → `bench/out`), not under tsx; S and Sd with the Node.js flags of the container\'s `CMD` (the Dockerfile: `' + (serviceNodeFlags().join(' ') || 'none') + '`), the others with Node\'s defaults.',
     `- **Same upstream budget.** B0, N and S get ${settings.sockets} sockets per provider (S: \`UPSTREAM_CONNECTIONS\` = \`UPSTREAM_CONCURRENCY_MIN\` = \`UPSTREAM_CONCURRENCY_MAX\` = ${settings.sockets}, its concurrency limit pinned there: its caps raised; Sd is S with its defaults, an adaptive limit of 4–256 calls per provider starting at 32 and 264 sockets, and the target compares the two). Everything else in S is its default: cache on with default TTLs, retry, breaker, 100 lookups at once per request and provider (\`LOOKUP_CONCURRENCY\`), metrics, authentication (an API key on every request, checked against ${KEY_POOL} configured keys), graphql-armor limits and scope checks; \`LOG_LEVEL=silent\`, and the per-client rate limit off (\`RATE_LIMIT_PER_MINUTE=0\`: the load generator is a single client). P keeps its own HTTP stack (Node's global agent, no socket cap).`,
     '- **Fresh ids.** Every request carries ids no earlier request asked for (a counter encoded in the ids, `bench/ids.ts`), so S\'s cross-request cache answers nothing in the fan-out workloads; cache effects are shown separately: ids repeated within a query (`repeat50-10`) and the hot key (`hot-1`). The mock answers DELIVERED, a state still moving, which S keeps 5 s.',
     '- **Exact call counts.** The ids also name the request, so the mock counts the calls made for requests that completed; requests autocannon cut off at the end of a point are left out, and the next point starts only once the mock sees no more calls.',
