@@ -38,7 +38,9 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
 STOPSIGNAL SIGTERM
 # node is PID 1 and gets SIGTERM itself (not through npm or a shell): graceful shutdown,
 # SHUTDOWN_GRACE_MS, then exit 0. Give the orchestrator's stop timeout more than that.
-# --max-semi-space-size=16: Node 24 lets the young generation grow to 128 MB under load (Node 20:
-# 32 MB); held at 32 MB, peak RSS is 70-110 MB lower for about 4 points more of CPU in the
-# collector (bench/RESULTS.md, "Memory"). npm run bench runs the service with these flags.
-CMD ["node", "--max-semi-space-size=16", "dist/bin.js"]
+# --max-semi-space-size=32: Node 24 lets each young-generation semi-space grow to 64 MB under load
+# (Node 20: 16 MB); at 32 MB, S's peak RSS is 35-50 MB lower for at most a few % more CPU, within
+# the bench's noise; 16 MB saved 30-70 MB more but cost 13-54% CPU (more frequent scavenges, on
+# helper threads too). bench/RESULTS.md and docs/benchmarks.md ("Memory"). npm run bench runs the
+# service with these flags.
+CMD ["node", "--max-semi-space-size=32", "dist/bin.js"]
