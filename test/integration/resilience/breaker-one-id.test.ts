@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D7_SANDBOX } from '../../../src/providers/d7/simulator.js';
 import { freshD7Id, startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
+import { lookupD7 as lookup } from '../../helpers/d7-lookup.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 /*
@@ -9,23 +10,6 @@ import { startHarness, type Harness } from '../../helpers/harness.js';
  * BREAKER_THRESHOLD asks in a row. A run of faults now opens it only once it spans
  * BREAKER_THRESHOLD distinct ids (breaker.ts): a real outage fails every id and still opens it.
  */
-
-const QUERY = /* GraphQL */ `
-  query ($refs: [MessageRef!]!) {
-    messageStatuses(refs: $refs) {
-      __typename
-      ... on D7Report { requestId }
-      ... on ProviderError { code message }
-    }
-  }
-`;
-type Item = { __typename: string; requestId?: string; code?: string; message?: string };
-
-async function lookup(h: Harness, ...ids: string[]): Promise<Item[]> {
-  const res = await h.query<{ messageStatuses: Item[] }>(QUERY, { refs: ids.map((id) => ({ provider: 'D7', id })) });
-  expect(res.errors).toBeUndefined();
-  return res.data!.messageStatuses;
-}
 
 /** The provider's own failure, not the circuit's refusal. */
 const upstreamFailure = expect.objectContaining({ __typename: 'ProviderError', message: expect.not.stringMatching(/circuit open/) });
@@ -62,19 +46,25 @@ describe('one failing message id, asked again and again (sandbox simulators)', (
   });
 });
 
-describe('an outage over many ids (fault server)', () => {
-  let faults: FaultServer;
-  let h: Harness;
+/** For the enclosing describe: a harness whose D7 is the fault server, with `env`. */
+function onFaultServer(env: Record<string, string>): { faults: FaultServer; h: Harness } {
+  const served = {} as { faults: FaultServer; h: Harness };
   beforeAll(async () => {
-    faults = await startFaultServer();
-    h = await startHarness({ env: { BREAKER_THRESHOLD: '5', BREAKER_HALF_OPEN_MS: '600000' }, baseUrls: { D7: faults.url } });
+    served.faults = await startFaultServer();
+    served.h = await startHarness({ env, baseUrls: { D7: served.faults.url } });
   });
   afterAll(async () => {
-    await h.close();
-    await faults.close();
+    await served.h.close();
+    await served.faults.close();
   });
+  return served;
+}
+
+describe('an outage over many ids (fault server)', () => {
+  const served = onFaultServer({ BREAKER_THRESHOLD: '5', BREAKER_HALF_OPEN_MS: '600000' });
 
   it('still opens the circuit at the fifth distinct failing id, repeats in between or not', async () => {
+    const { faults, h } = served;
     const failing = Array.from({ length: 5 }, () => freshD7Id());
     for (const id of failing) faults.script(id, { kind: 'status', status: 500 });
     for (const id of failing.slice(0, 4)) {
@@ -94,19 +84,11 @@ describe('an outage over many ids (fault server)', () => {
 });
 
 describe('after an outage, one message the provider still fails on (fault server)', () => {
-  let faults: FaultServer;
-  let h: Harness;
   const HALF_OPEN_MS = 300;
-  beforeAll(async () => {
-    faults = await startFaultServer();
-    h = await startHarness({ env: { BREAKER_THRESHOLD: '5', BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS), CACHE_MAX_ENTRIES: '0' }, baseUrls: { D7: faults.url } });
-  });
-  afterAll(async () => {
-    await h.close();
-    await faults.close();
-  });
+  const served = onFaultServer({ BREAKER_THRESHOLD: '5', BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS), CACHE_MAX_ENTRIES: '0' });
 
   it('cannot hold the circuit open by being the half-open probe again and again', async () => {
+    const { faults, h } = served;
     // A real outage over 5 ids opens the circuit.
     const outage = Array.from({ length: 5 }, () => freshD7Id());
     for (const id of outage) faults.script(id, { kind: 'status', status: 500 });

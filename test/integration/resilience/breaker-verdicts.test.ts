@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freshD7Id, startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
+import { lookupD7 as lookup } from '../../helpers/d7-lookup.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { sample } from '../../helpers/prometheus.js';
 
@@ -9,28 +10,12 @@ import { sample } from '../../helpers/prometheus.js';
  * errors and its attempt timeout ("theirs"); never our queue, our deadline or our full queue ("ours").
  */
 
-const QUERY = /* GraphQL */ `
-  query ($refs: [MessageRef!]!) {
-    messageStatuses(refs: $refs) {
-      __typename
-      ... on D7Report { requestId }
-      ... on ProviderError { code message }
-    }
-  }
-`;
-type Item = { __typename: string; requestId?: string; code?: string; message?: string };
-
 let faults: FaultServer;
 beforeAll(async () => {
   faults = await startFaultServer();
 });
 afterAll(() => faults.close());
 
-async function lookup(h: Harness, ...ids: string[]): Promise<Item[]> {
-  const res = await h.query<{ messageStatuses: Item[] }>(QUERY, { refs: ids.map((id) => ({ provider: 'D7', id })) });
-  expect(res.errors).toBeUndefined();
-  return res.data!.messageStatuses;
-}
 
 /**
  * The breaker's state once every upstream call has ended: a caller's answer may come at its

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { freshD7Id } from '../../helpers/fault-server.js';
+import { D7_LOOKUP } from '../../helpers/d7-lookup.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { subscribeSse, type Collected } from '../../helpers/live.js';
 import { sample } from '../../helpers/prometheus.js';
@@ -14,16 +15,6 @@ import { startSlowD7, type SlowD7 } from '../../helpers/slow-d7.js';
 const POLL_SLOTS = 4;
 const SUBSCRIPTIONS = 4;
 const IDS_PER_SUBSCRIPTION = 100;
-
-const LOOKUP = /* GraphQL */ `
-  query ($refs: [MessageRef!]!) {
-    messageStatuses(refs: $refs) {
-      __typename
-      ... on D7Report { requestId }
-      ... on ProviderError { code message }
-    }
-  }
-`;
 
 let slow: SlowD7;
 let h: Harness;
@@ -59,7 +50,7 @@ it('watcher polls of 400 messages due at once: another client’s fresh lookups 
   const watched = new Set(groups.flat());
   // Warm the cache while the provider is quick, then make it answer in 150 ms.
   for (const ids of groups) {
-    const warm = await h.query<{ messageStatuses: { __typename: string }[] }>(LOOKUP, { refs: ids.map((id) => ({ provider: 'D7', id })) });
+    const warm = await h.query<{ messageStatuses: { __typename: string }[] }>(D7_LOOKUP, { refs: ids.map((id) => ({ provider: 'D7', id })) });
     expect(warm.data!.messageStatuses.every((item) => item.__typename === 'D7Report')).toBe(true);
   }
   slow.delayMs = 150;
@@ -76,7 +67,7 @@ it('watcher polls of 400 messages due at once: another client’s fresh lookups 
     // Another client: fresh ids, three requests in a row, every item a record.
     for (let round = 0; round < 3; round++) {
       const fresh = Array.from({ length: 16 }, () => freshD7Id());
-      const res = await h.query<{ messageStatuses: { __typename: string; requestId?: string; code?: string }[] }>(LOOKUP, { refs: fresh.map((id) => ({ provider: 'D7', id })) });
+      const res = await h.query<{ messageStatuses: { __typename: string; requestId?: string; code?: string }[] }>(D7_LOOKUP, { refs: fresh.map((id) => ({ provider: 'D7', id })) });
       expect(res.data!.messageStatuses).toEqual(fresh.map((requestId) => ({ __typename: 'D7Report', requestId })));
     }
     expect(h.app.service.circuitState('D7')).toBe('Closed');
