@@ -10,6 +10,8 @@ ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-trixie-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
+# A workspace (package.json): the lockfile links @whatwg-node/promise-helpers ^1 to packages/promise-helpers.
+COPY packages ./packages
 # Scripts off: tsc needs none, and package.json's allowScripts denies every dependency's install
 # script anyway; --ignore-scripts also holds for an npm in the image older than allowScripts.
 RUN npm ci --no-audit --no-fund --ignore-scripts

@@ -16,6 +16,8 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  // packages/promise-helpers is CommonJS at its core (index.cjs; index.js is its ES module face).
+  { files: ['packages/**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   // The layers of src/ and no import circle among its files, type imports included (docs/architecture.md).
   {
     files: ['src/**/*.ts'],

@@ -32,7 +32,7 @@ export interface ProfileSummary {
   byFunction: Share[];
 }
 
-/** `undici`, `@pothos/core`, `node:internal`, `src`, or the V8 pseudo-node's name. */
+/** `undici`, `@pothos/core`, `node:internal`, `src/lookup`, `packages/promise-helpers`, or the V8 pseudo-node's name. */
 export function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node (internals)';
@@ -41,7 +41,8 @@ export function packageOf(url: string, functionName: string): string {
     const rest = url.slice(at + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  const src = url.match(/\/(src|bench)\/(?!out\/)(.*)$/);
+  // Ours: a folder of src/ or bench/, or one of packages/ (npm links it, Node reports its real path).
+  const src = url.match(/\/(src|bench|packages)\/(?!out\/)(.*)$/);
   return src ? `${src[1]}/${src[2]!.split('/')[0]}` : url;
 }
 

@@ -54,7 +54,12 @@ export class CircuitBreaker {
    * failure says about the provider (see retry-rules.ts). Rejects with an UNAVAILABLE failure,
    * without calling, while the circuit is open.
    */
-  async run<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
+  run<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
+    // Closed, the usual case: no frame of our own around the call's (one per id on the lookup path).
+    return this.current === 'Closed' ? this.closedCall(key, call, judge) : this.notClosed(key, call, judge);
+  }
+
+  private async notClosed<T>(key: string, call: () => Promise<T>, judge: (error: unknown) => Verdict): Promise<T> {
     for (;;) {
       if (this.current === 'Closed') return this.closedCall(key, call, judge);
       if (this.current === 'HalfOpen') {
