@@ -168,8 +168,13 @@ export function renderResults(rows: Row[], variants: string[], machine: Machine,
   );
   lines.push('## Targets', '');
   lines.push('| target | measured | verdict |', '|---|---|---|');
-  for (const t of targets(rows, settings)) lines.push(`| ${t.target} | ${t.measured} | ${mark(t.met)} |`);
+  const all = targets(rows, settings);
+  for (const t of all) lines.push(`| ${t.target} | ${t.measured} | ${mark(t.met)} |`);
   lines.push('');
+  // The reading of a run is written by hand where it can say what was tried; the profile is below.
+  if (all.some((t) => t.met === false)) {
+    lines.push('Why each missed target is missed, what each change bought and what was tried: `docs/benchmarks.md` (Last full run, Memory); the CPU profile that explains it: the profile block at the end of this file (`npm run bench -- --profile`).', '');
+  }
   lines.push('## Figures', '');
   lines.push('Medians over the repetitions. *vs B0*: ratio to B0 in the same workload of the same run. CPU is the server process\'s user + system time divided by the requests it answered. Upstream calls per request: calls the mock received for the ids of requests that completed, divided by those requests (hot key: all calls / all answers). Peak RSS: the highest of the repetitions, sampled every 20 ms in the server process. *non-data*: answers with a GraphQL error or a LookupError item (should be 0).', '');
   lines.push('![throughput and CPU per request against ids per query](results.svg)', '');
