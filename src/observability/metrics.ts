@@ -97,8 +97,9 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
-  // Children bound per label set: prom-client hashes a labels object on every inc/observe,
-  // which the upstream path would pay per call. Statuses and outcomes are bounded sets.
+  // Children bound per label set: the labels object is built once, not per upstream call
+  // (prom-client 15 still hashes it on every inc/observe: 1.9% of S's CPU in the last profile).
+  // Statuses and outcomes are bounded sets.
   const upstreamChildren = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
 
   // Registered on first use (see the interface comment).
