@@ -140,8 +140,17 @@ function settled(output) {
  * a promise. A throw of `onSuccess` is not `onError`'s (as with `then(onSuccess, onError)`).
  */
 function mapInput(input, onSuccess, onError) {
-  if (!isPromise(input)) return settled(onSuccess(input));
-  return unfakePromise(fakePromise(input).then(onSuccess, onError));
+  let promise;
+  try {
+    // 1.3 looks at the input inside its try: a `then` getter that throws (a revoked proxy) is onError's.
+    if (isPromise(input)) promise = fakePromise(input);
+  } catch (error) {
+    if (!onError) throw error;
+    return settled(onError(error));
+  }
+  // No `onSuccess` (1.3's `then(undefined)`): the value as it is.
+  if (!promise) return onSuccess ? settled(onSuccess(input)) : input;
+  return unfakePromise(promise.then(onSuccess, onError));
 }
 
 function handleMaybePromise(inputFactory, onSuccess, onError, onFinally) {

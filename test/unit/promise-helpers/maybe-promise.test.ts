@@ -86,6 +86,34 @@ describe('handleMaybePromise', () => {
     expect(helpers.mapMaybePromise(helpers.fakeRejectPromise<number>(new Failure(1)), (v) => v, (e: Failure) => e.v + 10)).toBe(11);
   });
 
+  it('without a success callback hands the value back as it is (1.3: then(undefined, onError))', async () => {
+    const noSuccess = undefined as unknown as (v: number) => number;
+    expect(helpers.handleMaybePromise(() => 5, noSuccess)).toBe(5);
+    expect(helpers.mapMaybePromise(5, noSuccess)).toBe(5);
+    expect(helpers.handleMaybePromise(() => helpers.fakePromise(6), noSuccess)).toBe(6);
+    await expect(helpers.handleMaybePromise(() => Promise.resolve(7), noSuccess)).resolves.toBe(7);
+    expect(helpers.handleMaybePromise(() => helpers.fakeRejectPromise<number>(new Failure(2)), noSuccess, (e: Failure) => e.v)).toBe(2);
+  });
+
+  it('an input whose then cannot be read (a throwing getter, a revoked proxy) is the failure callback\'s, as in 1.3', () => {
+    const unreadable = () => ({
+      get then(): unknown {
+        throw new Failure(3);
+      },
+    });
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    const onError = (e: unknown) => (e instanceof Failure ? e.v : (e as Error).name);
+    expect(helpers.handleMaybePromise(unreadable, () => 0, onError)).toBe(3);
+    expect(helpers.mapMaybePromise(unreadable(), () => 0, onError)).toBe(3);
+    expect(helpers.handleMaybePromise(revoked, () => 0, onError)).toBe('TypeError');
+    // No failure callback: thrown, synchronously.
+    expect(() => helpers.handleMaybePromise(unreadable, () => 0)).toThrow(Failure);
+  });
+
   it('with a cleanup step: it runs once, after the value, which it does not change', async () => {
     const order: string[] = [];
     const sync = helpers.handleMaybePromise(
