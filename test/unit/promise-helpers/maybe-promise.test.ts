@@ -222,6 +222,34 @@ describe('iterateAsync', () => {
     );
   });
 
+  it('a thenable that calls back twice runs no item twice (1.3 walks one iterator)', async () => {
+    for (const later of [false, true]) {
+      const called: number[] = [];
+      const results: string[] = [];
+      // Calls onFulfilled twice: at once, then again (synchronously, or once the walk waits on item 1).
+      const twice: PromiseLike<string> = {
+        then(onFulfilled) {
+          void onFulfilled?.('a' as never);
+          if (later) void Promise.resolve().then(() => onFulfilled?.('b' as never));
+          else void onFulfilled?.('b' as never);
+          return undefined as never;
+        },
+      };
+      await helpers.iterateAsync(
+        [0, 1, 2],
+        (item) => {
+          called.push(item);
+          if (item === 0) return twice;
+          return later && item === 1 ? new Promise<undefined>((resolve) => setTimeout(resolve, 5)) : undefined;
+        },
+        results,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(called, later ? 'later' : 'at once').toEqual([0, 1, 2]);
+      expect(results).toEqual(['a', 'b']);
+    }
+  });
+
   it('an endEarly called later by an earlier item stops nothing', async () => {
     let kept: (() => void) | undefined;
     const called: number[] = [];
