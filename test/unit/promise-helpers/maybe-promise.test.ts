@@ -239,7 +239,8 @@ describe('iterateAsync', () => {
         [0, 1, 2],
         (item) => {
           called.push(item);
-          if (item === 0) return twice;
+          // A hand-written thenable, as a plugin hook might return (the types ask for a Promise).
+          if (item === 0) return twice as Promise<string>;
           return later && item === 1 ? new Promise<undefined>((resolve) => setTimeout(resolve, 5)) : undefined;
         },
         results,
