@@ -140,8 +140,17 @@ function settled(output) {
  * a promise. A throw of `onSuccess` is not `onError`'s (as with `then(onSuccess, onError)`).
  */
 function mapInput(input, onSuccess, onError) {
-  if (!isPromise(input)) return settled(onSuccess(input));
-  return unfakePromise(fakePromise(input).then(onSuccess, onError));
+  let promise;
+  try {
+    // 1.3 looks at the input inside its try: a `then` getter that throws (a revoked proxy) is onError's.
+    if (isPromise(input)) promise = fakePromise(input);
+  } catch (error) {
+    if (!onError) throw error;
+    return settled(onError(error));
+  }
+  // No `onSuccess` (1.3's `then(undefined)`): the value as it is.
+  if (!promise) return onSuccess ? settled(onSuccess(input)) : input;
+  return unfakePromise(promise.then(onSuccess, onError));
 }
 
 function handleMaybePromise(inputFactory, onSuccess, onError, onFinally) {
@@ -184,33 +193,46 @@ function createDeferredPromise() {
 function iterateAsync(iterable, callback, results) {
   if (iterable?.length === 0) return undefined;
   // An array (the hooks of every plugin, on every request) is walked by index: no iterator results.
-  if (Array.isArray(iterable)) return walk(iterable, undefined, 0, callback, results);
-  return walk(undefined, iterable[Symbol.iterator](), 0, callback, results);
+  if (Array.isArray(iterable)) return walk(iterable, undefined, 0, callback, results, undefined);
+  return walk(undefined, iterable[Symbol.iterator](), 0, callback, results, undefined);
 }
 
-/** iterateAsync from item `index` on (of `array`, else of `iterator`); no closure of its own until a step waits. */
-function walk(array, iterator, index, callback, results) {
+/**
+ * iterateAsync from item `index` on (of `array`, else of `iterator`); no closure of its own until a
+ * step waits. From the first wait on, `rest` holds the position every resumption shares, as 1.3's
+ * one iterator and counter do: a thenable that calls back twice resumes where the walk is, running
+ * no item twice.
+ */
+function walk(array, iterator, index, callback, results, rest) {
   for (;;) {
+    if (rest) index = rest.index;
     let item;
     if (array) {
-      if (index >= array.length) return undefined;
+      if (index >= array.length) {
+        // Done stays done, as with an array iterator, should the array grow.
+        if (rest) rest.index = Infinity;
+        return undefined;
+      }
       item = array[index];
     } else {
       const next = iterator.next();
       if (next.done) return undefined;
       item = next.value;
     }
+    const at = index;
+    index += 1;
+    if (rest) rest.index = index;
     // One flag per item, as in 1.3: an `endEarly` kept by an earlier callback stops nothing later.
     let endedEarly = false;
-    const outcome = callback(item, () => (endedEarly = true), index);
-    index += 1;
+    const outcome = callback(item, () => (endedEarly = true), at);
     let result = outcome;
     if (isPromise(outcome)) {
       if (outcome[kFake] !== 'resolved') {
+        const shared = rest || { index };
         return unfakePromise(
           fakePromise(outcome).then((value) => {
             if (value) results?.push(value);
-            return endedEarly ? undefined : walk(array, iterator, index, callback, results);
+            return endedEarly ? undefined : walk(array, iterator, shared.index, callback, results, shared);
           }),
         );
       }

@@ -86,6 +86,34 @@ describe('handleMaybePromise', () => {
     expect(helpers.mapMaybePromise(helpers.fakeRejectPromise<number>(new Failure(1)), (v) => v, (e: Failure) => e.v + 10)).toBe(11);
   });
 
+  it('without a success callback hands the value back as it is (1.3: then(undefined, onError))', async () => {
+    const noSuccess = undefined as unknown as (v: number) => number;
+    expect(helpers.handleMaybePromise(() => 5, noSuccess)).toBe(5);
+    expect(helpers.mapMaybePromise(5, noSuccess)).toBe(5);
+    expect(helpers.handleMaybePromise(() => helpers.fakePromise(6), noSuccess)).toBe(6);
+    await expect(helpers.handleMaybePromise(() => Promise.resolve(7), noSuccess)).resolves.toBe(7);
+    expect(helpers.handleMaybePromise(() => helpers.fakeRejectPromise<number>(new Failure(2)), noSuccess, (e: Failure) => e.v)).toBe(2);
+  });
+
+  it('an input whose then cannot be read (a throwing getter, a revoked proxy) is the failure callback\'s, as in 1.3', () => {
+    const unreadable = () => ({
+      get then(): unknown {
+        throw new Failure(3);
+      },
+    });
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    const onError = (e: unknown) => (e instanceof Failure ? e.v : (e as Error).name);
+    expect(helpers.handleMaybePromise(unreadable, () => 0, onError)).toBe(3);
+    expect(helpers.mapMaybePromise(unreadable(), () => 0, onError)).toBe(3);
+    expect(helpers.handleMaybePromise(revoked, () => 0, onError)).toBe('TypeError');
+    // No failure callback: thrown, synchronously.
+    expect(() => helpers.handleMaybePromise(unreadable, () => 0)).toThrow(Failure);
+  });
+
   it('with a cleanup step: it runs once, after the value, which it does not change', async () => {
     const order: string[] = [];
     const sync = helpers.handleMaybePromise(
@@ -192,6 +220,35 @@ describe('iterateAsync', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('a thenable that calls back twice runs no item twice (1.3 walks one iterator)', async () => {
+    for (const later of [false, true]) {
+      const called: number[] = [];
+      const results: string[] = [];
+      // Calls onFulfilled twice: at once, then again (synchronously, or once the walk waits on item 1).
+      const twice: PromiseLike<string> = {
+        then(onFulfilled) {
+          void onFulfilled?.('a' as never);
+          if (later) void Promise.resolve().then(() => onFulfilled?.('b' as never));
+          else void onFulfilled?.('b' as never);
+          return undefined as never;
+        },
+      };
+      await helpers.iterateAsync(
+        [0, 1, 2],
+        (item) => {
+          called.push(item);
+          // A hand-written thenable, as a plugin hook might return (the types ask for a Promise).
+          if (item === 0) return twice as Promise<string>;
+          return later && item === 1 ? new Promise<undefined>((resolve) => setTimeout(resolve, 5)) : undefined;
+        },
+        results,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(called, later ? 'later' : 'at once').toEqual([0, 1, 2]);
+      expect(results).toEqual(['a', 'b']);
+    }
   });
 
   it('an endEarly called later by an earlier item stops nothing', async () => {
