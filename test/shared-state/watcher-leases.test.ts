@@ -57,15 +57,17 @@ describe('watchers across replicas', () => {
     await Promise.all(sessions.map((s) => s.waitFor(1)));
     const callsAtStart = upstream(id);
     await sleep(1_000);
+    // Calls first, then polls: a poll is counted when it ends, its call when the provider gets it.
+    const calls = upstream(id) - callsAtStart;
     const made = (await pollsByReplica()).map((n, i) => n - before[i]!);
     // One replica polls (again and again, at 25–50 ms: how often depends on the machine's load,
     // so only "more than a few" is asserted); the other two poll not once.
     expect(made.filter((n) => n > 0)).toHaveLength(1);
     expect(Math.max(...made)).toBeGreaterThan(3);
     // Every upstream call after the first answers is a poll of that one watcher (a poll may also
-    // be answered without a call, by an answer another replica had just stored).
-    const calls = upstream(id) - callsAtStart;
-    expect(calls).toBeLessThanOrEqual(made.reduce((a, b) => a + b, 0));
+    // be answered without a call, by an answer another replica had just stored); one poll may
+    // still be in flight as the polls are read (its call counted, the poll not yet), no more.
+    expect(calls).toBeLessThanOrEqual(made.reduce((a, b) => a + b, 0) + 1);
     expect(calls).toBeGreaterThan(3);
 
     clock += 2_500; // PENDING → SENT at the provider
