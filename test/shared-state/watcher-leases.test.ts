@@ -90,8 +90,10 @@ describe('watchers across replicas', () => {
     const handedOver = await pollsByReplica();
     await sleep(500);
     const after = (await pollsByReplica()).map((n, i) => n - handedOver[i]!);
-    expect(after[holder]).toBe(0);
-    expect(after.filter((n) => n > 0)).toHaveLength(1);
+    // A poll already upstream as the last subscriber left still ends, and counts then: that one
+    // at most (its timer is cleared, so no poll starts after it); exactly one other replica polls.
+    expect(after[holder]).toBeLessThanOrEqual(1);
+    expect(after.filter((n, i) => i !== holder && n > 0)).toHaveLength(1);
 
     clock += 2_500;
     const rest = sessions.filter((_, i) => i !== holder);
