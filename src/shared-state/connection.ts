@@ -124,8 +124,10 @@ export function connectRedis(config: SharedStateSettings, deps: ConnectionDeps):
     if (closing) return;
     client = new Redis(config.url, options);
     // The subscriber only ever sends SUBSCRIBE/UNSUBSCRIBE for a fixed set of channels: those may
-    // wait for the connection (queued), and ioredis subscribes them again after each reconnect.
-    subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null });
+    // wait for the connection (queued). After a reconnect watchPubSub subscribes them again, not
+    // ioredis: its own resubscribe has no catch, so a close while it waits (a shutdown just after
+    // Redis came back) was an unhandled rejection ("Connection is closed.").
+    subscriber = new Redis(config.url, { connectTimeout: options.connectTimeout, retryStrategy: backoff, maxRetriesPerRequest: null, autoResubscribe: false });
     client.on('ready', () => {
       timeoutsInARow = 0;
       // The next outage's line tells its own reason, not this one's.
@@ -151,8 +153,8 @@ export function connectRedis(config: SharedStateSettings, deps: ConnectionDeps):
 
   // The pub/sub connection on its own: it can drop (CLIENT KILL TYPE pubsub, a proxy) while
   // commands still work. One line when it drops and one when it resumes; on resuming, once its
-  // channels are subscribed again (this SUBSCRIBE is answered after ioredis' own resubscribe),
-  // the listeners re-read what they missed.
+  // channels are subscribed again (here: ioredis' autoResubscribe is off), the listeners re-read
+  // what they missed.
   function watchPubSub(connection: Redis): void {
     let ready = false;
     let lost = false;
