@@ -26,6 +26,15 @@ function isActualPromise(value) {
   return Boolean(value && value.then && value.catch && value.finally);
 }
 
+/** `callback(value)` as a fake promise: its result, or what it threw as a rejection (both fakes' then). */
+function fakeResult(callback, value) {
+  try {
+    return fakePromise(callback(value));
+  } catch (error) {
+    return new FakeRejected(error);
+  }
+}
+
 /** A settled value dressed as a promise: `then` runs its callback at once. */
 class FakeResolved {
   constructor(value) {
@@ -33,12 +42,7 @@ class FakeResolved {
     this[kFake] = 'resolved';
   }
   then(onFulfilled) {
-    if (!onFulfilled) return this;
-    try {
-      return fakePromise(onFulfilled(this.__fakePromiseValue));
-    } catch (error) {
-      return new FakeRejected(error);
-    }
+    return onFulfilled ? fakeResult(onFulfilled, this.__fakePromiseValue) : this;
   }
   catch() {
     return this;
@@ -71,12 +75,7 @@ class FakeRejected {
     return this.catch(onRejected);
   }
   catch(onRejected) {
-    if (!onRejected) return this;
-    try {
-      return fakePromise(onRejected(this.__fakeRejectError));
-    } catch (error) {
-      return new FakeRejected(error);
-    }
+    return onRejected ? fakeResult(onRejected, this.__fakeRejectError) : this;
   }
   finally(onFinally) {
     if (!onFinally) return this;
@@ -135,6 +134,12 @@ function settled(output) {
   return isPromise(output) ? unfakePromise(fakePromise(output)) : output;
 }
 
+/** A failure before any promise: `onError`'s result, or thrown again when there is none. */
+function failed(error, onError) {
+  if (!onError) throw error;
+  return settled(onError(error));
+}
+
 /**
  * `input` passed to `onSuccess`, or its failure to `onError`: synchronously when `input` is not
  * a promise. A throw of `onSuccess` is not `onError`'s (as with `then(onSuccess, onError)`).
@@ -145,8 +150,7 @@ function mapInput(input, onSuccess, onError) {
     // 1.3 looks at the input inside its try: a `then` getter that throws (a revoked proxy) is onError's.
     if (isPromise(input)) promise = fakePromise(input);
   } catch (error) {
-    if (!onError) throw error;
-    return settled(onError(error));
+    return failed(error, onError);
   }
   // No `onSuccess` (1.3's `then(undefined)`): the value as it is.
   if (!promise) return onSuccess ? settled(onSuccess(input)) : input;
@@ -162,8 +166,7 @@ function handleMaybePromise(inputFactory, onSuccess, onError, onFinally) {
   try {
     input = inputFactory(undefined);
   } catch (error) {
-    if (!onError) throw error;
-    return settled(onError(error));
+    return failed(error, onError);
   }
   return mapInput(input, onSuccess, onError);
 }
